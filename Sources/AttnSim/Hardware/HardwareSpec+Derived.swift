@@ -1,0 +1,41 @@
+/// Figures derived from a hardware description: peaks, per-unit peaks, ridge points.
+extension HardwareSpec {
+    /// Peak FLOP/s of the whole device for `dtype`.
+    ///
+    /// GPUs use the matrix (tensor-core) peak and fall back to the vector peak; CPUs use the vector peak and
+    /// fall back to the matrix one; spatial arrays count 2 FLOP per MAC-capable PE per cycle.
+    public func peakFLOPs(_ dtype: DType) -> Double? {
+        switch kind {
+        case .gpu: return matrix[dtype] ?? vector[dtype]
+        case .cpu: return vector[dtype] ?? matrix[dtype]
+        case .spatial:
+            let macLanes = arrays.filter { $0.ops.contains(.mac) }.reduce(0) { $0 + $1.lanes }
+            return macLanes == 0 ? nil : Double(macLanes) * 2 * clock
+        }
+    }
+
+    /// Peak FLOP/s of one compute unit (one SM, one core) or of one PE for spatial arrays.
+    public func peakFLOPsPerUnit(_ dtype: DType) -> Double? {
+        guard let peak = peakFLOPs(dtype) else { return nil }
+        switch kind {
+        case .gpu, .cpu: return units.map { peak / Double($0.count) }
+        case .spatial: return 2 * clock
+        }
+    }
+
+    /// Peak FLOP per cycle of one unit: `peakFLOPsPerUnit / clock` (e.g. 4096 for an H100 SM in BF16).
+    public func flopsPerCyclePerUnit(_ dtype: DType) -> Double? {
+        peakFLOPsPerUnit(dtype).map { $0 / clock }
+    }
+
+    /// FLOP per byte of off-chip traffic at which compute and memory time are equal.
+    public func ridgePoint(_ dtype: DType) -> Double? {
+        guard let peak = peakFLOPs(dtype), let bandwidth = offChip.bandwidth else { return nil }
+        return peak / bandwidth
+    }
+
+    /// The element types this device has a peak for, in a fixed order.
+    public var supportedDTypes: [DType] {
+        DType.allCases.filter { peakFLOPs($0) != nil }
+    }
+}

@@ -1,0 +1,174 @@
+/// Loading and validating hardware files (DESIGN.md "Hardware file").
+extension HardwareSpec {
+    static let commonKeys = ["attnsim", "name", "kind", "description", "clock", "memory", "overheads", "sources"]
+    static let keysByKind: [Kind: [String]] = [
+        .gpu: ["units", "matrix", "vector", "kernels"],
+        .cpu: ["units", "matrix", "vector", "simd"],
+        .spatial: ["word", "arrays", "energy"],
+    ]
+
+    /// Loads and validates a hardware file.
+    public static func load(path: String) throws(Diagnostic) -> HardwareSpec {
+        try decode(SpecDocument.load(path: path))
+    }
+
+    /// Parses and validates hardware YAML text (`file` names it in messages).
+    public static func parse(text: String, file: String) throws(Diagnostic) -> HardwareSpec {
+        try decode(SpecDocument.parse(text: text, file: file))
+    }
+
+    static func decode(_ root: SpecNode) throws(Diagnostic) -> HardwareSpec {
+        // The kind decides which keys are legal, so read it before checking the others.
+        let allKeys = commonKeys + Kind.allCases.flatMap { keysByKind[$0]! }
+        let loose = try root.mapping(allowed: Array(Set(allKeys)).sorted())
+        try SpecDocument.checkVersion(loose)
+        let kind = try loose.required("kind", expecting: "gpu, spatial or cpu").choice(Kind.self)
+        let allowed = commonKeys + keysByKind[kind]!
+        for entry in loose.entries where !allowed.contains(entry.key) {
+            throw entry.keyNode.error("`\(entry.key)` is not used by `kind: \(kind.rawValue)`; "
+                + "keys for this kind: \(allowed.joined(separator: ", "))")
+        }
+        let fields = loose
+
+        var spec = HardwareSpec(
+            name: try fields.required("name").string(),
+            kind: kind,
+            description: try fields.optional("description")?.string(),
+            clock: try positive(fields.required("clock", expecting: "e.g. 1.83 GHz"), .frequency),
+            units: nil, matrix: [:], vector: [:], simd: nil, memory: [], word: nil, arrays: [], energy: [:],
+            launchOverhead: nil, kernels: [:], sources: [], file: root.file)
+
+        if let sources = fields.optional("sources") { spec.sources = try sources.stringList() }
+        if let overheads = fields.optional("overheads") {
+            let map = try overheads.mapping(allowed: ["launch"])
+            spec.launchOverhead = try map.optional("launch")?.quantity(.time)
+        }
+        spec.memory = try memoryLevels(fields.required("memory", expecting: "a list of levels, outermost first"),
+                                       kind: kind)
+
+        switch kind {
+        case .gpu, .cpu:
+            spec.units = try computeUnits(fields.required("units", expecting: "e.g. {name: SM, count: 132}"))
+            if let matrix = fields.optional("matrix") { spec.matrix = try rates(matrix) }
+            if let vector = fields.optional("vector") { spec.vector = try rates(vector) }
+            if kind == .gpu && spec.matrix.isEmpty {
+                throw (fields.optional("matrix") ?? root).error(
+                    "a GPU needs `matrix:` with at least one dense tensor-core peak, e.g. {bf16: 989.4 TFLOP/s}")
+            }
+            if kind == .cpu && spec.vector.isEmpty {
+                throw (fields.optional("vector") ?? root).error(
+                    "a CPU needs `vector:` with at least one SIMD peak, e.g. {fp32: 3.3 TFLOP/s}")
+            }
+            if let simd = fields.optional("simd") {
+                let map = try simd.mapping(allowed: ["width", "fma_per_cycle"])
+                spec.simd = SIMDSpec(width: try positive(map.required("width"), .bytes),
+                                     fmaPerCycle: try positive(map.required("fma_per_cycle"), .number))
+            }
+            if let kernels = fields.optional("kernels") { spec.kernels = try kernelProfiles(kernels) }
+        case .spatial:
+            spec.word = try positive(fields.required("word", expecting: "e.g. 16 bit"), .bytes)
+            spec.arrays = try peArrays(fields.required("arrays", expecting: "a list of PE arrays"))
+            if let energy = fields.optional("energy") { spec.energy = try energies(energy) }
+        }
+        guard spec.offChip.bandwidth != nil else {
+            let first = try fields.required("memory").sequence()[0]
+            throw first.error("the outermost memory level (listed first) needs a `bandwidth`, e.g. 3.35 TB/s")
+        }
+        return spec
+    }
+
+    static func positive(_ node: SpecNode, _ dimension: Dimension) throws(Diagnostic) -> Double {
+        let value = try node.quantity(dimension)
+        guard value > 0 else { throw node.error("expected a value greater than zero, found \(value)") }
+        return value
+    }
+
+    static func computeUnits(_ node: SpecNode) throws(Diagnostic) -> ComputeUnits {
+        let map = try node.mapping(allowed: ["name", "count"])
+        return ComputeUnits(name: try map.required("name").string(),
+                            count: try map.required("count").int(atLeast: 1))
+    }
+
+    static func rates(_ node: SpecNode) throws(Diagnostic) -> [DType: Double] {
+        try node.keyedValues(DType.self, keyNoun: "element type") { (value) throws(Diagnostic) in
+            try positive(value, .flopRate)
+        }
+    }
+
+    static func memoryLevels(_ node: SpecNode, kind: Kind) throws(Diagnostic) -> [MemoryLevel] {
+        let items = try node.sequence()
+        guard !items.isEmpty else { throw node.error("expected at least one memory level, outermost (DRAM/HBM) first") }
+        var levels: [MemoryLevel] = []
+        var previous: (size: Double, node: SpecNode, name: String)?
+        for item in items {
+            let map = try item.mapping(allowed: ["name", "size", "bandwidth", "per"])
+            var level = MemoryLevel(name: try map.required("name").string(), size: nil, bandwidth: nil, perUnit: false)
+            if let size = map.optional("size") { level.size = try positive(size, .bytes) }
+            if let bandwidth = map.optional("bandwidth") { level.bandwidth = try positive(bandwidth, .bandwidth) }
+            if let per = map.optional("per") {
+                switch try per.string() {
+                case "unit": level.perUnit = true
+                case "device": level.perUnit = false
+                case let other: throw per.error("unknown value \"\(other)\"; expected `unit` (one per SM/core) or `device`")
+                }
+                if level.perUnit && kind == .spatial {
+                    throw per.error("`per: unit` needs compute units; spatial arrays have none")
+                }
+            }
+            if level.size == nil && level.bandwidth == nil {
+                throw item.error("memory level `\(level.name)` needs a `size`, a `bandwidth`, or both")
+            }
+            if levels.contains(where: { $0.name == level.name }) {
+                throw item.error("duplicate memory level name `\(level.name)`")
+            }
+            if let size = level.size, let outer = previous, size > outer.size {
+                throw (map.optional("size") ?? item).error(
+                    "memory is listed outer to inner, so `\(level.name)` (\(Quantity.format(size, .bytes, binary: true))) "
+                        + "cannot be larger than `\(outer.name)` (\(Quantity.format(outer.size, .bytes, binary: true))) listed before it")
+            }
+            if let size = level.size { previous = (size, item, level.name) }
+            levels.append(level)
+        }
+        return levels
+    }
+
+    static func peArrays(_ node: SpecNode) throws(Diagnostic) -> [PEArray] {
+        let items = try node.sequence()
+        guard !items.isEmpty else { throw node.error("expected at least one PE array") }
+        var arrays: [PEArray] = []
+        for item in items {
+            let map = try item.mapping(allowed: ["name", "shape", "ops"])
+            let name = try map.required("name").string()
+            let shapeNode = try map.required("shape", expecting: "e.g. [256, 256] or [256]")
+            let shape = try shapeNode.intList(atLeast: 1)
+            guard shape.count <= 2 else { throw shapeNode.error("expected a 1-D [n] or 2-D [rows, cols] shape") }
+            var ops: [OpCounts.Kind] = []
+            for opNode in try map.required("ops", expecting: "e.g. [mac, add, max]").sequence() {
+                ops.append(try opNode.choice(OpCounts.Kind.self))
+            }
+            guard !ops.isEmpty else { throw item.error("a PE array needs at least one op in `ops`") }
+            if arrays.contains(where: { $0.name == name }) { throw item.error("duplicate array name `\(name)`") }
+            arrays.append(PEArray(name: name, shape: shape, ops: ops))
+        }
+        return arrays
+    }
+
+    static func energies(_ node: SpecNode) throws(Diagnostic) -> [EnergyAction: Double] {
+        try node.keyedValues(EnergyAction.self, keyNoun: "action") { (value) throws(Diagnostic) in
+            try positive(value, .energy)
+        }
+    }
+
+    static func kernelProfiles(_ node: SpecNode) throws(Diagnostic) -> [String: KernelProfile] {
+        var result: [String: KernelProfile] = [:]
+        for entry in try node.mappingEntries() {
+            let map = try entry.value.mapping(allowed: ["q_tile_tokens", "kv_tile_tokens", "masked_tile_cost", "per_cta"])
+            result[entry.key] = KernelProfile(
+                qTileTokens: try map.optional("q_tile_tokens")?.int(atLeast: 1),
+                kvTileTokens: try map.optional("kv_tile_tokens")?.int(atLeast: 1),
+                maskedTileCost: try map.optional("masked_tile_cost").map { (n) throws(Diagnostic) in try positive(n, .number) },
+                perCTA: try map.optional("per_cta")?.quantity(.time))
+        }
+        return result
+    }
+}

@@ -1,0 +1,112 @@
+/// A device description: a GPU, a spatial array accelerator or a CPU, in SI units.
+///
+/// Loaded from a hardware file (`attnsim: 1`, DESIGN.md "Hardware file") by `HardwareSpec.load(path:)`,
+/// fully validated before anything uses it.
+///
+/// ```swift
+/// let h100 = try HardwareSpec.load(path: "hardware/h100-sxm5-80gb.yaml")
+/// h100.peakFLOPs(.bf16)          // 989.4e12 FLOP/s
+/// h100.ridgePoint(.bf16)         // ≈ 295 FLOP/byte against HBM
+/// ```
+public struct HardwareSpec: Sendable {
+    public enum Kind: String, Sendable, CaseIterable { case gpu, spatial, cpu }
+
+    public var name: String
+    public var kind: Kind
+    public var description: String?
+    /// Clock in Hz.
+    public var clock: Double
+    /// The replicated compute units (SMs, cores); nil for spatial arrays, whose units are `arrays`.
+    public var units: ComputeUnits?
+    /// Dense matrix (tensor-core) peak per element type, whole device, FLOP/s.
+    public var matrix: [DType: Double]
+    /// Vector (SIMD / CUDA-core) peak per element type, whole device, FLOP/s.
+    public var vector: [DType: Double]
+    /// CPU SIMD description, optional.
+    public var simd: SIMDSpec?
+    /// Memory levels, outermost (DRAM/HBM) first.
+    public var memory: [MemoryLevel]
+    /// Word size of a spatial array, bytes.
+    public var word: Double?
+    /// PE arrays of a spatial accelerator.
+    public var arrays: [PEArray]
+    /// Energy per action, joules (spatial arrays).
+    public var energy: [EnergyAction: Double]
+    /// Kernel launch overhead, seconds.
+    public var launchOverhead: Double?
+    /// Backend profiles (GPU): legal tiles and calibrated costs.
+    public var kernels: [String: KernelProfile]
+    /// Where the numbers come from.
+    public var sources: [String]
+    /// The file this was loaded from.
+    public var file: String
+
+    /// The outermost memory level (HBM, DRAM): the one whose bandwidth bounds a roofline.
+    public var offChip: MemoryLevel { memory[0] }
+}
+
+public struct ComputeUnits: Sendable, Equatable {
+    public var name: String
+    public var count: Int
+}
+
+public struct SIMDSpec: Sendable, Equatable {
+    /// Vector register width, bytes.
+    public var width: Double
+    /// Fused multiply-adds issued per cycle per core.
+    public var fmaPerCycle: Double
+}
+
+/// One level of the memory hierarchy.
+public struct MemoryLevel: Sendable, Equatable {
+    public var name: String
+    /// Capacity of one instance, bytes (nil: not modelled, e.g. DRAM of an accelerator).
+    public var size: Double?
+    /// Bandwidth of one instance, bytes/s.
+    public var bandwidth: Double?
+    /// True when there is one instance per compute unit (SMEM per SM, L2 per core).
+    public var perUnit: Bool
+}
+
+/// A spatial PE array: `shape` PEs that each perform the listed operations once per cycle.
+public struct PEArray: Sendable, Equatable {
+    public var name: String
+    public var shape: [Int]
+    public var ops: [OpCounts.Kind]
+    /// Number of PEs.
+    public var lanes: Int { shape.reduce(1, *) }
+}
+
+/// Element types with a peak rate in a hardware file and a size in a workload.
+public enum DType: String, Sendable, CaseIterable, Hashable, Comparable {
+    case fp32, tf32, bf16, fp16, fp8, int8
+
+    /// Bytes per element as stored in memory.
+    public var bytes: Double {
+        switch self {
+        case .fp32, .tf32: return 4
+        case .bf16, .fp16: return 2
+        case .fp8, .int8: return 1
+        }
+    }
+
+    public static func < (a: DType, b: DType) -> Bool {
+        allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!
+    }
+}
+
+/// Actions a spatial hardware file can give an energy for (per op or per 16-bit word).
+public enum EnergyAction: String, Sendable, CaseIterable, Hashable {
+    case mac, add, mul, max, exp, div, cmp
+    case rf_read, rf_write, buffer_read, buffer_write, dram_read, dram_write
+}
+
+/// A backend's tile rules and calibrated costs (filled and used by the GPU engine).
+public struct KernelProfile: Sendable, Equatable {
+    public var qTileTokens: Int?
+    public var kvTileTokens: Int?
+    /// Cost of a partially masked tile relative to a full one.
+    public var maskedTileCost: Double?
+    /// Fixed cost per CTA, seconds.
+    public var perCTA: Double?
+}

@@ -1,0 +1,72 @@
+import Foundation
+
+/// What `attnsim cascade WL` prints: the workload's Einsums with their section and pass, the rank sizes bound
+/// from the problem, the operation counts of every Einsum over all batch × heads instances, and the passes the
+/// cascade must make over the softmax rank (fusemax.md §1.7).
+public struct CascadeReport: Sendable {
+    public var workload: String
+    public var cascadeName: String
+    public var rank: String
+    public var binding: RankBinding
+    public var cost: CascadeCost
+    public var passes: PassAnalysis
+
+    public init(workload: Workload, rank: String = "m") throws(Diagnostic) {
+        self.workload = workload.name
+        cascadeName = workload.cascadeName
+        self.rank = rank
+        binding = RankBinding.attention(workload.problem)
+        do {
+            cost = try workload.cascade.opCounts(binding: binding, multiplier: Double(workload.problem.instances))
+        } catch {
+            throw Diagnostic(file: workload.file, path: "cascade", message: "cannot bind the cascade's ranks: \(error)")
+        }
+        passes = workload.cascade.passes(over: rank)
+    }
+
+    public var table: String {
+        var table = TextTable(title: "cascade \(cascadeName) of \(workload): \(passes.total) pass(es) over rank \(rank)")
+        let used = Set(cost.einsums.flatMap(\.ranks))
+        let ranks = binding.sizes.keys.filter(used.contains).sorted()
+        table.section("ranks: " + ranks.map { "\($0)=\(binding[$0]!)" }.joined(separator: " "))
+        table.section("einsums (ops over all batch × heads instances)")
+        table.add("pass", "einsum", "points", "ops")
+        for (entry, einsum) in zip(passes.entries, cost.einsums) {
+            let pass = einsum.section == .initialization ? "init" : String(entry.pass)
+            table.add(pass, einsum.text, Quantity.formatCount(einsum.iterationPoints, ""), Self.text(einsum.ops))
+        }
+        table.section("total ops: \(Self.text(cost.total))")
+        return table.rendered
+    }
+
+    public var json: JSONValue {
+        .object([
+            ("workload", .string(workload)),
+            ("cascade", .string(cascadeName)),
+            ("rank", .string(rank)),
+            ("passes", .number(Double(passes.total))),
+            ("ranks", .object(binding.sizes.sorted { $0.key < $1.key }.map { ($0.key, .number(Double($0.value))) })),
+            ("einsums", .array(zip(passes.entries, cost.einsums).map { entry, einsum in
+                .object([
+                    ("name", .string(einsum.name)),
+                    ("einsum", .string(einsum.text)),
+                    ("section", .string(einsum.section.rawValue)),
+                    ("pass", .number(Double(entry.pass))),
+                    ("iteration_points", .number(einsum.iterationPoints)),
+                    ("ops", Self.json(einsum.ops)),
+                ])
+            })),
+            ("total_ops", Self.json(cost.total)),
+        ])
+    }
+
+    /// `mac 51.54 G, add 805.3 M` — the nonzero counts with SI prefixes.
+    static func text(_ ops: OpCounts) -> String {
+        let parts = OpCounts.Kind.allCases.filter { ops[$0] != 0 }.map { "\($0.rawValue) \(Quantity.formatCount(ops[$0], ""))" }
+        return parts.isEmpty ? "—" : parts.joined(separator: ", ")
+    }
+
+    static func json(_ ops: OpCounts) -> JSONValue {
+        .object(OpCounts.Kind.allCases.map { ($0.rawValue, .number(ops[$0])) })
+    }
+}

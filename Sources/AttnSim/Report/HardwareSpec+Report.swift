@@ -1,0 +1,91 @@
+import Foundation
+
+/// `attnsim hw show`: the normalized spec (SI values printed back with units) and the derived figures.
+extension HardwareSpec {
+    public var table: String {
+        var table = TextTable(title: "\(name) (\(kind.rawValue))" + (description.map { ": \($0)" } ?? ""))
+        table.add("clock", Quantity.format(clock, .frequency))
+        if let units { table.add("units", "\(units.count) × \(units.name)") }
+        for (dtype, rate) in matrix.sorted(by: { $0.key < $1.key }) {
+            table.add("matrix \(dtype.rawValue)", Quantity.format(rate, .flopRate))
+        }
+        for (dtype, rate) in vector.sorted(by: { $0.key < $1.key }) {
+            table.add("vector \(dtype.rawValue)", Quantity.format(rate, .flopRate))
+        }
+        if let simd {
+            table.add("SIMD", "\(Quantity.format(simd.width * 8, .number)) bit, \(Quantity.format(simd.fmaPerCycle, .number)) FMA/cycle")
+        }
+        if let word { table.add("word", "\(Quantity.format(word * 8, .number)) bit") }
+        for array in arrays {
+            let shape = array.shape.map(String.init).joined(separator: "×")
+            table.add("array \(array.name)", "\(shape) = \(array.lanes) PEs, ops: \(array.ops.map(\.rawValue).joined(separator: ", "))")
+        }
+        table.section("memory (outer to inner)")
+        for level in memory {
+            var parts: [String] = []
+            if let size = level.size { parts.append(Quantity.format(size, .bytes, binary: true)) }
+            if let bandwidth = level.bandwidth { parts.append(Quantity.format(bandwidth, .bandwidth)) }
+            if level.perUnit { parts.append("per \(units?.name ?? "unit")") }
+            table.add(level.name, parts.joined(separator: ", "))
+        }
+        if let launchOverhead { table.add("launch overhead", Quantity.format(launchOverhead, .time)) }
+        if !energy.isEmpty {
+            table.section("energy per action")
+            for action in EnergyAction.allCases {
+                if let joules = energy[action] { table.add(action.rawValue, Quantity.format(joules, .energy)) }
+            }
+        }
+        table.section("derived")
+        for dtype in supportedDTypes {
+            guard let peak = peakFLOPs(dtype) else { continue }
+            var line = Quantity.format(peak, .flopRate)
+            if let perUnit = peakFLOPsPerUnit(dtype), let perCycle = flopsPerCyclePerUnit(dtype) {
+                let unit = kind == .spatial ? "PE" : (units?.name ?? "unit")
+                line += "; per \(unit): \(Quantity.format(perUnit, .flopRate)) = \(String(format: "%.1f", perCycle)) FLOP/cycle"
+            }
+            if let ridge = ridgePoint(dtype) { line += "; ridge \(String(format: "%.1f", ridge)) FLOP/B" }
+            // Spatial arrays have one peak, whatever the element type (one op per PE per cycle).
+            table.add(kind == .spatial ? "peak" : "peak \(dtype.rawValue)", line)
+            if kind == .spatial { break }
+        }
+        if !sources.isEmpty {
+            table.section("sources")
+            for source in sources { table.section("  - \(source)") }
+        }
+        return table.rendered
+    }
+
+    public var json: JSONValue {
+        func rates(_ map: [DType: Double]) -> JSONValue {
+            .object(map.sorted { $0.key < $1.key }.map { ($0.key.rawValue, .number($0.value)) })
+        }
+        var pairs: [(String, JSONValue)] = [
+            ("name", .string(name)), ("kind", .string(kind.rawValue)), ("description", .string(description)),
+            ("clock_hz", .number(clock)),
+        ]
+        if let units { pairs.append(("units", .object([("name", .string(units.name)), ("count", .number(Double(units.count)))]))) }
+        if !matrix.isEmpty { pairs.append(("matrix_flops", rates(matrix))) }
+        if !vector.isEmpty { pairs.append(("vector_flops", rates(vector))) }
+        if let word { pairs.append(("word_bytes", .number(word))) }
+        if !arrays.isEmpty {
+            pairs.append(("arrays", .array(arrays.map {
+                .object([("name", .string($0.name)), ("shape", .array($0.shape.map { .number(Double($0)) })),
+                         ("ops", .array($0.ops.map { .string($0.rawValue) }))])
+            })))
+        }
+        pairs.append(("memory", .array(memory.map {
+            .object([("name", .string($0.name)), ("size_bytes", .number($0.size)),
+                     ("bandwidth_bytes_per_s", .number($0.bandwidth)), ("per_unit", .bool($0.perUnit))])
+        })))
+        pairs.append(("derived", .object(supportedDTypes.map { dtype in
+            (dtype.rawValue, .object([
+                ("peak_flops", .number(peakFLOPs(dtype))),
+                ("peak_flops_per_unit", .number(peakFLOPsPerUnit(dtype))),
+                ("flops_per_cycle_per_unit", .number(flopsPerCyclePerUnit(dtype))),
+                ("ridge_flop_per_byte", .number(ridgePoint(dtype))),
+            ]))
+        })))
+        pairs.append(("sources", .array(sources.map { .string($0) })))
+        return .object(pairs)
+    }
+}

@@ -1,0 +1,36 @@
+import Foundation
+
+/// The human-readable form of `attnsim simulate`: units on every number, bounds and predictions in separate
+/// sections so nobody mistakes one for the other.
+extension SimulationResult {
+    public var table: String {
+        func value(_ x: Double?, _ dimension: Dimension) -> String {
+            x.map { Quantity.format($0, dimension) } ?? "—"
+        }
+        func times(_ x: Double?) -> String { x.map { String(format: "%.2f×", $0) } ?? "—" }
+        func count(_ x: Double?, _ unit: String) -> String {
+            x.map { Quantity.formatCount($0, unit) } ?? "—"
+        }
+        var table = TextTable(title: "attnsim simulate: \(workload) on \(hardware)")
+        table.section("work")
+        table.add("dense FLOPs", count(denseFLOPs, "FLOP"))
+        table.add("effective FLOPs", count(effectiveFLOPs, "FLOP"))
+        table.section("bounds (upper bounds on speedup over dense)")
+        table.add("FLOP-wise", times(bounds.flopSpeedup))
+        table.add("tile-wise (NATTEN)", times(bounds.tileSpeedup))
+        table.add("wave-aware", times(bounds.waveSpeedup))
+        table.section("prediction (model: \(simulated.model))")
+        table.add("time", value(simulated.time, .time))
+        table.add("dense time", value(simulated.denseTime, .time))
+        table.add("speedup", times(simulated.speedup))
+        table.add("DRAM traffic", value(simulated.dramBytes, .bytes))
+        table.add("dense DRAM traffic", value(simulated.denseDRAMBytes, .bytes))
+        table.add("bottleneck", simulated.bottleneck ?? "—")
+        for (unit, busy) in simulated.utilization {
+            table.add("utilization \(unit)", String(format: "%.1f %%", busy * 100))
+        }
+        table.add("energy", value(simulated.energy, .energy))
+        if let endToEndSpeedup { table.section("end to end"); table.add("speedup", times(endToEndSpeedup)) }
+        return table.rendered
+    }
+}

@@ -1,0 +1,55 @@
+/// Everything `attnsim simulate` reports for one (hardware, workload) point, with the CLI contract's keys
+/// (DESIGN.md): `flops`, `tiles`, `bounds`, `simulated`, `end_to_end`. A field that no model of this version
+/// computes for the point is nil and printed as `null`, never guessed.
+public struct SimulationResult: Sendable {
+    public struct Tiles: Sendable, Equatable {
+        public var qTiles: Int
+        public var kvTilesSelfAttention: Int
+        public var visited: Int
+        public var full: Int
+        public var partial: Int
+        public var worstVisited: Int
+    }
+
+    /// Speedup *upper bounds* over dense attention (nothing a real kernel does can beat them).
+    public struct Bounds: Sendable, Equatable {
+        public var flopSpeedup: Double?
+        public var tileSpeedup: Double?
+        public var tileSpeedupMean: Double?
+        public var waveSpeedup: Double?
+    }
+
+    /// A *prediction* of time and traffic from a performance model named by `model`.
+    public struct Simulated: Sendable, Equatable {
+        /// Which model produced it: "roofline" (peak compute vs peak bandwidth) until an engine refines it.
+        public var model: String
+        public var time: Double?
+        public var denseTime: Double?
+        public var dramBytes: Double?
+        public var denseDRAMBytes: Double?
+        /// Busy fraction per unit (compute units by name, the off-chip memory level by name).
+        public var utilization: [(String, Double)]
+        public var energy: Double?
+        public var bottleneck: String?
+
+        public var speedup: Double? {
+            guard let time, let denseTime, time > 0 else { return nil }
+            return denseTime / time
+        }
+
+        public static func == (a: Simulated, b: Simulated) -> Bool {
+            a.model == b.model && a.time == b.time && a.denseTime == b.denseTime && a.dramBytes == b.dramBytes
+                && a.denseDRAMBytes == b.denseDRAMBytes && a.energy == b.energy && a.bottleneck == b.bottleneck
+                && a.utilization.map(\.0) == b.utilization.map(\.0) && a.utilization.map(\.1) == b.utilization.map(\.1)
+        }
+    }
+
+    public var hardware: String
+    public var workload: String
+    public var denseFLOPs: Double
+    public var effectiveFLOPs: Double?
+    public var tiles: Tiles?
+    public var bounds: Bounds
+    public var simulated: Simulated
+    public var endToEndSpeedup: Double?
+}

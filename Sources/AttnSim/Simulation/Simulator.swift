@@ -1,0 +1,57 @@
+/// Runs the performance model for a (hardware, workload) pair.
+///
+/// This version has one model for every kind of hardware: the roofline of `Roofline`, fed with the attention
+/// FLOPs of `AttentionCost` (dense and masked) and the compulsory traffic of a fused kernel, against the
+/// device's dense peak for the workload's element type and its off-chip bandwidth. Engines that schedule
+/// tiles on SMs, arrays or cores replace it per kind and keep this result shape.
+public enum Simulator {
+    public static func run(hardware: HardwareSpec, workload: Workload) throws(Diagnostic) -> SimulationResult {
+        let problem = workload.problem
+        guard let peak = hardware.peakFLOPs(problem.dtype) else {
+            let known = hardware.supportedDTypes.map(\.rawValue).joined(separator: ", ")
+            throw Diagnostic(file: workload.file, path: "problem.dtype",
+                             message: "\(hardware.name) has no peak for \(problem.dtype.rawValue) in \(hardware.file); "
+                                + "it lists: \(known)")
+        }
+        let bandwidth = hardware.offChip.bandwidth!   // validated on load: the outermost level has a bandwidth
+        let cost = AttentionCost(problem, mask: workload.mask)
+        let dense = Roofline(flops: cost.denseFLOPs, bytes: cost.denseBytes, peakFLOPs: peak, bandwidth: bandwidth)
+        let masked = cost.effectiveFLOPs.map {
+            Roofline(flops: $0, bytes: cost.denseBytes, peakFLOPs: peak, bandwidth: bandwidth)
+        }
+
+        var utilization: [(String, Double)] = []
+        if let masked {
+            for unit in computeUnitNames(hardware) { utilization.append((unit, masked.computeUtilization)) }
+            utilization.append((hardware.offChip.name, masked.memoryTime / masked.time))
+        }
+        let simulated = SimulationResult.Simulated(
+            model: "roofline",
+            time: masked?.time,
+            denseTime: dense.time,
+            dramBytes: masked == nil ? nil : cost.denseBytes,
+            denseDRAMBytes: cost.denseBytes,
+            utilization: utilization,
+            energy: nil,
+            bottleneck: masked?.bottleneck.rawValue)
+        var result = SimulationResult(
+            hardware: hardware.name, workload: workload.name,
+            denseFLOPs: cost.denseFLOPs, effectiveFLOPs: cost.effectiveFLOPs,
+            tiles: nil,
+            bounds: .init(flopSpeedup: cost.flopSpeedup, tileSpeedup: nil, tileSpeedupMean: nil, waveSpeedup: nil),
+            simulated: simulated,
+            endToEndSpeedup: nil)
+        if let model = workload.model, let speedup = simulated.speedup {
+            result.endToEndSpeedup = EndToEnd.speedup(attentionSpeedup: speedup, model: model)
+        }
+        return result
+    }
+
+    /// Names under which compute utilization is reported: the unit name (SM, core) or each MAC array.
+    static func computeUnitNames(_ hardware: HardwareSpec) -> [String] {
+        switch hardware.kind {
+        case .gpu, .cpu: return [hardware.units?.name ?? "unit"]
+        case .spatial: return hardware.arrays.filter { $0.ops.contains(.mac) }.map(\.name)
+        }
+    }
+}

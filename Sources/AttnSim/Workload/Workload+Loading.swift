@@ -1,0 +1,281 @@
+/// Loading and validating workload files (DESIGN.md "Workload file").
+extension Workload {
+    static let topKeys = ["attnsim", "name", "description", "problem", "cascade", "mask", "pruning", "kernel",
+                          "model", "sources"]
+
+    /// Loads and validates a workload file.
+    public static func load(path: String) throws(Diagnostic) -> Workload {
+        try decode(SpecDocument.load(path: path))
+    }
+
+    /// Parses and validates workload YAML text (`file` names it in messages).
+    public static func parse(text: String, file: String) throws(Diagnostic) -> Workload {
+        try decode(SpecDocument.parse(text: text, file: file))
+    }
+
+    static func decode(_ root: SpecNode) throws(Diagnostic) -> Workload {
+        let fields = try root.mapping(allowed: topKeys)
+        try SpecDocument.checkVersion(fields)
+        let problem = try decodeProblem(fields.required("problem", expecting: "batch, heads, head_dim, tokens, dtype"))
+        var workload = Workload(
+            name: try fields.required("name").string(),
+            description: try fields.optional("description")?.string(),
+            problem: problem,
+            cascadeName: "attention-1pass",
+            cascade: Cascade.preset(named: "attention-1pass")!,
+            mask: .none, pruning: nil, kernel: nil, model: nil, sources: [], file: root.file)
+        if let cascade = fields.optional("cascade") {
+            (workload.cascadeName, workload.cascade) = try decodeCascade(cascade, problem: problem)
+        }
+        if let mask = fields.optional("mask") { workload.mask = try decodeMask(mask, problem: problem) }
+        if let pruning = fields.optional("pruning") { workload.pruning = try decodePruning(pruning, problem: problem) }
+        if let kernel = fields.optional("kernel") { workload.kernel = try decodeKernel(kernel, problem: problem) }
+        if let model = fields.optional("model") { workload.model = try decodeModel(model) }
+        if let sources = fields.optional("sources") { workload.sources = try sources.stringList() }
+        return workload
+    }
+
+    static func decodeProblem(_ node: SpecNode) throws(Diagnostic) -> Problem {
+        let map = try node.mapping(allowed: ["batch", "heads", "head_dim", "v_dim", "tokens", "kv_tokens", "dtype"])
+        let headDim = try map.required("head_dim", expecting: "E, the Q/K embedding, e.g. 64").int(atLeast: 1)
+        let tokensNode = try map.required("tokens", expecting: "an int, or a list for a 2-D/3-D layout")
+        let tokens = try tokensNode.intList(atLeast: 1)
+        guard tokens.count <= 3 else { throw tokensNode.error("expected a 1-D, 2-D or 3-D token layout, found \(tokens.count) axes") }
+        var kvTokens = tokens
+        if let kvNode = map.optional("kv_tokens") {
+            kvTokens = try kvNode.intList(atLeast: 1)
+            guard kvTokens.count <= 3 else { throw kvNode.error("expected a 1-D, 2-D or 3-D token layout") }
+        }
+        let problem = Problem(
+            batch: try map.optional("batch")?.int(atLeast: 1) ?? 1,
+            heads: try map.optional("heads")?.int(atLeast: 1) ?? 1,
+            headDim: headDim,
+            valueDim: try map.optional("v_dim")?.int(atLeast: 1) ?? headDim,
+            tokens: tokens,
+            kvTokens: kvTokens,
+            dtype: try map.optional("dtype")?.choice(DType.self) ?? .bf16)
+        // Products must stay exactly representable: counts are multiplied out in Double and Int later.
+        let elements = [Double(problem.batch), Double(problem.heads), Double(problem.queryTokens),
+                        Double(problem.keyTokens), Double(max(problem.headDim, problem.valueDim))].reduce(1, *)
+        guard elements < 9e18, tokens.allSatisfy({ $0 < 1 << 40 }), kvTokens.allSatisfy({ $0 < 1 << 40 }) else {
+            throw node.error("the problem is too large to model (batch·heads·P·M·E ≥ 9e18); check the sizes")
+        }
+        return problem
+    }
+
+    static func decodeCascade(_ node: SpecNode, problem: Problem) throws(Diagnostic) -> (String, Cascade) {
+        let cascade: Cascade
+        let name: String
+        if node.isSequence {
+            let items = try node.sequence()
+            var lines: [String] = []
+            for item in items { lines.append(try item.string()) }
+            do {
+                cascade = try Cascade.parse(name: "inline", lines: lines)
+            } catch {
+                let item = items[min(max(error.einsumIndex, 0), items.count - 1)]
+                throw item.error(error.message, columnOffset: item.textColumnOffset + error.column)
+            }
+            name = "inline"
+        } else {
+            name = try node.string()
+            guard let preset = Cascade.preset(named: name) else {
+                throw node.error("unknown cascade preset \"\(name)\"\(DidYouMean.hint(for: name, among: Cascade.presetNames)); "
+                    + "expected one of: \(Cascade.presetNames.joined(separator: ", ")), or a list of Einsums")
+            }
+            cascade = preset
+        }
+        do {
+            _ = try cascade.opCounts(binding: RankBinding.attention(problem), multiplier: 1)
+        } catch {
+            throw node.error("the cascade cannot be bound to the problem: \(error)")
+        }
+        return (name, cascade)
+    }
+
+    static func decodeMask(_ node: SpecNode, problem: Problem) throws(Diagnostic) -> MaskSpec {
+        let map = try node.mapping(allowed: ["kind", "window", "stride", "dilation", "causal", "file"])
+        let kind = try map.required("kind", expecting: "none, causal, gna or block").choice(MaskSpec.Kind.self)
+        var mask = MaskSpec(kind: kind)
+        let gnaKeys = ["window", "stride", "dilation", "causal"]
+        if kind != .gna, let key = gnaKeys.first(where: map.contains) {
+            throw map.optional(key)!.error("`\(key)` applies to `kind: gna` only, not `kind: \(kind.rawValue)`")
+        }
+        if kind != .block, let file = map.optional("file") {
+            throw file.error("`file` applies to `kind: block` only")
+        }
+        switch kind {
+        case .none:
+            break
+        case .causal:
+            guard problem.keyTokens >= problem.queryTokens else {
+                throw node.error("a causal mask needs kv_tokens ≥ tokens (queries are aligned to the last keys)")
+            }
+        case .block:
+            mask.file = try map.required("file", expecting: "the block-mask file").string()
+        case .gna:
+            let axes = problem.tokens.count
+            guard problem.kvTokens == problem.tokens else {
+                throw node.error("GNA is self attention: kv_tokens must equal tokens (\(problem.tokens))")
+            }
+            func perAxis(_ item: SpecNode) throws(Diagnostic) -> [Int] {
+                var list = try item.intList(atLeast: 1)
+                if list.count == 1 && axes > 1 && !item.isSequence { list = Array(repeating: list[0], count: axes) }
+                guard list.count == axes else {
+                    throw item.error("expected \(axes) value(s), one per token axis of tokens \(problem.tokens), found \(list.count)")
+                }
+                return list
+            }
+            let ones = Array(repeating: 1, count: axes)
+            let windowNode = try map.required("window", expecting: "one size per token axis, e.g. [18, 24, 24]")
+            mask.window = try perAxis(windowNode)
+            mask.stride = try map.optional("stride").map(perAxis) ?? ones
+            mask.dilation = try map.optional("dilation").map(perAxis) ?? ones
+            if let causalNode = map.optional("causal") {
+                if causalNode.isSequence {
+                    let items = try causalNode.sequence()
+                    guard items.count == axes else {
+                        throw causalNode.error("expected \(axes) value(s), one per token axis, found \(items.count)")
+                    }
+                    for item in items { mask.causal.append(try item.bool()) }
+                } else {
+                    mask.causal = Array(repeating: try causalNode.bool(), count: axes)
+                }
+            } else {
+                mask.causal = Array(repeating: false, count: axes)
+            }
+            // gna.md §1.1: 2 ≤ window, window·dilation ≤ tokens, 1 ≤ stride ≤ window.
+            for axis in 0..<axes {
+                let (w, s, d, l) = (mask.window[axis], mask.stride[axis], mask.dilation[axis], problem.tokens[axis])
+                if w < 2 {
+                    throw windowNode.error("window \(w) on axis \(axis) is too small; expected at least 2 (gna.md §1.1)")
+                }
+                if w * d > l {
+                    let dilationText = d > 1 ? " × dilation \(d)" : ""
+                    throw windowNode.error("window \(w)\(dilationText) on axis \(axis) is larger than the \(l) tokens of that axis; "
+                        + "expected window·dilation ≤ tokens")
+                }
+                if s > w {
+                    throw (map.optional("stride") ?? node).error("stride \(s) on axis \(axis) is larger than the window \(w); "
+                        + "expected 1 ≤ stride ≤ window")
+                }
+            }
+        }
+        return mask
+    }
+
+    static func decodePruning(_ node: SpecNode, problem: Problem) throws(Diagnostic) -> PruningSpec {
+        let map = try node.mapping(allowed: ["mode", "kv_access", "layers", "token_keep", "head_keep", "value_keep",
+                                             "quantization"])
+        let mode = try map.optional("mode")?.choice(PruningSpec.Mode.self) ?? .prefill
+        if mode == .decode && problem.queryTokens != 1 {
+            throw node.error("decode mode has one query token over kv_tokens of context; set problem.tokens: 1")
+        }
+        let layersNode = try map.required("layers", expecting: "the number of layers the schedule covers")
+        let layers = try layersNode.int(atLeast: 1)
+        let keepNode = try map.required("token_keep", expecting: "one kept fraction per layer, non-increasing")
+        var tokenKeep: [Double] = []
+        for item in try keepNode.sequence() {
+            let value = try item.quantity(.number)
+            guard value > 0 && value <= 1 else { throw item.error("expected a kept fraction in (0, 1], found \(value)") }
+            if let last = tokenKeep.last, value > last {
+                throw item.error("token_keep must be non-increasing (a pruned token stays pruned in later layers); "
+                    + "\(value) follows \(last)")
+            }
+            tokenKeep.append(value)
+        }
+        guard tokenKeep.count == layers else {
+            throw keepNode.error("expected \(layers) values (one per layer, `layers: \(layers)`), found \(tokenKeep.count)")
+        }
+        var spec = PruningSpec(mode: mode,
+                               kvAccess: try map.optional("kv_access")?.choice(PruningSpec.KVAccess.self) ?? .compacted,
+                               layers: layers, tokenKeep: tokenKeep)
+        if let headNode = map.optional("head_keep") {
+            var heads: [Int] = []
+            for item in try headNode.sequence() {
+                let value = try item.int(atLeast: 1)
+                guard value <= problem.heads else {
+                    throw item.error("\(value) heads kept but the problem has \(problem.heads) heads")
+                }
+                if let last = heads.last, value > last {
+                    throw item.error("head_keep must be non-increasing (cascade head pruning); \(value) follows \(last)")
+                }
+                heads.append(value)
+            }
+            guard heads.count == layers else {
+                throw headNode.error("expected \(layers) values (one per layer), found \(heads.count)")
+            }
+            spec.headKeep = heads
+        }
+        if let valueNode = map.optional("value_keep") {
+            let value = try valueNode.quantity(.number)
+            guard value > 0 && value <= 1 else { throw valueNode.error("expected a kept fraction in (0, 1], found \(value)") }
+            spec.valueKeep = value
+        }
+        if let quantNode = map.optional("quantization") {
+            let q = try quantNode.mapping(allowed: ["k_msb_bits", "k_lsb_bits", "v_bits", "refetch"])
+            func bits(_ key: String) throws(Diagnostic) -> Int {
+                let item = try q.required(key)
+                let value = try item.int(atLeast: 0)
+                guard value <= 32 else { throw item.error("expected a bit width from 0 to 32, found \(value)") }
+                return value
+            }
+            let refetchNode = try q.required("refetch", expecting: "probability of fetching the LSBs, 0…1")
+            let refetch = try refetchNode.quantity(.number)
+            guard (0...1).contains(refetch) else { throw refetchNode.error("expected a probability in [0, 1], found \(refetch)") }
+            let quant = PruningSpec.Quantization(kMSBBits: try bits("k_msb_bits"), kLSBBits: try bits("k_lsb_bits"),
+                                                 vBits: try bits("v_bits"), refetch: refetch)
+            guard quant.kMSBBits >= 1, quant.vBits >= 1 else {
+                throw quantNode.error("k_msb_bits and v_bits must be at least 1")
+            }
+            spec.quantization = quant
+        }
+        return spec
+    }
+
+    static func decodeKernel(_ node: SpecNode, problem: Problem) throws(Diagnostic) -> KernelChoice {
+        let map = try node.mapping(allowed: ["backend", "q_tile", "kv_tile", "kv_tiling", "tiling", "mapping"])
+        func isAuto(_ item: SpecNode) -> Bool { (try? item.string()) == "auto" }
+        func tile(_ key: String) throws(Diagnostic) -> Choice<[Int]>? {
+            guard let item = map.optional(key) else { return nil }
+            if isAuto(item) { return .auto }
+            let tile = try item.intList(atLeast: 1)
+            guard tile.count == problem.tokens.count else {
+                throw item.error("expected \(problem.tokens.count) value(s), one per token axis of \(problem.tokens), found \(tile.count)")
+            }
+            return .fixed(tile)
+        }
+        var kernel = KernelChoice()
+        if let item = map.optional("backend") { kernel.backend = isAuto(item) ? .auto : .fixed(try item.string()) }
+        kernel.qTile = try tile("q_tile")
+        kernel.kvTile = try tile("kv_tile")
+        if let item = map.optional("kv_tiling") {
+            kernel.kvTiling = isAuto(item) ? .auto : .fixed(try item.choice(KernelChoice.KVTiling.self))
+        }
+        if let item = map.optional("tiling") {
+            kernel.tiling = isAuto(item) ? .auto : .fixed(try item.choice(KernelChoice.Tiling.self))
+        }
+        kernel.mapping = try map.optional("mapping")?.string()
+        return kernel
+    }
+
+    static func decodeModel(_ node: SpecNode) throws(Diagnostic) -> ModelRollup {
+        let map = try node.mapping(allowed: ["attention_share", "steps"])
+        let shareNode = try map.required("attention_share", expecting: "fraction of a step spent in attention, (0, 1]")
+        let share = try shareNode.quantity(.number)
+        guard share > 0 && share <= 1 else { throw shareNode.error("expected a fraction in (0, 1], found \(share)") }
+        var model = ModelRollup(attentionShare: share)
+        if let stepsNode = map.optional("steps") {
+            let steps = try stepsNode.mapping(allowed: ["total", "dense"])
+            let total = try steps.required("total").int(atLeast: 1)
+            let denseNode = steps.optional("dense")
+            let dense = try denseNode?.int(atLeast: 0) ?? 0
+            guard dense <= total else {
+                throw denseNode!.error("\(dense) dense steps but only \(total) steps in total")
+            }
+            model.totalSteps = total
+            model.denseSteps = dense
+        }
+        return model
+    }
+}

@@ -1,0 +1,119 @@
+/// An attention workload: the problem shape, the Einsum cascade, the mask or pruning schedule, kernel choices
+/// and an optional end-to-end model (DESIGN.md "Workload file").
+///
+/// ```swift
+/// let workload = try Workload.load(path: "workloads/bert-base-1k.yaml")
+/// workload.problem.queryTokens     // 1024
+/// workload.cascade.passes().total  // 1 for attention-1pass
+/// ```
+public struct Workload: Sendable {
+    public var name: String
+    public var description: String?
+    public var problem: Problem
+    /// The preset name, or "inline" for a cascade written in the file.
+    public var cascadeName: String
+    public var cascade: Cascade
+    public var mask: MaskSpec
+    public var pruning: PruningSpec?
+    public var kernel: KernelChoice?
+    public var model: ModelRollup?
+    public var sources: [String]
+    public var file: String
+}
+
+/// The shape of one attention call (per layer): batch × heads of (P queries × M keys), head_dim E, value dim F.
+public struct Problem: Sendable, Equatable {
+    public var batch: Int
+    public var heads: Int
+    /// E: the Q/K embedding.
+    public var headDim: Int
+    /// F: the V embedding (defaults to head_dim).
+    public var valueDim: Int
+    /// Query token layout (1-D to 3-D).
+    public var tokens: [Int]
+    /// Key/value token layout (defaults to `tokens`).
+    public var kvTokens: [Int]
+    public var dtype: DType
+
+    /// P: number of query tokens.
+    public var queryTokens: Int { tokens.reduce(1, *) }
+    /// M: number of key/value tokens.
+    public var keyTokens: Int { kvTokens.reduce(1, *) }
+    /// Independent (batch, head) problems.
+    public var instances: Int { batch * heads }
+}
+
+/// Which scores are computed (DESIGN.md `mask.kind`).
+public struct MaskSpec: Sendable, Equatable {
+    public enum Kind: String, Sendable, CaseIterable { case none, causal, gna, block }
+
+    public var kind: Kind
+    /// GNA per-axis window, stride, dilation and causality (one entry per token axis).
+    public var window: [Int] = []
+    public var stride: [Int] = []
+    public var dilation: [Int] = []
+    public var causal: [Bool] = []
+    /// Block mask file (kind `block`).
+    public var file: String?
+
+    public static let none = MaskSpec(kind: .none)
+}
+
+/// SpAtten-style pruning schedule (spatten.md §2–§5).
+public struct PruningSpec: Sendable, Equatable {
+    public enum Mode: String, Sendable, CaseIterable { case prefill, decode }
+    /// How pruned K/V reach the compute.
+    public enum KVAccess: String, Sendable, CaseIterable { case compacted, gathered, indirect }
+
+    public struct Quantization: Sendable, Equatable {
+        public var kMSBBits: Int
+        public var kLSBBits: Int
+        public var vBits: Int
+        /// Probability that a query needs the LSBs refetched.
+        public var refetch: Double
+    }
+
+    public var mode: Mode
+    public var kvAccess: KVAccess
+    public var layers: Int
+    /// Fraction of tokens kept per layer (cascade: non-increasing).
+    public var tokenKeep: [Double]
+    /// Heads kept per layer (non-increasing).
+    public var headKeep: [Int]?
+    /// Fraction of values kept per query (local value pruning).
+    public var valueKeep: Double?
+    public var quantization: Quantization?
+}
+
+/// A choice that may be left to the mapper (`auto`).
+public enum Choice<Value: Sendable & Equatable>: Sendable, Equatable {
+    case auto
+    case fixed(Value)
+
+    public var value: Value? {
+        if case .fixed(let value) = self { return value }
+        return nil
+    }
+}
+
+/// Kernel choices (DESIGN.md `kernel:`); any field may be `auto`.
+public struct KernelChoice: Sendable, Equatable {
+    public enum KVTiling: String, Sendable, CaseIterable { case `static`, dynamic }
+    public enum Tiling: String, Sendable, CaseIterable { case multi_dim, single_dim }
+
+    public var backend: Choice<String>?
+    public var qTile: Choice<[Int]>?
+    public var kvTile: Choice<[Int]>?
+    public var kvTiling: Choice<KVTiling>?
+    public var tiling: Choice<Tiling>?
+    /// A mapping file to feed back (spatial dataflows).
+    public var mapping: String?
+}
+
+/// End-to-end roll-up (Amdahl): the share of a step spent in attention, and how many steps use the sparse variant.
+public struct ModelRollup: Sendable, Equatable {
+    public var attentionShare: Double
+    public var totalSteps: Int?
+    /// Steps that stay dense (run before sparsity kicks in).
+    public var denseSteps: Int?
+}

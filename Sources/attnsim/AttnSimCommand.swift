@@ -1,0 +1,37 @@
+import ArgumentParser
+import AttnSim
+
+@main
+struct AttnSimCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "attnsim",
+        abstract: "Predict how fast attention runs on a device, and how much sparsity or pruning can gain.",
+        version: AttnSimVersion.string,
+        subcommands: [Simulate.self, HardwareCommand.self, CascadeCommand.self])
+}
+
+/// Output formats shared by the commands.
+enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
+    case table, json, csv
+}
+
+/// Runs `body`; a `Diagnostic` (bad input) is printed to stderr and ends the process with status 2.
+func reportingDiagnostics<T>(_ body: () throws(Diagnostic) -> T) throws -> T {
+    do {
+        return try body()
+    } catch {
+        printError(error.description)
+        throw ExitCode(2)
+    }
+}
+
+func printError(_ text: String) {
+    var standardError = StandardError()
+    print(text, to: &standardError)
+}
+
+struct StandardError: TextOutputStream {
+    mutating func write(_ string: String) {
+        FileHandleWriter.writeToStandardError(string)
+    }
+}

@@ -1,0 +1,27 @@
+import ArgumentParser
+import AttnSim
+
+struct CascadeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "cascade",
+        abstract: "Print a workload's Einsum cascade: ranks, op counts per Einsum, and passes over the softmax rank.")
+
+    @Argument(help: "Workload file.")
+    var workload: String
+
+    @Option(help: "The rank whose passes are counted (its tiles m0, m1, ... count with it).")
+    var rank: String = "m"
+
+    @Option(help: "Output format: table or json.")
+    var format: OutputFormat = .table
+
+    func run() throws {
+        let report = try reportingDiagnostics { () throws(Diagnostic) in
+            try CascadeReport(workload: Workload.load(path: workload), rank: rank)
+        }
+        switch format {
+        case .json: print(report.json.serialized())
+        case .table, .csv: print(report.table, terminator: "")
+        }
+    }
+}

@@ -1,0 +1,115 @@
+import Foundation
+import Testing
+
+/// Runs the real `attnsim` executable (built with the tests) and checks exit status and output.
+enum CLI {
+    static let executable: URL? = {
+        let fm = FileManager.default
+        var candidates = [Bundle.main.bundleURL, Bundle.main.bundleURL.deletingLastPathComponent()]
+        candidates.append(Repo.root.appendingPathComponent(".build/debug"))
+        return candidates.map { $0.appendingPathComponent("attnsim") }.first { fm.isExecutableFile(atPath: $0.path) }
+    }()
+
+    struct Output {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    static func run(_ arguments: [String]) throws -> Output {
+        let process = Process()
+        process.executableURL = try #require(executable, "attnsim executable not found next to the tests")
+        process.arguments = arguments
+        process.currentDirectoryURL = Repo.root
+        let out = Pipe()
+        let err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Output(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
+                      stderr: String(decoding: stderr, as: UTF8.self))
+    }
+}
+
+@Suite struct CLITests {
+    @Test func simulateReadmeExample() throws {
+        let output = try CLI.run(["simulate", "hardware/h100-sxm5-80gb.yaml", "workloads/bert-base-1k.yaml"])
+        #expect(output.status == 0, "\(output.stderr)")
+        #expect(output.stdout.contains("prediction (model: roofline)"))
+    }
+
+    @Test func simulateJSONHasTheContractKeys() throws {
+        let output = try CLI.run(["simulate", "hardware/h100-sxm5-80gb.yaml", "workloads/bert-base-1k.yaml",
+                                  "--format", "json"])
+        #expect(output.status == 0)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(output.stdout.utf8)) as? [String: Any])
+        for key in ["hardware", "workload", "flops", "tiles", "bounds", "simulated", "end_to_end"] {
+            #expect(object[key] != nil, "missing key \(key)")
+        }
+        let simulated = try #require(object["simulated"] as? [String: Any])
+        for key in ["time_s", "dense_time_s", "speedup", "dram_bytes", "dense_dram_bytes", "utilization", "energy_j",
+                    "bottleneck"] {
+            #expect(simulated.keys.contains(key), "missing simulated.\(key)")
+        }
+        let tiles = try #require(object["tiles"] as? [String: Any])
+        for key in ["q_tiles", "kv_tiles_self_attention", "visited", "full", "partial", "worst_visited"] {
+            #expect(tiles.keys.contains(key), "missing tiles.\(key)")
+        }
+        let bounds = try #require(object["bounds"] as? [String: Any])
+        for key in ["flop_speedup", "tile_speedup", "tile_speedup_mean", "wave_speedup"] {
+            #expect(bounds.keys.contains(key), "missing bounds.\(key)")
+        }
+    }
+
+    /// Each kind of bad file: a one-line `file:line:column: error:` message on stderr, status 2, no stack trace.
+    @Test(arguments: [
+        ("syntax.yaml", "attnsim: 1\nname: [oops\n"),
+        ("type.yaml", "attnsim: 1\nname: x\nkind: gpu\nclock: fast\n"),
+        ("unknown.yaml", "attnsim: 1\nnmae: x\n"),
+        ("empty.yaml", ""),
+    ])
+    func badHardwareExitsWithStatus2(_ name: String, _ text: String) throws {
+        let path = try temporaryFile(named: name, contents: Data(text.utf8))
+        let output = try CLI.run(["hw", "show", path])
+        #expect(output.status == 2)
+        #expect(output.stderr.hasPrefix("\(path):"))
+        #expect(output.stderr.contains(": error: "))
+        #expect(output.stdout.isEmpty)
+    }
+
+    @Test func binaryWorkloadExitsWithStatus2() throws {
+        let path = try temporaryFile(named: "bin.yaml", contents: Data([0x00, 0x01, 0xff, 0xfe]))
+        let output = try CLI.run(["simulate", "hardware/h100-sxm5-80gb.yaml", path])
+        #expect(output.status == 2)
+        #expect(output.stderr.contains("\(path):1:1: error:"))
+    }
+
+    @Test func missingFileExitsWithStatus2() throws {
+        let output = try CLI.run(["simulate", "hardware/h100-sxm5-80gb.yaml", "workloads/does-not-exist.yaml"])
+        #expect(output.status == 2)
+        #expect(output.stderr.contains("no such file"))
+    }
+
+    @Test func windowLargerThanTokensExitsWithStatus2() throws {
+        let text = """
+            attnsim: 1
+            name: w
+            problem: {heads: 1, head_dim: 64, tokens: [16, 16]}
+            mask: {kind: gna, window: [32, 4]}
+            """
+        let path = try temporaryFile(named: "window.yaml", contents: Data(text.utf8))
+        let output = try CLI.run(["simulate", "hardware/h100-sxm5-80gb.yaml", path])
+        #expect(output.status == 2)
+        #expect(output.stderr.contains("\(path):4:27: error: mask.window:"))
+    }
+
+    @Test func hwShowPrintsDerivedFigures() throws {
+        let output = try CLI.run(["hw", "show", "hardware/h100-sxm5-80gb.yaml"])
+        #expect(output.status == 0)
+        #expect(output.stdout.contains("ridge"))
+        #expect(output.stdout.contains("FLOP/cycle"))
+    }
+}
