@@ -12,12 +12,17 @@ struct CascadeCommand: ParsableCommand {
     @Option(help: "The rank whose passes are counted (its tiles m0, m1, ... count with it).")
     var rank: String = "m"
 
+    @Option(help: "Use this cascade preset instead of the workload's (attention-3pass, attention-2pass, attention-1pass, unfused).")
+    var cascade: String?
+
     @Option(help: "Output format: table or json.")
     var format: OutputFormat = .table
 
     func run() throws {
         let report = try reportingDiagnostics { () throws(Diagnostic) in
-            try CascadeReport(workload: Workload.load(path: workload), rank: rank)
+            var loaded = try Workload.load(path: workload)
+            if let cascade { loaded = try loaded.replacingCascade(withPreset: cascade) }
+            return try CascadeReport(workload: loaded, rank: rank)
         }
         switch format {
         case .json: print(report.json.serialized())

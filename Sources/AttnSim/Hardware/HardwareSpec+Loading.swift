@@ -123,8 +123,8 @@ extension HardwareSpec {
             }
             if let size = level.size, let outer = previous, size > outer.size {
                 throw (map.optional("size") ?? item).error(
-                    "memory is listed outer to inner, so `\(level.name)` (\(Quantity.format(size, .bytes, binary: true))) "
-                        + "cannot be larger than `\(outer.name)` (\(Quantity.format(outer.size, .bytes, binary: true))) listed before it")
+                    "memory is listed outer to inner, so `\(level.name)` (\(Quantity.formatNatural(size, .bytes))) "
+                        + "cannot be larger than `\(outer.name)` (\(Quantity.formatNatural(outer.size, .bytes))) listed before it")
             }
             if let size = level.size { previous = (size, item, level.name) }
             levels.append(level)

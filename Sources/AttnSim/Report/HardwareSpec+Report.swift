@@ -23,8 +23,8 @@ extension HardwareSpec {
         table.section("memory (outer to inner)")
         for level in memory {
             var parts: [String] = []
-            if let size = level.size { parts.append(Quantity.format(size, .bytes, binary: true)) }
-            if let bandwidth = level.bandwidth { parts.append(Quantity.format(bandwidth, .bandwidth)) }
+            if let size = level.size { parts.append(Quantity.formatNatural(size, .bytes)) }
+            if let bandwidth = level.bandwidth { parts.append(Quantity.formatNatural(bandwidth, .bandwidth)) }
             if level.perUnit { parts.append("per \(units?.name ?? "unit")") }
             table.add(level.name, parts.joined(separator: ", "))
         }

@@ -33,6 +33,7 @@ extension SimulationResult {
                 ("bottleneck", .string(simulated.bottleneck)),
             ])),
             ("end_to_end", .object([("speedup", .number(endToEndSpeedup))])),
+            ("notes", .array(notes.map { .string($0) })),
         ])
     }
 }

@@ -31,6 +31,7 @@ extension SimulationResult {
         }
         table.add("energy", value(simulated.energy, .energy))
         if let endToEndSpeedup { table.section("end to end"); table.add("speedup", times(endToEndSpeedup)) }
+        for note in notes { table.section("note: \(note)") }
         return table.rendered
     }
 }

@@ -52,4 +52,6 @@ public struct SimulationResult: Sendable {
     public var bounds: Bounds
     public var simulated: Simulated
     public var endToEndSpeedup: Double?
+    /// What the model left out for this point, in words (printed under the table; JSON key `notes`).
+    public var notes: [String] = []
 }

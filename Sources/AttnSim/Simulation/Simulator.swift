@@ -14,7 +14,17 @@ public enum Simulator {
                                 + "it lists: \(known)")
         }
         let bandwidth = hardware.offChip.bandwidth!   // validated on load: the outermost level has a bandwidth
-        let cost = AttentionCost(problem, mask: workload.mask)
+        var cost = AttentionCost(problem, mask: workload.mask)
+        var notes: [String] = []
+        if workload.pruning != nil {
+            // A pruning schedule changes the work per layer; the roofline model does not apply it, and a dense
+            // number in its place would look plausible and be wrong.
+            cost.effectiveFLOPs = nil
+            notes.append("the pruning schedule is not modelled by the roofline model; pruned time and FLOPs are left null")
+        } else if cost.effectiveFLOPs == nil {
+            notes.append("the \(workload.mask.kind.rawValue) mask has no closed-form work count in this model; "
+                + "masked time and FLOPs are left null")
+        }
         let dense = Roofline(flops: cost.denseFLOPs, bytes: cost.denseBytes, peakFLOPs: peak, bandwidth: bandwidth)
         let masked = cost.effectiveFLOPs.map {
             Roofline(flops: $0, bytes: cost.denseBytes, peakFLOPs: peak, bandwidth: bandwidth)
@@ -40,7 +50,8 @@ public enum Simulator {
             tiles: nil,
             bounds: .init(flopSpeedup: cost.flopSpeedup, tileSpeedup: nil, tileSpeedupMean: nil, waveSpeedup: nil),
             simulated: simulated,
-            endToEndSpeedup: nil)
+            endToEndSpeedup: nil,
+            notes: notes)
         if let model = workload.model, let speedup = simulated.speedup {
             result.endToEndSpeedup = EndToEnd.speedup(attentionSpeedup: speedup, model: model)
         }

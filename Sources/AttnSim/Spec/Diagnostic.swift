@@ -29,7 +29,7 @@ public struct Diagnostic: Error, Sendable, Equatable, CustomStringConvertible {
     /// `file:line:column: error: path: message`, the form compilers use, so editors can jump to it.
     public var description: String {
         var location = file
-        location += ":\(line ?? 1):\(column ?? 1)"
+        if let line { location += ":\(line):\(column ?? 1)" }
         let field = path.isEmpty ? "" : "\(path): "
         return "\(location): error: \(field)\(message)"
     }

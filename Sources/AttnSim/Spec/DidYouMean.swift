@@ -16,7 +16,7 @@ enum DidYouMean {
 
     /// " (did you mean `x`?)" or "" — for appending to a message.
     static func hint(for word: String, among candidates: some Sequence<String>) -> String {
-        suggestion(for: word, among: candidates).map { "; did you mean `\($0)`?" } ?? ""
+        suggestion(for: word, among: candidates).map { " (did you mean `\($0)`?)" } ?? ""
     }
 
     /// Levenshtein distance. - Complexity: O(a·b), used on short keys only.

@@ -110,3 +110,13 @@ extension Quantity {
         return "\(sign)\(fourDigits(mantissa)) \(prefixes[exponent])\(unit)"
     }
 }
+
+extension Quantity {
+    /// A size or bandwidth in whichever prefix system writes it more simply, so values read back the way a
+    /// data sheet would have written them: 80e9 B → "80 GB", 233_472 B → "228 KiB", 400·2^30 B/s → "400 GiB/s".
+    public static func formatNatural(_ value: Double, _ dimension: Dimension) -> String {
+        let decimal = format(value, dimension)
+        let binary = format(value, dimension, binary: true)
+        return binary.count < decimal.count ? binary : decimal
+    }
+}

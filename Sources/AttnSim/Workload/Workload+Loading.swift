@@ -279,3 +279,18 @@ extension Workload {
         return model
     }
 }
+
+extension Workload {
+    /// The same workload with another cascade preset (for `attnsim cascade --cascade`), checked like a file's.
+    public func replacingCascade(withPreset name: String) throws(Diagnostic) -> Workload {
+        guard let preset = Cascade.preset(named: name) else {
+            throw Diagnostic(file: file, path: "cascade", message: "unknown cascade preset \"\(name)\""
+                + "\(DidYouMean.hint(for: name, among: Cascade.presetNames)); expected one of: "
+                + Cascade.presetNames.joined(separator: ", "))
+        }
+        var copy = self
+        copy.cascadeName = name
+        copy.cascade = preset
+        return copy
+    }
+}

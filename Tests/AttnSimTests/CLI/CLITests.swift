@@ -70,6 +70,9 @@ enum CLI {
         ("type.yaml", "attnsim: 1\nname: x\nkind: gpu\nclock: fast\n"),
         ("unknown.yaml", "attnsim: 1\nnmae: x\n"),
         ("empty.yaml", ""),
+        ("missing.yaml", "attnsim: 1\nname: x\nkind: gpu\nunits: {name: SM, count: 1}\n"),
+        ("negative.yaml", "attnsim: 1\nname: x\nkind: gpu\nclock: -1 GHz\n"),
+        ("unit.yaml", "attnsim: 1\nname: x\nkind: gpu\nclock: 1 GHzz\n"),
     ])
     func badHardwareExitsWithStatus2(_ name: String, _ text: String) throws {
         let path = try temporaryFile(named: name, contents: Data(text.utf8))

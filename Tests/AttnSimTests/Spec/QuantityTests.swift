@@ -390,3 +390,20 @@ private func failure(_ text: String, _ dimension: Dimension) -> QuantityError? {
         #expect(Dimension.number.unitTable.isEmpty)
     }
 }
+
+@Suite struct NaturalFormatTests {
+    /// Data sheets write 80 GB and 3.35 TB/s (decimal, NVIDIA) but 228 KiB and 400 GiB/s (binary, peers.md §2.5,
+    /// fusemax.md §2.1); printing a value back picks the system that writes it exactly and shortest.
+    @Test func picksThePrefixSystemOfTheSource() {
+        #expect(Quantity.formatNatural(80e9, .bytes) == "80 GB")
+        #expect(Quantity.formatNatural(228 * 1024, .bytes) == "228 KiB")
+        #expect(Quantity.formatNatural(400 * 1_073_741_824, .bandwidth) == "400 GiB/s")
+        #expect(Quantity.formatNatural(3.35e12, .bandwidth) == "3.35 TB/s")
+    }
+
+    @Test func countsWithPrefixes() {
+        #expect(Quantity.formatCount(206_158_430_208, "FLOP") == "206.2 GFLOP")
+        #expect(Quantity.formatCount(999, "") == "999")
+        #expect(Quantity.formatCount(51_539_607_552, "") == "51.54 G")
+    }
+}

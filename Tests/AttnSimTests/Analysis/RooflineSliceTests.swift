@@ -1,0 +1,86 @@
+import Testing
+@testable import AttnSim
+
+/// The thin slice: roofline time, FLOP-wise bounds and the Amdahl roll-up, against hand counts and paper tables.
+@Suite struct RooflineSliceTests {
+    func simulate(_ hardware: String, _ workload: String) throws -> SimulationResult {
+        try Simulator.run(hardware: HardwareSpec.load(path: Repo.path("hardware/\(hardware).yaml")),
+                          workload: Workload.load(path: Repo.path("workloads/\(workload).yaml")))
+    }
+
+    /// Hand count, BERT-Base 1K (B=64, H=12, E=F=64, M=P=1024; fusemax.md §1.1) on the H100 (989.4 TFLOP/s BF16/FP16,
+    /// 3.35 TB/s; peers.md §2.5): QKᵀ and AV are 2·E + 2·F FLOP per (query, key) pair; Q, K, V, O are 4·1024·64
+    /// 2-byte elements per (batch, head).
+    @Test func bertOnH100() throws {
+        let result = try simulate("h100-sxm5-80gb", "bert-base-1k")
+        let instances: Double = 64 * 12
+        let pairs: Double = 1024 * 1024
+        let flops: Double = instances * pairs * 256          // 2·64 + 2·64 FLOP per pair
+        let bytes: Double = instances * 4 * 1024 * 64 * 2
+        #expect(result.denseFLOPs == flops)
+        #expect(result.effectiveFLOPs == flops)
+        #expect(result.simulated.denseDRAMBytes == bytes)
+        let time = try #require(result.simulated.time)
+        #expect(abs(time - flops / 989.4e12) < 1e-15)          // compute-bound: 0.2084 ms
+        #expect(result.simulated.bottleneck == "compute")
+        #expect(result.bounds.flopSpeedup == 1)
+        #expect(result.bounds.tileSpeedup == nil)             // filled by the GNA tile model, not guessed here
+        #expect(result.endToEndSpeedup == nil)                // the workload has no model roll-up
+    }
+
+    /// Decode is memory-bound: one query against 1024 keys reads all of K and V for 2·(E+F) FLOP per key.
+    @Test func decodeIsMemoryBound() throws {
+        let text = """
+            attnsim: 1
+            name: decode
+            problem: {batch: 8, heads: 32, head_dim: 128, tokens: 1, kv_tokens: 8192, dtype: bf16}
+            """
+        let result = try Simulator.run(hardware: HardwareSpec.load(path: Repo.path("hardware/h100-sxm5-80gb.yaml")),
+                                       workload: Workload.parse(text: text, file: "decode.yaml"))
+        #expect(result.simulated.bottleneck == "memory")
+        let perInstance: Double = 128 + 8192 * 128 * 2 + 128  // q, K and V, o elements
+        let bytes: Double = 8 * 32 * perInstance * 2
+        #expect(abs(try #require(result.simulated.time) - bytes / 3.35e12) < 1e-15)
+    }
+
+    /// GNA never truncates a window at the borders (gna.md §1.2), so FLOP-wise speedup = tokens / Π window:
+    /// gna.md §3.3 gives S_FLOP 11.11 (HunyuanVideo 18×24×24), 10.24 (FLUX 80×80), 9.17 (Cosmos 16×24×16).
+    /// With Amdahl and the step schedules, the FLOP-column E2E values are 1.63 (15 of 50 steps dense),
+    /// 1.46 (9 of 28) and 1.52 (12 of 35).
+    @Test(arguments: [
+        ("hunyuan-gna-s16x8x8", 11.11, 1.63),
+        ("flux-gna", 10.24, 1.46),
+        ("cosmos-gna", 9.17, 1.52),
+    ])
+    func gnaFLOPBoundAndEndToEnd(_ workload: String, flopSpeedup: Double, endToEnd: Double) throws {
+        let result = try simulate("b200", workload)
+        #expect(abs(try #require(result.bounds.flopSpeedup) - flopSpeedup) < 0.01)
+        // These problems are compute-bound by far, so the roofline speedup equals the FLOP-wise bound.
+        #expect(abs(try #require(result.endToEndSpeedup) - endToEnd) < 0.01)
+    }
+
+    /// The causal closed form against a brute-force count of (query, key) pairs with key ≤ query + (M − P).
+    @Test(arguments: [(1, 1), (1, 7), (5, 5), (7, 19), (64, 64), (3, 100)])
+    func causalPairsMatchBruteForce(_ p: Int, _ m: Int) {
+        var count = 0
+        for query in 0..<p { for key in 0..<m where key <= query + (m - p) { count += 1 } }
+        let problem = Problem(batch: 1, heads: 1, headDim: 8, valueDim: 8, tokens: [p], kvTokens: [m], dtype: .bf16)
+        #expect(MaskWork.attendedPairs(problem, MaskSpec(kind: .causal)) == Double(count))
+    }
+
+    /// A pruning schedule is not applied by the roofline model, so the pruned numbers are null, with a note.
+    @Test func pruningIsNotGuessed() throws {
+        let result = try simulate("h100-sxm5-80gb", "gpt2-small-decode-pruned")
+        #expect(result.effectiveFLOPs == nil)
+        #expect(result.simulated.time == nil)
+        #expect(result.simulated.denseTime != nil)
+        #expect(!result.notes.isEmpty)
+        #expect(result.json["simulated"]?["time_s"] == .null)
+    }
+
+    /// EndToEnd against gna.md §3.3's worked check (HunyuanVideo, a = 0.607, s = 11.11): 2.23 with no dense steps.
+    @Test func amdahlWithoutSchedule() {
+        let speedup = EndToEnd.speedup(attentionSpeedup: 11.11, model: ModelRollup(attentionShare: 0.607))
+        #expect(abs(speedup - 2.23) < 0.01)
+    }
+}
