@@ -1,0 +1,44 @@
+/// Speedup upper bounds of a GNA problem over dense self attention, from its tile work alone (gna.md §2.4).
+///
+/// - `flop`: dense pairs over attended pairs (exact, causal included).
+/// - `tile`: NATTEN's metric, K_SA over the worst Q tile's visited tiles: every Q tile is assumed to run at once.
+/// - `tileMean`: K_SA over the mean visited tiles (total work; gna.md shows it does *not* reproduce the paper).
+/// - `qPadding`: the tile metric charged for the Q tiles padding adds: ⌈N/ΠTQ⌉·⌈N/ΠTKV⌉ / (#Q tiles · worst)
+///   (gna.md §2.4: 10.42× for HunyuanVideo 16×8×8 against a measured 10.40×).
+/// - `wave(units:instances:)`: attnsim's bound: the dense kernel takes ⌈CTAs/units⌉ waves of K tiles; the sparse
+///   one can finish no sooner than its worst CTA nor than its total work spread over all units (DESIGN.md,
+///   "Upper bound vs calibrated prediction").
+public struct GNABounds: Sendable, Equatable {
+    public var flop: Double
+    public var tile: Double
+    public var tileMean: Double
+    public var qPadding: Double
+    /// Single-dimensional tiling only: the tile bound for a kernel that iterates the whole KV range.
+    public var tileRange: Double?
+
+    let denseQTiles: Int
+    let denseKVTiles: Int
+    let work: TileWork
+
+    public init(mask: GNAMask, work: TileWork) {
+        let n = mask.tokens
+        let k = Double(work.kvTilesSelfAttention)
+        self.work = work
+        denseQTiles = ceilDiv(n, work.qTile.reduce(1, *))
+        denseKVTiles = ceilDiv(n, work.kvTile.reduce(1, *))
+        flop = mask.flopSpeedup
+        tile = k / Double(work.worstVisited)
+        tileMean = k * Double(work.qTiles) / Double(work.visited)
+        qPadding = Double(denseQTiles) * Double(denseKVTiles) / (Double(work.qTiles) * Double(work.worstVisited))
+        tileRange = work.tiling == .single_dim ? k / Double(work.worstVisitedRange) : nil
+    }
+
+    /// The wave-aware bound for `instances` (batch × heads) copies of the problem on `units` SMs or cores.
+    public func wave(units: Int, instances: Int) -> Double {
+        let denseWaves = ceilDiv(denseQTiles * instances, units)
+        let dense = Double(denseWaves) * Double(denseKVTiles)
+        let total = work.visited * instances
+        let sparse = max(work.worstVisited, ceilDiv(total, units))
+        return dense / Double(sparse)
+    }
+}

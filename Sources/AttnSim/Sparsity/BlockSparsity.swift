@@ -1,0 +1,36 @@
+/// Whether a GNA problem is fully block-sparse: every visited KV tile is full, so a kernel needs no element
+/// mask at all (gna.md §2.5).
+extension TileWork {
+    /// The exact answer: no visited tile is partial (counted element by element in effect, see `TileWork`).
+    public var isFullyBlockSparse: Bool { partial == 0 }
+}
+
+extension GNAMask {
+    /// NATTEN's closed-form fast-path predicate `is_fully_block_sparse_int` (fna_fusion.hpp, as transcribed in
+    /// gna.md §2.5), per axis and per dilation group; causal axes never qualify. It is what the Hopper and
+    /// Blackwell kernels test to skip masking; it can disagree with the exact answer (`TileWork.isFullyBlockSparse`)
+    /// in both directions, notably when a Q tile is one token (gna.md §2.5: 91 unsafe cases in 100 000, all TQ = 1).
+    public func kernelFastPath(qTile: [Int], kvTile: [Int]) -> Bool {
+        for (i, axis) in axes.enumerated() {
+            if axis.causal { return false }
+            for group in 0..<axis.dilation {
+                let n = axis.groupLength(group)
+                if !Self.fastPathAxis(axis, length: n, qTile: qTile[i], kvTile: kvTile[i]) { return false }
+            }
+        }
+        return true
+    }
+
+    static func fastPathAxis(_ axis: GNAAxis, length n: Int, qTile: Int, kvTile: Int) -> Bool {
+        let (w, s) = (axis.window, axis.stride)
+        if n == w { return true }
+        let left = w / 2
+        let groups = ceilDiv(n, s)
+        let lastGroupStart = axis.keys(ofQuery: n - 1, groupLength: n).lowerBound
+        let groupsAligned = s % qTile == 0 && w % kvTile == 0
+        let lastGroupAligned = n % s == 0 || lastGroupStart % kvTile == 0
+        let startsAligned = (left - s / 2) % kvTile == 0
+            || (n % kvTile == 0 && groups == 2 && s + s / 2 >= n - w)
+        return groupsAligned && lastGroupAligned && startsAligned
+    }
+}

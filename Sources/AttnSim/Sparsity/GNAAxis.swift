@@ -1,0 +1,111 @@
+/// One token axis of a generalized neighborhood attention (GNA) mask: its length and the window, stride,
+/// dilation and causality on it.
+///
+/// The rules are NATTEN's, as written out in gna.md §1 (from `fna_fusion.hpp::get_win_start/get_win_end`,
+/// `na_utils.cuh`, `flex.py::get_na_flex_mask`):
+///
+/// - non-causal (§1.2): `leader(q) = min(⌊q/s⌋·s + ⌊s/2⌋, L−1)`, `start = clamp(leader − ⌊w/2⌋, 0, L − w)`,
+///   `end = start + w`: the window is shifted at the borders, never truncated, so every query sees w keys;
+/// - causal (§1.3): `leader(q) = min(⌊q/s⌋·s + s − 1, L−1)`, `start = max(leader − w + 1, 0)`, `end = q + 1`;
+/// - dilation (§1.4): index x belongs to group `x mod d` at in-group index `⌊x/d⌋`, and the rules apply inside the
+///   group, whose length is `⌊L/d⌋ + (g < L mod d ? 1 : 0)`.
+///
+/// ```swift
+/// let axis = GNAAxis(length: 12, window: 6, stride: 3)
+/// axis.keys(ofQuery: 4, groupLength: 12)   // 1..<7   (gna.md §1.5: "3–5:[1,7)")
+/// ```
+public struct GNAAxis: Sendable, Hashable {
+    public var length: Int
+    public var window: Int
+    public var stride: Int
+    public var dilation: Int
+    public var causal: Bool
+
+    public init(length: Int, window: Int, stride: Int = 1, dilation: Int = 1, causal: Bool = false) {
+        self.length = length
+        self.window = window
+        self.stride = stride
+        self.dilation = dilation
+        self.causal = causal
+    }
+
+    /// Length of dilation group `group` (0 ≤ group < dilation).
+    @inlinable
+    public func groupLength(_ group: Int) -> Int {
+        length / dilation + (group < length % dilation ? 1 : 0)
+    }
+
+    /// Keys (in-group indices) attended by the query at in-group index `q` of a group of `groupLength` tokens.
+    /// `q` may lie past the group's end (a padded query); the leader clamp keeps it a valid window.
+    /// - Complexity: O(1).
+    @inlinable
+    public func keys(ofQuery q: Int, groupLength n: Int) -> Range<Int> {
+        if causal {
+            let leader = min((q / stride) * stride + stride - 1, n - 1)
+            return max(leader - window + 1, 0) ..< min(q + 1, n)
+        }
+        let leader = min((q / stride) * stride + stride / 2, n - 1)
+        let start = min(max(leader - window / 2, 0), n - window)
+        return start ..< start + window
+    }
+
+    /// Queries (in-group indices) whose window contains key `k`, a contiguous range (gna.md §1.7, from NATTEN's
+    /// `get_backward_window_start/end`).
+    public func queries(attendingKey k: Int, groupLength n: Int) -> Range<Int> {
+        let w = window
+        let s = stride
+        if causal {
+            let end = min(((k + w) / s + (k + w >= n ? 1 : 0)) * s, n)
+            return k ..< end
+        }
+        let right = w / 2 + w % 2 - 1
+        let left = w / 2
+        let offset = s - s / 2 - 1
+        let start = k >= w ? ((k - right + offset) / s) * s : 0
+        let end = k >= n - w ? n : ((k + left + offset + 1) / s) * s
+        return start ..< min(end, n)
+    }
+
+    /// Σ over the axis' queries of the number of keys each attends, over all dilation groups.
+    /// Non-causal windows always hold `window` keys; causal ones are summed.
+    /// - Complexity: O(L) for causal axes, O(1) otherwise.
+    public var attendedSum: Int {
+        guard causal else { return length * window }
+        var sum = 0
+        for group in 0..<dilation {
+            let n = groupLength(group)
+            for q in 0..<n { sum += keys(ofQuery: q, groupLength: n).count }
+        }
+        return sum
+    }
+}
+
+/// A GNA mask over a 1-D to 3-D token layout: the product of per-axis neighborhoods, inside one dilation
+/// group on every axis (gna.md §1.1).
+public struct GNAMask: Sendable, Hashable {
+    public var axes: [GNAAxis]
+
+    public init(axes: [GNAAxis]) { self.axes = axes }
+
+    /// The mask of a workload (`mask.kind: gna`), validated on load.
+    public init(tokens: [Int], mask: MaskSpec) {
+        axes = tokens.indices.map { i in
+            GNAAxis(length: tokens[i], window: mask.window[i], stride: mask.stride[i],
+                    dilation: mask.dilation[i], causal: mask.causal[i])
+        }
+    }
+
+    public var tokens: Int { axes.reduce(1) { $0 * $1.length } }
+
+    /// Σ_q |N(q)|: the exact number of attended (query, key) pairs. Neighborhoods are products of per-axis
+    /// windows chosen by per-axis coordinates, so the sum factorizes into per-axis sums.
+    /// - Complexity: O(Σ L_i).
+    public var attendedPairs: Double {
+        axes.reduce(1.0) { $0 * Double($1.attendedSum) }
+    }
+
+    /// Dense pairs over attended pairs: the FLOP-wise speedup bound (gna.md §2.4).
+    public var flopSpeedup: Double {
+        Double(tokens) * Double(tokens) / attendedPairs
+    }
+}

@@ -1,0 +1,74 @@
+/// Which KV tiles each Q tile of a GNA problem visits, and how many of them are full (no element masked) or
+/// partial — per (batch, head) instance, summed over dilation groups.
+///
+/// This is the NATTEN simulator's model (gna.md §2.3), made exact:
+/// - **multi-dimensional tiling** (Q and KV tiles are N-D boxes; NATTEN's token permutation): per axis, the Q
+///   tile's visited KV range is `[start(first query), end(last real query))`, snapped to the KV grid (static) or
+///   tiled from its start (dynamic); the N-D count is the product over axes (separable, closed form);
+/// - **single-dimensional tiling** (tiles are runs of the row-major flattened sequence): the exact set of KV
+///   tiles holding at least one attended key, from the boxes a run of tokens decomposes into.
+///
+/// A tile is *full* when every real query of the Q tile attends every real key of the KV tile; padding (when
+/// tiles do not divide the layout) is masked but does not make a tile partial (gna.md §2.5).
+///
+/// ```swift
+/// let work = TileWork(mask: hunyuan, qTile: [4, 8, 8], kvTile: [2, 8, 8], tiling: .multi_dim, kvTiling: .static)
+/// work.worstVisited   // 275 for stride 1 (gna.md §2.5)
+/// ```
+public struct TileWork: Sendable, Equatable {
+    public var qTile: [Int]
+    public var kvTile: [Int]
+    public var tiling: KernelChoice.Tiling
+    public var kvTiling: KernelChoice.KVTiling
+
+    /// Q tiles of one instance (all dilation groups; a partial tile at an axis end counts as one).
+    public var qTiles: Int
+    /// KV tiles a Q tile of dense self attention visits over the undilated layout: Π ⌈L_i / TKV_i⌉.
+    public var kvTilesSelfAttention: Int
+    /// Σ over Q tiles of visited KV tiles.
+    public var visited: Int
+    /// Σ over Q tiles of full KV tiles (every attended pair, no element masked).
+    public var full: Int
+    /// The most KV tiles any one Q tile visits.
+    public var worstVisited: Int
+    /// Full tiles of one worst-visited Q tile (multi-dim: product over axes of the worst axis tile's full count).
+    public var worstFull: Int
+    /// Σ over Q tiles of the contiguous KV range from the first to the last visited tile (single-dim only:
+    /// what a kernel that iterates a range instead of a tile list pays); equals `visited` for multi-dim tiling.
+    public var visitedRange: Int
+    /// The largest such range.
+    public var worstVisitedRange: Int
+
+    public var partial: Int { visited - full }
+}
+
+extension TileWork {
+    /// Computes the tile work of `mask` with the given tile shapes (one entry per axis; for single-dimensional
+    /// tiling the shapes' products are the token counts per tile).
+    /// - Complexity: multi-dim O(Σ_i L_i); single-dim O(N/TQ · span/TKV) box tests per dilation group.
+    public init(mask: GNAMask, qTile: [Int], kvTile: [Int], tiling: KernelChoice.Tiling,
+                kvTiling: KernelChoice.KVTiling) {
+        switch tiling {
+        case .multi_dim:
+            self = TileWork.multiDimensional(mask: mask, qTile: qTile, kvTile: kvTile, kvTiling: kvTiling)
+        case .single_dim:
+            self = TileWork.singleDimensional(mask: mask, qTile: qTile.reduce(1, *), kvTile: kvTile.reduce(1, *),
+                                              kvTiling: kvTiling)
+            self.qTile = qTile
+            self.kvTile = kvTile
+        }
+    }
+
+    /// K_SA: KV tiles a dense self-attention Q tile visits.
+    static func selfAttentionTiles(_ mask: GNAMask, kvTile: [Int], tiling: KernelChoice.Tiling) -> Int {
+        switch tiling {
+        case .multi_dim:
+            return zip(mask.axes, kvTile).reduce(1) { $0 * ceilDiv($1.0.length, $1.1) }
+        case .single_dim:
+            return ceilDiv(mask.tokens, kvTile.reduce(1, *))
+        }
+    }
+}
+
+@inlinable
+func ceilDiv(_ a: Int, _ b: Int) -> Int { (a + b - 1) / b }
