@@ -2,7 +2,7 @@
 /// present, `null` where this version's models do not compute a value. Extra keys may be added, never removed.
 extension SimulationResult {
     public var json: JSONValue {
-        let tilesJSON: JSONValue = .object([
+        let tilesJSON: JSONValue = gna?.tilesJSON ?? .object([
             ("q_tiles", .number(tiles.map { Double($0.qTiles) })),
             ("kv_tiles_self_attention", .number(tiles.map { Double($0.kvTilesSelfAttention) })),
             ("visited", .number(tiles.map { Double($0.visited) })),
@@ -20,7 +20,10 @@ extension SimulationResult {
                 ("tile_speedup", .number(bounds.tileSpeedup)),
                 ("tile_speedup_mean", .number(bounds.tileSpeedupMean)),
                 ("wave_speedup", .number(bounds.waveSpeedup)),
+                ("tile_speedup_qpad", .number(gna?.bounds.qPadding)),
+                ("tile_speedup_range", .number(gna?.bounds.tileRange)),
             ])),
+            ("block_sparse", gna?.blockSparseJSON ?? .null),
             ("simulated", .object([
                 ("model", .string(simulated.model)),
                 ("time_s", .number(simulated.time)),
@@ -32,7 +35,11 @@ extension SimulationResult {
                 ("energy_j", .number(simulated.energy)),
                 ("bottleneck", .string(simulated.bottleneck)),
             ])),
-            ("end_to_end", .object([("speedup", .number(endToEndSpeedup))])),
+            ("end_to_end", .object([
+                ("speedup", .number(endToEndSpeedup)),
+                ("flop_speedup", .number(endToEndFLOPBound)),
+                ("tile_speedup", .number(endToEndTileBound)),
+            ])),
             ("notes", .array(notes.map { .string($0) })),
         ])
     }

@@ -15,11 +15,22 @@ extension SimulationResult {
         table.section("work")
         table.add("dense FLOPs", count(denseFLOPs, "FLOP"))
         table.add("effective FLOPs", count(effectiveFLOPs, "FLOP"))
+        if let gna {
+            let work = gna.work
+            table.section("tiles (\(work.tiling.rawValue), \(work.kvTiling.rawValue) KV; Q \(GNAReport.shape(work.qTile)), "
+                + "KV \(GNAReport.shape(work.kvTile)); per head)")
+            table.add("Q tiles", "\(work.qTiles)")
+            table.add("KV tiles visited", "\(work.visited) (\(work.full) full, \(work.partial) partially masked)")
+            table.add("worst Q tile", "\(work.worstVisited) of \(work.kvTilesSelfAttention) KV tiles (\(work.worstFull) full)")
+            table.add("fully block-sparse", "\(work.isFullyBlockSparse ? "yes" : "no") (kernel fast path: \(gna.kernelFastPath ? "yes" : "no"))")
+        }
         table.section("bounds (upper bounds on speedup over dense)")
         table.add("FLOP-wise", times(bounds.flopSpeedup))
         table.add("tile-wise (NATTEN)", times(bounds.tileSpeedup))
         table.add("wave-aware", times(bounds.waveSpeedup))
-        table.section("prediction (model: \(simulated.model))")
+        table.section(simulated.model == "roofline"
+            ? "time (model: roofline — peak compute or bandwidth, whichever binds; a lower bound, not calibrated)"
+            : "prediction (model: \(simulated.model))")
         table.add("time", value(simulated.time, .time))
         table.add("dense time", value(simulated.denseTime, .time))
         table.add("speedup", times(simulated.speedup))
@@ -30,7 +41,12 @@ extension SimulationResult {
             table.add("utilization \(unit)", String(format: "%.1f %%", busy * 100))
         }
         table.add("energy", value(simulated.energy, .energy))
-        if let endToEndSpeedup { table.section("end to end"); table.add("speedup", times(endToEndSpeedup)) }
+        if endToEndSpeedup != nil || endToEndFLOPBound != nil {
+            table.section("end to end (Amdahl over the step schedule)")
+            table.add("predicted", times(endToEndSpeedup))
+            table.add("FLOP-wise bound", times(endToEndFLOPBound))
+            table.add("tile-wise bound", times(endToEndTileBound))
+        }
         for note in notes { table.section("note: \(note)") }
         return table.rendered
     }

@@ -51,7 +51,14 @@ public struct SimulationResult: Sendable {
     public var tiles: Tiles?
     public var bounds: Bounds
     public var simulated: Simulated
+    /// End-to-end speedup from the predicted attention speedup (Amdahl over the model's step schedule).
     public var endToEndSpeedup: Double?
+    /// End-to-end speedup if attention reached its FLOP-wise bound (the GNA paper's "FLOP" column).
+    public var endToEndFLOPBound: Double?
+    /// End-to-end speedup if attention reached its tile-wise bound (the GNA paper's "NATTEN Sim" column).
+    public var endToEndTileBound: Double?
+    /// The GNA tile analysis, for `mask: {kind: gna}` workloads with fixed tile shapes.
+    public var gna: GNAAnalysis?
     /// What the model left out for this point, in words (printed under the table; JSON key `notes`).
     public var notes: [String] = []
 }

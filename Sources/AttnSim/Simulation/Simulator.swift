@@ -52,10 +52,36 @@ public enum Simulator {
             simulated: simulated,
             endToEndSpeedup: nil,
             notes: notes)
-        if let model = workload.model, let speedup = simulated.speedup {
-            result.endToEndSpeedup = EndToEnd.speedup(attentionSpeedup: speedup, model: model)
+        if workload.mask.kind == .gna {
+            if let analysis = gnaAnalysis(workload) {
+                result.tiles = SimulationResult.Tiles(analysis.work)
+                result.gna = analysis
+                result.bounds.tileSpeedup = analysis.bounds.tile
+                result.bounds.tileSpeedupMean = analysis.bounds.tileMean
+                if hardware.kind != .spatial, let units = hardware.units {
+                    result.bounds.waveSpeedup = analysis.bounds.wave(units: units.count, instances: problem.instances)
+                }
+            } else {
+                result.notes.append("tile bounds need fixed tile shapes: set kernel.q_tile and kernel.kv_tile")
+            }
+        }
+        if let model = workload.model {
+            result.endToEndSpeedup = simulated.speedup.map { EndToEnd.speedup(attentionSpeedup: $0, model: model) }
+            result.endToEndFLOPBound = result.bounds.flopSpeedup.map { EndToEnd.speedup(attentionSpeedup: $0, model: model) }
+            result.endToEndTileBound = result.bounds.tileSpeedup.map { EndToEnd.speedup(attentionSpeedup: $0, model: model) }
         }
         return result
+    }
+
+    /// The GNA tile analysis of a workload, when its kernel fixes the tile shapes (static multi-dimensional
+    /// tiling unless the workload says otherwise).
+    static func gnaAnalysis(_ workload: Workload) -> GNAAnalysis? {
+        guard workload.mask.kind == .gna, let kernel = workload.kernel,
+              let qTile = kernel.qTile?.value, let kvTile = kernel.kvTile?.value else { return nil }
+        return GNAAnalysis(mask: GNAMask(tokens: workload.problem.tokens, mask: workload.mask),
+                           qTile: qTile, kvTile: kvTile,
+                           tiling: kernel.tiling?.value ?? .multi_dim,
+                           kvTiling: kernel.kvTiling?.value ?? .static)
     }
 
     /// Names under which compute utilization is reported: the unit name (SM, core) or each MAC array.

@@ -144,21 +144,9 @@ extension Workload {
             } else {
                 mask.causal = Array(repeating: false, count: axes)
             }
-            // gna.md §1.1: 2 ≤ window, window·dilation ≤ tokens, 1 ≤ stride ≤ window.
-            for axis in 0..<axes {
-                let (w, s, d, l) = (mask.window[axis], mask.stride[axis], mask.dilation[axis], problem.tokens[axis])
-                if w < 2 {
-                    throw windowNode.error("window \(w) on axis \(axis) is too small; expected at least 2 (gna.md §1.1)")
-                }
-                if w * d > l {
-                    let dilationText = d > 1 ? " × dilation \(d)" : ""
-                    throw windowNode.error("window \(w)\(dilationText) on axis \(axis) is larger than the \(l) tokens of that axis; "
-                        + "expected window·dilation ≤ tokens")
-                }
-                if s > w {
-                    throw (map.optional("stride") ?? node).error("stride \(s) on axis \(axis) is larger than the window \(w); "
-                        + "expected 1 ≤ stride ≤ window")
-                }
+            if let problem = GNAMask.check(tokens: problem.tokens, window: mask.window, stride: mask.stride,
+                                           dilation: mask.dilation, causal: mask.causal) {
+                throw (map.optional(problem.field) ?? windowNode).error(problem.message)
             }
         }
         return mask

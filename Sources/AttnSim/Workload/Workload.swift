@@ -116,4 +116,10 @@ public struct ModelRollup: Sendable, Equatable {
     public var totalSteps: Int?
     /// Steps that stay dense (run before sparsity kicks in).
     public var denseSteps: Int?
+
+    public init(attentionShare: Double, totalSteps: Int? = nil, denseSteps: Int? = nil) {
+        self.attentionShare = attentionShare
+        self.totalSteps = totalSteps
+        self.denseSteps = denseSteps
+    }
 }

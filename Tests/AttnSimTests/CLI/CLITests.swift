@@ -38,7 +38,7 @@ enum CLI {
     @Test func simulateReadmeExample() throws {
         let output = try CLI.run(["simulate", "hardware/h100-sxm5-80gb.yaml", "workloads/bert-base-1k.yaml"])
         #expect(output.status == 0, "\(output.stderr)")
-        #expect(output.stdout.contains("prediction (model: roofline)"))
+        #expect(output.stdout.contains("time (model: roofline"))
     }
 
     @Test func simulateJSONHasTheContractKeys() throws {
@@ -114,5 +114,56 @@ enum CLI {
         #expect(output.status == 0)
         #expect(output.stdout.contains("ridge"))
         #expect(output.stdout.contains("FLOP/cycle"))
+    }
+}
+
+@Suite struct GNACLITests {
+    @Test func gnaJSON() throws {
+        let output = try CLI.run(["gna", "--tokens", "30x48x80", "--window", "18x24x24", "--stride", "16x8x8",
+                                  "--q-tile", "4x8x8", "--kv-tile", "2x8x8", "--format", "json"])
+        #expect(output.status == 0, "\(output.stderr)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(output.stdout.utf8)) as? [String: Any])
+        let tiles = try #require(object["tiles"] as? [String: Any])
+        #expect(tiles["q_tiles"] as? Int == 480)
+        #expect(tiles["worst_visited"] as? Int == 81)
+        let bounds = try #require(object["bounds"] as? [String: Any])
+        // gna.md §3.3: 11.11 for stride 16×8×8; §2.4: 10.42 with Q padding charged.
+        #expect(abs((bounds["tile_speedup"] as? Double ?? 0) - 11.11) < 0.01)
+        #expect(abs((bounds["tile_speedup_qpad"] as? Double ?? 0) - 10.42) < 0.01)
+        let blockSparse = try #require(object["block_sparse"] as? [String: Any])
+        #expect(blockSparse["exact"] as? Bool == true)
+    }
+
+    @Test func simulateAndGNAAgree() throws {
+        let simulate = try CLI.run(["simulate", "hardware/b200.yaml", "workloads/hunyuan-gna-s16x8x8.yaml", "--format", "json"])
+        let gna = try CLI.run(["gna", "--tokens", "30x48x80", "--window", "18x24x24", "--stride", "16x8x8",
+                               "--q-tile", "4x8x8", "--kv-tile", "2x8x8", "--format", "json"])
+        let a = try #require(try JSONSerialization.jsonObject(with: Data(simulate.stdout.utf8)) as? [String: Any])
+        let b = try #require(try JSONSerialization.jsonObject(with: Data(gna.stdout.utf8)) as? [String: Any])
+        #expect(NSDictionary(dictionary: a["tiles"] as? [String: Any] ?? [:])
+            .isEqual(to: b["tiles"] as? [String: Any] ?? ["": 0]))
+        let boundsA = try #require(a["bounds"] as? [String: Any])
+        let boundsB = try #require(b["bounds"] as? [String: Any])
+        #expect(boundsA["tile_speedup"] as? Double == boundsB["tile_speedup"] as? Double)
+        #expect(boundsA["wave_speedup"] is Double)   // simulate knows the SM count
+    }
+
+    @Test(arguments: [
+        ["--window", "40x24x24"],            // window larger than the 30 tokens of axis 0
+        ["--window", "18x24x24", "--stride", "19x1x1"],
+        ["--window", "18x24"],               // one value short
+        ["--window", "18x24x24", "--heads", "0"],
+    ])
+    func badFlagsExitWithStatus2(_ flags: [String]) throws {
+        let output = try CLI.run(["gna", "--tokens", "30x48x80", "--q-tile", "4x8x8", "--kv-tile", "2x8x8"] + flags)
+        #expect(output.status == 2)
+        #expect(output.stderr.hasPrefix("attnsim gna: error: --"))
+    }
+
+    @Test func sweepPrintsTheFronts() throws {
+        let output = try CLI.run(["gna", "--tokens", "30x48x80", "--window", "18x24x24", "--q-tile", "4x8x8",
+                                  "--kv-tile", "2x8x8", "--sweep-stride"])
+        #expect(output.status == 0)
+        #expect(output.stdout.contains("1: 1.36×, 2: 1.50×, 16: 1.67×"))
     }
 }

@@ -1,0 +1,55 @@
+/// The strides worth using for a window: the tile-wise bound is a product of per-axis factors
+/// K_i / max_t n_i(t) (multi-dimensional tiling, gna.md §2.3), so each axis has its own Pareto front — the
+/// strides that strictly improve the axis factor as the stride grows — and the candidates are the products of
+/// the fronts (gna.md §2.6: "exactly the strides the paper tabulates"; the paper prunes "increased strides that
+/// do not result in better speedups").
+public struct GNAStrideSweep: Sendable {
+    public struct AxisPoint: Sendable, Equatable {
+        public var stride: Int
+        /// K_i / worst n_i: this axis' factor of the tile-wise bound.
+        public var factor: Double
+    }
+
+    public struct Point: Sendable {
+        public var stride: [Int]
+        public var analysis: GNAAnalysis
+    }
+
+    /// Per axis, its Pareto front of strides, smallest first.
+    public var fronts: [[AxisPoint]]
+    /// Every combination of front strides, by increasing tile-wise bound.
+    public var points: [Point]
+
+    /// - Complexity: O(Σ_i w_i · L_i / TQ_i) for the fronts, then one analysis per combination.
+    public init(mask: GNAMask, qTile: [Int], kvTile: [Int], kvTiling: KernelChoice.KVTiling) {
+        fronts = mask.axes.enumerated().map { i, axis in
+            var front: [AxisPoint] = []
+            for stride in 1...axis.window {
+                var candidate = axis
+                candidate.stride = stride
+                var worst = 0
+                var selfAttention = 0
+                for group in 0..<axis.dilation {
+                    // Dilation groups share the axis' tile grid; the worst over groups bounds the axis.
+                    var single = candidate
+                    single.length = axis.groupLength(group)
+                    single.dilation = 1
+                    let factor = TileWork.axisFactor(single, qTile: qTile[i], kvTile: kvTile[i], kvTiling: kvTiling)
+                    worst = max(worst, factor.worst)
+                }
+                selfAttention = ceilDiv(axis.length, kvTile[i])
+                let factor = Double(selfAttention) / Double(worst)
+                if factor > (front.last?.factor ?? 0) + 1e-12 { front.append(AxisPoint(stride: stride, factor: factor)) }
+            }
+            return front
+        }
+        var combos: [[Int]] = [[]]
+        for front in fronts { combos = combos.flatMap { c in front.map { c + [$0.stride] } } }
+        points = combos.map { stride in
+            var swept = mask
+            for i in swept.axes.indices { swept.axes[i].stride = stride[i] }
+            return Point(stride: stride, analysis: GNAAnalysis(mask: swept, qTile: qTile, kvTile: kvTile,
+                                                               tiling: .multi_dim, kvTiling: kvTiling))
+        }.sorted { ($0.analysis.bounds.tile, $0.stride.reduce(1, *)) < ($1.analysis.bounds.tile, $1.stride.reduce(1, *)) }
+    }
+}

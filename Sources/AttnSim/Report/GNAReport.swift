@@ -1,0 +1,186 @@
+import Foundation
+
+/// `attnsim gna`: one GNA problem given on the command line, its tile work, bounds and verdicts, optionally a
+/// stride sweep. Holds no logic beyond presentation; the numbers come from `GNAAnalysis` and `GNAStrideSweep`.
+public struct GNAReport: Sendable {
+    public struct Request: Sendable {
+        public var tokens: [Int]
+        public var window: [Int]
+        public var stride: [Int]?
+        public var dilation: [Int]?
+        public var causal: [Bool]?
+        public var qTile: [Int]
+        public var kvTile: [Int]
+        public var tiling: KernelChoice.Tiling = .multi_dim
+        public var kvTiling: KernelChoice.KVTiling = .static
+        public var batch = 1
+        public var heads = 1
+        public var headDim = 128
+        /// SMs or cores, for the wave-aware bound.
+        public var units: Int?
+        public var model: ModelRollup?
+
+        public init(tokens: [Int], window: [Int], qTile: [Int], kvTile: [Int]) {
+            self.tokens = tokens
+            self.window = window
+            self.qTile = qTile
+            self.kvTile = kvTile
+        }
+    }
+
+    public var request: Request
+    public var analysis: GNAAnalysis
+    public var sweep: GNAStrideSweep?
+
+    /// Validates the request with the workload file's rules and analyses it.
+    public init(_ request: Request, sweepStride: Bool = false) throws(GNAMaskProblem) {
+        let axes = request.tokens.count
+        let stride = request.stride ?? Array(repeating: 1, count: axes)
+        let dilation = request.dilation ?? Array(repeating: 1, count: axes)
+        let causal = request.causal ?? Array(repeating: false, count: axes)
+        if let problem = GNAMask.check(tokens: request.tokens, window: request.window, stride: stride,
+                                       dilation: dilation, causal: causal) {
+            throw problem
+        }
+        for (field, tile) in [("q-tile", request.qTile), ("kv-tile", request.kvTile)] {
+            guard tile.count == axes || (request.tiling == .single_dim && tile.count == 1) else {
+                throw GNAMaskProblem(field: field, message: "expected \(axes) value(s), one per token axis, found \(tile.count)")
+            }
+            guard tile.allSatisfy({ $0 >= 1 }) else {
+                throw GNAMaskProblem(field: field, message: "tile sizes must be at least 1")
+            }
+        }
+        if sweepStride && request.tiling != .multi_dim {
+            throw GNAMaskProblem(field: "sweep-stride", message: "the stride sweep needs --tiling multi_dim (its "
+                + "bound is separable per axis only there)")
+        }
+        let mask = GNAMask(axes: (0..<axes).map {
+            GNAAxis(length: request.tokens[$0], window: request.window[$0], stride: stride[$0],
+                    dilation: dilation[$0], causal: causal[$0])
+        })
+        self.request = request
+        analysis = GNAAnalysis(mask: mask, qTile: request.qTile, kvTile: request.kvTile, tiling: request.tiling,
+                               kvTiling: request.kvTiling)
+        sweep = sweepStride ? GNAStrideSweep(mask: mask, qTile: request.qTile, kvTile: request.kvTile,
+                                             kvTiling: request.kvTiling) : nil
+    }
+
+    static func shape(_ values: [Int]) -> String { values.map(String.init).joined(separator: "×") }
+
+    func endToEnd(_ speedup: Double) -> Double? {
+        request.model.map { EndToEnd.speedup(attentionSpeedup: speedup, model: $0) }
+    }
+
+    var instances: Int { request.batch * request.heads }
+
+    func wave(_ analysis: GNAAnalysis) -> Double? {
+        request.units.map { analysis.bounds.wave(units: $0, instances: instances) }
+    }
+
+    // MARK: JSON
+
+    public var json: JSONValue {
+        let mask = analysis.mask
+        let perPair = 4.0 * Double(request.headDim) * Double(instances)
+        var pairs: [(String, JSONValue)] = [
+            ("problem", .object([
+                ("tokens", .array(request.tokens.map { .number(Double($0)) })),
+                ("window", .array(mask.axes.map { .number(Double($0.window)) })),
+                ("stride", .array(mask.axes.map { .number(Double($0.stride)) })),
+                ("dilation", .array(mask.axes.map { .number(Double($0.dilation)) })),
+                ("causal", .array(mask.axes.map { .bool($0.causal) })),
+                ("batch", .number(Double(request.batch))), ("heads", .number(Double(request.heads))),
+                ("head_dim", .number(Double(request.headDim))),
+            ])),
+            ("flops", .object([
+                ("dense", .number(Double(mask.tokens) * Double(mask.tokens) * perPair)),
+                ("effective", .number(mask.attendedPairs * perPair)),
+            ])),
+            ("tiles", analysis.tilesJSON),
+            ("bounds", boundsJSON(analysis)),
+            ("block_sparse", analysis.blockSparseJSON),
+            ("end_to_end", .object([
+                ("speedup", .null),
+                ("flop_speedup", .number(endToEnd(analysis.bounds.flop))),
+                ("tile_speedup", .number(endToEnd(analysis.bounds.tile))),
+            ])),
+        ]
+        if let sweep {
+            pairs.append(("sweep", .object([
+                ("fronts", .array(sweep.fronts.map { front in
+                    .array(front.map { .object([("stride", .number(Double($0.stride))), ("factor", .number($0.factor))]) })
+                })),
+                ("points", .array(sweep.points.map { point in
+                    .object([
+                        ("stride", .array(point.stride.map { .number(Double($0)) })),
+                        ("bounds", boundsJSON(point.analysis)),
+                        ("block_sparse", point.analysis.blockSparseJSON),
+                        ("end_to_end_tile_speedup", .number(endToEnd(point.analysis.bounds.tile))),
+                    ])
+                })),
+            ])))
+        }
+        return .object(pairs)
+    }
+
+    func boundsJSON(_ analysis: GNAAnalysis) -> JSONValue {
+        .object([
+            ("flop_speedup", .number(analysis.bounds.flop)),
+            ("tile_speedup", .number(analysis.bounds.tile)),
+            ("tile_speedup_mean", .number(analysis.bounds.tileMean)),
+            ("wave_speedup", .number(wave(analysis))),
+            ("tile_speedup_qpad", .number(analysis.bounds.qPadding)),
+            ("tile_speedup_range", .number(analysis.bounds.tileRange)),
+        ])
+    }
+
+    // MARK: Table
+
+    public var table: String {
+        let work = analysis.work
+        let mask = analysis.mask
+        let bounds = analysis.bounds
+        func times(_ x: Double?) -> String { x.map { String(format: "%.2f×", $0) } ?? "—" }
+        var table = TextTable(title: "GNA \(Self.shape(request.tokens)) tokens, window \(Self.shape(mask.axes.map(\.window))), "
+            + "stride \(Self.shape(mask.axes.map(\.stride))), dilation \(Self.shape(mask.axes.map(\.dilation)))"
+            + (mask.axes.contains(where: \.causal) ? ", causal \(mask.axes.map { $0.causal ? "1" : "0" }.joined(separator: "×"))" : ""))
+        let sparsity = 1 - mask.attendedPairs / (Double(mask.tokens) * Double(mask.tokens))
+        table.add("sparsity", String(format: "%.1f %%", sparsity * 100))
+        table.section("tiles (\(work.tiling.rawValue), \(work.kvTiling.rawValue) KV; Q \(Self.shape(work.qTile)), "
+            + "KV \(Self.shape(work.kvTile)); per head)")
+        table.add("Q tiles", "\(work.qTiles)")
+        table.add("KV tiles, self attention", "\(work.kvTilesSelfAttention) per Q tile")
+        table.add("KV tiles visited", "\(work.visited) (\(work.full) full, \(work.partial) partially masked)")
+        table.add("worst Q tile", "\(work.worstVisited) visited (\(work.worstFull) full)")
+        table.add("fully block-sparse", work.isFullyBlockSparse ? "yes" : "no")
+        table.add("kernel fast path", analysis.kernelFastPath ? "yes (NATTEN's predicate)" : "no (NATTEN's predicate)")
+        table.section("bounds (upper bounds on speedup over self attention)")
+        table.add("FLOP-wise", times(bounds.flop))
+        table.add("tile-wise (NATTEN, worst Q tile)", times(bounds.tile))
+        table.add("tile-wise, mean Q tile", times(bounds.tileMean))
+        table.add("tile-wise, Q padding charged", times(bounds.qPadding))
+        if let range = bounds.tileRange { table.add("tile-wise, KV range iteration", times(range)) }
+        if let units = request.units { table.add("wave-aware (\(units) units)", times(wave(analysis))) }
+        if let model = request.model {
+            let steps = model.totalSteps.map { " of \($0) steps, \(model.denseSteps ?? 0) dense" } ?? ""
+            table.section("end to end (attention share \(String(format: "%.1f %%", model.attentionShare * 100))\(steps))")
+            table.add("at the FLOP-wise bound", times(endToEnd(bounds.flop)))
+            table.add("at the tile-wise bound", times(endToEnd(bounds.tile)))
+        }
+        if let sweep {
+            table.section("stride sweep: per-axis Pareto fronts (stride: tile-bound factor)")
+            for (axis, front) in sweep.fronts.enumerated() {
+                table.add("axis \(axis)", front.map { "\($0.stride): \(String(format: "%.2f", $0.factor))×" }.joined(separator: ", "))
+            }
+            var combos = TextTable(title: "stride sweep: combinations of the fronts, by tile-wise bound")
+            combos.add("stride", "tile-wise", "Q-padded", "FLOP-wise", "block-sparse", "E2E at tile-wise")
+            for point in sweep.points {
+                let b = point.analysis.bounds
+                combos.add(Self.shape(point.stride), times(b.tile), times(b.qPadding), times(b.flop),
+                           point.analysis.work.isFullyBlockSparse ? "yes" : "no", times(endToEnd(b.tile)))
+            }
+            return table.rendered + combos.rendered
+        }
+        return table.rendered
+    }
+}
