@@ -167,3 +167,13 @@ enum CLI {
         #expect(output.stdout.contains("1: 1.36×, 2: 1.50×, 16: 1.67×"))
     }
 }
+
+@Suite struct BenchCLITests {
+    @Test func benchPrintsTheContractKeys() throws {
+        let output = try CLI.run(["bench", "--filter", "gna.bound", "--samples", "1", "--format", "json"])
+        #expect(output.status == 0, "\(output.stderr)")
+        let list = try #require(try JSONSerialization.jsonObject(with: Data(output.stdout.utf8)) as? [[String: Any]])
+        #expect(list.count == 1)
+        for key in ["name", "median_s", "min_s", "max_s", "runs"] { #expect(list[0][key] != nil, "missing \(key)") }
+    }
+}

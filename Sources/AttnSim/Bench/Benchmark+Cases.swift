@@ -1,0 +1,55 @@
+/// The benchmark cases of this version. Each names what it measures and, where the project set one, its target.
+extension Benchmark {
+    /// HunyuanVideo 30×48×80, window 18×24×24, stride 1, Q 4×8×8 / KV 2×8×8 (gna.md §3.3).
+    static let hunyuan = GNAMask(axes: zip([30, 48, 80], [18, 24, 24]).map { GNAAxis(length: $0, window: $1) })
+
+    public static func all(root: String) -> [Benchmark] {
+        [
+            Benchmark(name: "gna.bound.hunyuan",
+                      summary: "GNA tile work + bounds + fast-path predicate, HunyuanVideo, multi_dim (target ≤ 10 µs)",
+                      target: 10e-6) {
+                { GNAAnalysis(mask: hunyuan, qTile: [4, 8, 8], kvTile: [2, 8, 8], tiling: .multi_dim,
+                              kvTiling: .static).bounds.tile }
+            },
+            Benchmark(name: "gna.single_dim.hunyuan",
+                      summary: "GNA exact single-dimensional KV tile sets, HunyuanVideo, Q 256 / KV 128 tokens (target ≤ 200 ms)",
+                      target: 0.2) {
+                { GNAAnalysis(mask: hunyuan, qTile: [256], kvTile: [128], tiling: .single_dim,
+                              kvTiling: .static).bounds.tile }
+            },
+            Benchmark(name: "gna.sweep.hunyuan",
+                      summary: "GNA stride sweep (per-axis fronts and their 12 combinations), HunyuanVideo") {
+                { GNAStrideSweep(mask: hunyuan, qTile: [4, 8, 8], kvTile: [2, 8, 8], kvTiling: .static)
+                    .points.last?.analysis.bounds.tile ?? 0 }
+            },
+            Benchmark(name: "simulate.roofline.bert-1k-h100",
+                      summary: "one fixed-mapping point: roofline simulate of BERT-Base 1K on H100, files preloaded (target ≤ 1 ms)",
+                      target: 1e-3) {
+                let hardware = try HardwareSpec.load(path: root + "/hardware/h100-sxm5-80gb.yaml")
+                let workload = try Workload.load(path: root + "/workloads/bert-base-1k.yaml")
+                return { (try? Simulator.run(hardware: hardware, workload: workload).simulated.time ?? 0) ?? 0 }
+            },
+            Benchmark(name: "simulate.gna.hunyuan-b200",
+                      summary: "simulate a GNA workload with tile analysis, HunyuanVideo on B200, files preloaded") {
+                let hardware = try HardwareSpec.load(path: root + "/hardware/b200.yaml")
+                let workload = try Workload.load(path: root + "/workloads/hunyuan-gna-s16x8x8.yaml")
+                return { (try? Simulator.run(hardware: hardware, workload: workload).bounds.tileSpeedup ?? 0) ?? 0 }
+            },
+            Benchmark(name: "load.h100+bert",
+                      summary: "read, parse and validate a hardware and a workload file") {
+                { () -> Double in
+                    let hardware = try? HardwareSpec.load(path: root + "/hardware/h100-sxm5-80gb.yaml")
+                    let workload = try? Workload.load(path: root + "/workloads/bert-base-1k.yaml")
+                    return (hardware?.clock ?? 0) + Double(workload?.problem.heads ?? 0)
+                }
+            },
+            Benchmark(name: "cascade.opcounts.1pass",
+                      summary: "op counts and pass analysis of the 1-pass cascade") {
+                let cascade = Cascade.preset(named: "attention-1pass")!
+                let binding = RankBinding.attention(M: 65536, P: 65536, E: 64, F: 64)
+                return { ((try? cascade.opCounts(binding: binding, multiplier: 768).total.mac) ?? 0)
+                    + Double(cascade.passes().total) }
+            },
+        ]
+    }
+}

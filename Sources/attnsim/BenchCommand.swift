@@ -1,0 +1,38 @@
+import ArgumentParser
+import AttnSim
+import Foundation
+
+struct BenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Time attnsim's own work (build with -c release for numbers worth reporting).")
+
+    @Option(help: "Only cases whose name contains this text.") var filter: String?
+    @Option(help: "Samples per case (the median, min and max are over these).") var samples: Int = 11
+    @Option(help: "Repository root holding hardware/ and workloads/.") var root: String = "."
+    @Option(help: "Output format: table or json.") var format: OutputFormat = .table
+
+    func run() throws {
+        #if DEBUG
+        printError("attnsim bench: warning: this is a debug build; time a release build (swift build -c release)")
+        #endif
+        guard samples >= 1 else { printError("attnsim bench: error: --samples must be at least 1"); throw ExitCode(2) }
+        let cases = Benchmark.all(root: root).filter { filter == nil || $0.name.contains(filter!) }
+        let runner = BenchmarkRunner(samples: samples)
+        var results: [BenchmarkResult] = []
+        for (index, benchmark) in cases.enumerated() {
+            if format == .table { printError("[\(index + 1)/\(cases.count)] \(benchmark.name)") }
+            do {
+                results.append(try runner.run(benchmark))
+            } catch let diagnostic as Diagnostic {
+                printError(diagnostic.description)
+                throw ExitCode(2)
+            }
+
+        }
+        switch format {
+        case .json: print(JSONValue.array(results.map(\.json)).serialized())
+        case .table, .csv: print(BenchmarkReport.table(results), terminator: "")
+        }
+    }
+}
