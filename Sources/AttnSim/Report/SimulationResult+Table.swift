@@ -43,7 +43,7 @@ extension SimulationResult {
         table.add("energy", value(simulated.energy, .energy))
         if endToEndSpeedup != nil || endToEndFLOPBound != nil {
             table.section("end to end (Amdahl over the step schedule)")
-            table.add("predicted", times(endToEndSpeedup))
+            table.add("from the \(simulated.model) time", times(endToEndSpeedup))
             table.add("FLOP-wise bound", times(endToEndFLOPBound))
             table.add("tile-wise bound", times(endToEndTileBound))
         }
