@@ -1,3 +1,5 @@
+import Foundation
+
 /// Figures derived from a hardware description: peaks, per-unit peaks, ridge points.
 extension HardwareSpec {
     /// Peak FLOP/s of the whole device for `dtype`.
@@ -37,5 +39,18 @@ extension HardwareSpec {
     /// The element types this device has a peak for, in a fixed order.
     public var supportedDTypes: [DType] {
         DType.allCases.filter { peakFLOPs($0) != nil }
+    }
+
+    /// Fraction of the peak rates a kernel of `duration` seconds runs at: 1 up to a twentieth of `sustainedAfter`,
+    /// `sustainedClock / clock` from `sustainedAfter` on, log-linear in between (power-limited clocks settle
+    /// within milliseconds of sustained tensor-core load).
+    public func clockFactor(forDuration duration: Double) -> Double {
+        guard let sustained = sustainedClock, let after = sustainedAfter else { return 1 }
+        let floor = sustained / clock
+        let start = after / 20
+        if duration <= start { return 1 }
+        if duration >= after { return floor }
+        let t = log(duration / start) / log(after / start)
+        return 1 + (floor - 1) * t
     }
 }

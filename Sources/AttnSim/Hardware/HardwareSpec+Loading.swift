@@ -2,7 +2,7 @@
 extension HardwareSpec {
     static let commonKeys = ["attnsim", "name", "kind", "description", "clock", "memory", "overheads", "sources"]
     static let keysByKind: [Kind: [String]] = [
-        .gpu: ["units", "matrix", "vector", "kernels"],
+        .gpu: ["units", "matrix", "vector", "kernels", "clock_sustained", "sustained_after"],
         .cpu: ["units", "matrix", "vector", "simd"],
         .spatial: ["word", "arrays", "energy"],
     ]
@@ -36,7 +36,7 @@ extension HardwareSpec {
             description: try fields.optional("description")?.string(),
             clock: try positive(fields.required("clock", expecting: "e.g. 1.83 GHz"), .frequency),
             units: nil, matrix: [:], vector: [:], simd: nil, memory: [], word: nil, arrays: [], energy: [:],
-            launchOverhead: nil, kernels: [:], sources: [], file: root.file)
+            sustainedClock: nil, sustainedAfter: nil, launchOverhead: nil, kernels: [:], sources: [], file: root.file)
 
         if let sources = fields.optional("sources") { spec.sources = try sources.stringList() }
         if let overheads = fields.optional("overheads") {
@@ -65,6 +65,14 @@ extension HardwareSpec {
                                      fmaPerCycle: try positive(map.required("fma_per_cycle"), .number))
             }
             if let kernels = fields.optional("kernels") { spec.kernels = try kernelProfiles(kernels) }
+            if let sustained = fields.optional("clock_sustained") {
+                let value = try positive(sustained, .frequency)
+                guard value <= spec.clock else {
+                    throw sustained.error("the sustained clock cannot exceed `clock` (\(Quantity.format(spec.clock, .frequency)))")
+                }
+                spec.sustainedClock = value
+                spec.sustainedAfter = try fields.optional("sustained_after").map { (n) throws(Diagnostic) in try positive(n, .time) } ?? 5e-3
+            }
         case .spatial:
             spec.word = try positive(fields.required("word", expecting: "e.g. 16 bit"), .bytes)
             spec.arrays = try peArrays(fields.required("arrays", expecting: "a list of PE arrays"))
@@ -159,15 +167,47 @@ extension HardwareSpec {
         }
     }
 
+    static let kernelKeys = ["q_tile_tokens", "kv_tile_tokens", "tile_shapes", "efficiency", "masked_tile_cost", "mask_scope",
+                             "per_cta", "stages", "persistent", "sources"]
+
     static func kernelProfiles(_ node: SpecNode) throws(Diagnostic) -> [String: KernelProfile] {
         var result: [String: KernelProfile] = [:]
         for entry in try node.mappingEntries() {
-            let map = try entry.value.mapping(allowed: ["q_tile_tokens", "kv_tile_tokens", "masked_tile_cost", "per_cta"])
-            result[entry.key] = KernelProfile(
+            let map = try entry.value.mapping(allowed: kernelKeys)
+            var profile = KernelProfile(
                 qTileTokens: try map.optional("q_tile_tokens")?.int(atLeast: 1),
                 kvTileTokens: try map.optional("kv_tile_tokens")?.int(atLeast: 1),
                 maskedTileCost: try map.optional("masked_tile_cost").map { (n) throws(Diagnostic) in try positive(n, .number) },
-                perCTA: try map.optional("per_cta")?.quantity(.time))
+                perCTA: try map.optional("per_cta")?.quantity(.time),
+                stages: try map.optional("stages")?.int(atLeast: 1),
+                persistent: try map.optional("persistent")?.bool())
+            if let efficiency = map.optional("efficiency") {
+                let value = try efficiency.quantity(.number)
+                guard value > 0 && value <= 1 else {
+                    throw efficiency.error("expected a fraction of peak in (0, 1], found \(value)")
+                }
+                profile.efficiency = value
+            }
+            if let shapes = map.optional("tile_shapes") {
+                for item in try shapes.sequence() {
+                    let pair = try item.mapping(allowed: ["q", "kv"])
+                    let q = try pair.required("q").intList(atLeast: 1)
+                    let kv = try pair.required("kv").intList(atLeast: 1)
+                    guard q.count == kv.count else {
+                        throw item.error("q and kv tile shapes need the same number of axes (\(q.count) vs \(kv.count))")
+                    }
+                    if let tokens = profile.qTileTokens, q.reduce(1, *) != tokens {
+                        throw item.error("q tile \(q) has \(q.reduce(1, *)) tokens; this backend's q_tile_tokens is \(tokens)")
+                    }
+                    if let tokens = profile.kvTileTokens, kv.reduce(1, *) != tokens {
+                        throw item.error("kv tile \(kv) has \(kv.reduce(1, *)) tokens; this backend's kv_tile_tokens is \(tokens)")
+                    }
+                    profile.tileShapes.append(TileShapePair(q: q, kv: kv))
+                }
+            }
+            profile.maskScope = try map.optional("mask_scope")?.choice(MaskScope.self)
+            if let sources = map.optional("sources") { profile.sources = try sources.stringList() }
+            result[entry.key] = profile
         }
         return result
     }

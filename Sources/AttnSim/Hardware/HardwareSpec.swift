@@ -32,6 +32,10 @@ public struct HardwareSpec: Sendable {
     public var arrays: [PEArray]
     /// Energy per action, joules (spatial arrays).
     public var energy: [EnergyAction: Double]
+    /// Clock a GPU sustains under long tensor-core load (power-limited), Hz; nil: `clock` throughout.
+    public var sustainedClock: Double?
+    /// Kernel duration from which the sustained clock holds, seconds (short kernels run at `clock`).
+    public var sustainedAfter: Double?
     /// Kernel launch overhead, seconds.
     public var launchOverhead: Double?
     /// Backend profiles (GPU): legal tiles and calibrated costs.
@@ -101,12 +105,64 @@ public enum EnergyAction: String, Sendable, CaseIterable, Hashable {
     case rf_read, rf_write, buffer_read, buffer_write, dram_read, dram_write
 }
 
-/// A backend's tile rules and calibrated costs (filled and used by the GPU engine).
+/// A kernel backend on a GPU: which tiles it may use and what its work costs, each cost with its source
+/// (a fit to named measurements, a spec, a paper), e.g. FlexAttention with 128-token tiles or NATTEN's Hopper
+/// FNA kernels with their legal tile shapes (gna.md §2.10).
+///
+/// ```yaml
+/// kernels:
+///   flex: {q_tile_tokens: 128, kv_tile_tokens: 128, efficiency: 0.6, masked_tile_cost: 1.4, per_cta: 3 us,
+///          sources: ["fit to validation/gpu/h100-flex-gna.json, configs ..."]}
+/// ```
 public struct KernelProfile: Sendable, Equatable {
+    /// Tokens per Q tile and per KV tile; tile shapes of other sizes are illegal for the backend.
     public var qTileTokens: Int?
     public var kvTileTokens: Int?
-    /// Cost of a partially masked tile relative to a full one.
+    /// Legal (Q tile, KV tile) shape pairs, when the backend has a fixed list (NATTEN FNA); empty: any shape with
+    /// the backend's token counts.
+    public var tileShapes: [TileShapePair] = []
+    /// Fraction of one SM's dense tensor-core peak a full tile's main loop reaches.
+    public var efficiency: Double?
+    /// Cost of a partially masked tile relative to a full one (the element mask; gna.md §2.9 α).
     public var maskedTileCost: Double?
-    /// Fixed cost per CTA, seconds.
+    /// Which tiles pay the element mask: `tile` — only partially masked ones (FlexAttention's full-block path);
+    /// `problem` — every visited tile unless the whole problem passes the kernel's fully-block-sparse
+    /// predicate (NATTEN's Hopper/Blackwell FNA kernels, gna.md §2.5).
+    public var maskScope: MaskScope?
+    /// Fixed cost per CTA (prologue, epilogue, scheduling), seconds.
     public var perCTA: Double?
+    /// Pipeline stages of K/V tiles held in shared memory (occupancy).
+    public var stages: Int?
+    /// Whether the kernel is persistent (one CTA per slot looping over work) instead of one CTA per Q tile.
+    public var persistent: Bool?
+    public var sources: [String] = []
+
+    public init(qTileTokens: Int? = nil, kvTileTokens: Int? = nil, tileShapes: [TileShapePair] = [],
+                efficiency: Double? = nil, maskedTileCost: Double? = nil, perCTA: Double? = nil, stages: Int? = nil,
+                persistent: Bool? = nil, sources: [String] = []) {
+        self.qTileTokens = qTileTokens
+        self.kvTileTokens = kvTileTokens
+        self.tileShapes = tileShapes
+        self.efficiency = efficiency
+        self.maskedTileCost = maskedTileCost
+        self.perCTA = perCTA
+        self.stages = stages
+        self.persistent = persistent
+        self.sources = sources
+    }
+}
+
+public enum MaskScope: String, Sendable, CaseIterable, Hashable {
+    case tile, problem
+}
+
+/// One legal pair of Q and KV tile shapes (per token axis).
+public struct TileShapePair: Sendable, Equatable, Hashable {
+    public var q: [Int]
+    public var kv: [Int]
+
+    public init(q: [Int], kv: [Int]) {
+        self.q = q
+        self.kv = kv
+    }
 }

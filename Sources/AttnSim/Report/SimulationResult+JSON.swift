@@ -1,6 +1,17 @@
 /// The `--format json` form of `attnsim simulate` (DESIGN.md "The CLI contract"): every documented key is
 /// present, `null` where this version's models do not compute a value. Extra keys may be added, never removed.
 extension SimulationResult {
+    static func json(_ mapping: GPUMapping) -> JSONValue {
+        .object([
+            ("backend", .string(mapping.backend)),
+            ("q_tile", .array(mapping.qTile.map { .number(Double($0)) })),
+            ("kv_tile", .array(mapping.kvTile.map { .number(Double($0)) })),
+            ("tiling", .string(mapping.tiling.rawValue)),
+            ("kv_tiling", .string(mapping.kvTiling.rawValue)),
+            ("persistent", .bool(mapping.persistent)),
+        ])
+    }
+
     public var json: JSONValue {
         let tilesJSON: JSONValue = gna?.tilesJSON ?? .object([
             ("q_tiles", .number(tiles.map { Double($0.qTiles) })),
@@ -34,6 +45,11 @@ extension SimulationResult {
                 ("utilization", .object(simulated.utilization.map { ($0.0, .number($0.1)) })),
                 ("energy_j", .number(simulated.energy)),
                 ("bottleneck", .string(simulated.bottleneck)),
+                ("waves", .number(gpu.map { Double($0.sparse.waves) })),
+                ("wave_efficiency", .number(gpu?.sparse.waveEfficiency)),
+                ("ctas", .number(gpu.map { Double($0.sparse.ctas) })),
+                ("ctas_per_sm", .number(gpu.map { Double($0.sparse.ctasPerSM) })),
+                ("mapping", gpu.map { Self.json($0.mapping) } ?? .null),
             ])),
             ("end_to_end", .object([
                 ("speedup", .number(endToEndSpeedup)),

@@ -31,6 +31,11 @@ extension SimulationResult {
         table.section(simulated.model == "roofline"
             ? "time (model: roofline — peak compute or bandwidth, whichever binds; a lower bound, not calibrated)"
             : "prediction (model: \(simulated.model))")
+        if let gpu {
+            table.add("mapping", gpu.mapping.description)
+            table.add("grid", "\(gpu.sparse.ctas) CTAs on \(gpu.sparse.slots) slots (\(gpu.sparse.ctasPerSM) per SM): "
+                + "\(gpu.sparse.waves) waves, \(String(format: "%.1f %%", gpu.sparse.waveEfficiency * 100)) wave efficiency")
+        }
         table.add("time", value(simulated.time, .time))
         table.add("dense time", value(simulated.denseTime, .time))
         table.add("speedup", times(simulated.speedup))

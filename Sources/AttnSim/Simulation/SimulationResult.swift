@@ -59,6 +59,8 @@ public struct SimulationResult: Sendable {
     public var endToEndTileBound: Double?
     /// The GNA tile analysis, for `mask: {kind: gna}` workloads with fixed tile shapes.
     public var gna: GNAAnalysis?
+    /// The GPU event simulation (mapping, waves, trace), when the GPU engine timed the point.
+    public var gpu: GPUEngine.Outcome?
     /// What the model left out for this point, in words (printed under the table; JSON key `notes`).
     public var notes: [String] = []
 }

@@ -1,11 +1,12 @@
 /// Runs the performance model for a (hardware, workload) pair.
 ///
-/// This version has one model for every kind of hardware: the roofline of `Roofline`, fed with the attention
-/// FLOPs of `AttentionCost` (dense and masked) and the compulsory traffic of a fused kernel, against the
-/// device's dense peak for the workload's element type and its off-chip bandwidth. Engines that schedule
-/// tiles on SMs, arrays or cores replace it per kind and keep this result shape.
+/// Bounds come from the work alone (FLOPs, GNA tile work). Time comes from the engine for the hardware kind:
+/// GPUs with kernel profiles go through the event simulator (`GPUEngine`, model `gpu-event`); everything else
+/// — and GPU workloads the event simulator does not model yet (pruning, block masks) — through the roofline
+/// (`Roofline`, model `roofline`: FLOPs over peak or bytes over bandwidth, a lower bound on time).
 public enum Simulator {
-    public static func run(hardware: HardwareSpec, workload: Workload) throws(Diagnostic) -> SimulationResult {
+    public static func run(hardware: HardwareSpec, workload: Workload, trace: Bool = false) throws(Diagnostic)
+        -> SimulationResult {
         let problem = workload.problem
         guard let peak = hardware.peakFLOPs(problem.dtype) else {
             let known = hardware.supportedDTypes.map(\.rawValue).joined(separator: ", ")
@@ -17,43 +18,39 @@ public enum Simulator {
         var cost = AttentionCost(problem, mask: workload.mask)
         var notes: [String] = []
         if workload.pruning != nil {
-            // A pruning schedule changes the work per layer; the roofline model does not apply it, and a dense
-            // number in its place would look plausible and be wrong.
+            // A pruning schedule changes the work per layer; no engine applies it yet, and a dense number in its
+            // place would look plausible and be wrong.
             cost.effectiveFLOPs = nil
-            notes.append("the pruning schedule is not modelled by the roofline model; pruned time and FLOPs are left null")
+            notes.append("the pruning schedule is not modelled yet; pruned time and FLOPs are left null")
         } else if cost.effectiveFLOPs == nil {
             notes.append("the \(workload.mask.kind.rawValue) mask has no closed-form work count in this model; "
                 + "masked time and FLOPs are left null")
         }
-        let dense = Roofline(flops: cost.denseFLOPs, bytes: cost.denseBytes, peakFLOPs: peak, bandwidth: bandwidth)
-        let masked = cost.effectiveFLOPs.map {
-            Roofline(flops: $0, bytes: cost.denseBytes, peakFLOPs: peak, bandwidth: bandwidth)
+
+        // The GPU event simulator, when it applies; its mapping also fixes the tiles of the GNA analysis.
+        var gpu: GPUEngine.Outcome?
+        if hardware.kind == .gpu, GPUEngine.supports(workload) {
+            if hardware.kernels.isEmpty {
+                notes.append("\(hardware.file) lists no kernel profiles (`kernels:`), so time is the roofline's")
+            } else {
+                let mapping = try GPUEngine.chooseMapping(hardware: hardware, workload: workload)
+                gpu = try GPUEngine.simulate(hardware: hardware, workload: workload, mapping: mapping, trace: trace)
+            }
         }
 
-        var utilization: [(String, Double)] = []
-        if let masked {
-            for unit in computeUnitNames(hardware) { utilization.append((unit, masked.computeUtilization)) }
-            utilization.append((hardware.offChip.name, masked.memoryTime / masked.time))
-        }
-        let simulated = SimulationResult.Simulated(
-            model: "roofline",
-            time: masked?.time,
-            denseTime: dense.time,
-            dramBytes: masked == nil ? nil : cost.denseBytes,
-            denseDRAMBytes: cost.denseBytes,
-            utilization: utilization,
-            energy: nil,
-            bottleneck: masked?.bottleneck.rawValue)
         var result = SimulationResult(
             hardware: hardware.name, workload: workload.name,
             denseFLOPs: cost.denseFLOPs, effectiveFLOPs: cost.effectiveFLOPs,
             tiles: nil,
             bounds: .init(flopSpeedup: cost.flopSpeedup, tileSpeedup: nil, tileSpeedupMean: nil, waveSpeedup: nil),
-            simulated: simulated,
+            simulated: gpu.map { simulated($0, hardware: hardware, peak: peak) }
+                ?? roofline(cost, hardware: hardware, peak: peak, bandwidth: bandwidth),
             endToEndSpeedup: nil,
             notes: notes)
+        result.gpu = gpu
+
         if workload.mask.kind == .gna {
-            if let analysis = gnaAnalysis(workload) {
+            if let analysis = gnaAnalysis(workload, mapping: gpu?.mapping) {
                 result.tiles = SimulationResult.Tiles(analysis.work)
                 result.gna = analysis
                 result.bounds.tileSpeedup = analysis.bounds.tile
@@ -66,18 +63,54 @@ public enum Simulator {
             }
         }
         if let model = workload.model {
-            result.endToEndSpeedup = simulated.speedup.map { EndToEnd.speedup(attentionSpeedup: $0, model: model) }
+            result.endToEndSpeedup = result.simulated.speedup.map { EndToEnd.speedup(attentionSpeedup: $0, model: model) }
             result.endToEndFLOPBound = result.bounds.flopSpeedup.map { EndToEnd.speedup(attentionSpeedup: $0, model: model) }
             result.endToEndTileBound = result.bounds.tileSpeedup.map { EndToEnd.speedup(attentionSpeedup: $0, model: model) }
         }
         return result
     }
 
+    static func roofline(_ cost: AttentionCost, hardware: HardwareSpec, peak: Double, bandwidth: Double)
+        -> SimulationResult.Simulated {
+        let dense = Roofline(flops: cost.denseFLOPs, bytes: cost.denseBytes, peakFLOPs: peak, bandwidth: bandwidth)
+        let masked = cost.effectiveFLOPs.map {
+            Roofline(flops: $0, bytes: cost.denseBytes, peakFLOPs: peak, bandwidth: bandwidth)
+        }
+        var utilization: [(String, Double)] = []
+        if let masked {
+            for unit in computeUnitNames(hardware) { utilization.append((unit, masked.computeUtilization)) }
+            utilization.append((hardware.offChip.name, masked.memoryTime / masked.time))
+        }
+        return SimulationResult.Simulated(
+            model: "roofline", time: masked?.time, denseTime: dense.time,
+            dramBytes: masked == nil ? nil : cost.denseBytes, denseDRAMBytes: cost.denseBytes,
+            utilization: utilization, energy: nil, bottleneck: masked?.bottleneck.rawValue)
+    }
+
+    static func simulated(_ outcome: GPUEngine.Outcome, hardware: HardwareSpec, peak: Double)
+        -> SimulationResult.Simulated {
+        let sparse = outcome.sparse
+        let bandwidth = hardware.offChip.bandwidth!
+        return SimulationResult.Simulated(
+            model: "gpu-event", time: sparse.time, denseTime: outcome.dense.time,
+            dramBytes: sparse.dramBytes, denseDRAMBytes: outcome.dense.dramBytes,
+            utilization: [(hardware.units?.name ?? "SM", sparse.executedFLOPs / (peak * sparse.time)),
+                          (hardware.offChip.name, sparse.dramBytes / (bandwidth * sparse.time))],
+            energy: nil, bottleneck: sparse.bottleneck)
+    }
+
     /// The GNA tile analysis of a workload, when its kernel fixes the tile shapes (static multi-dimensional
     /// tiling unless the workload says otherwise).
-    static func gnaAnalysis(_ workload: Workload) -> GNAAnalysis? {
-        guard workload.mask.kind == .gna, let kernel = workload.kernel,
-              let qTile = kernel.qTile?.value, let kvTile = kernel.kvTile?.value else { return nil }
+    static func gnaAnalysis(_ workload: Workload, mapping: GPUMapping? = nil) -> GNAAnalysis? {
+        guard workload.mask.kind == .gna else { return nil }
+        if let mapping {
+            return GNAAnalysis(mask: GNAMask(tokens: workload.problem.tokens, mask: workload.mask),
+                               qTile: mapping.qTile, kvTile: mapping.kvTile, tiling: mapping.tiling,
+                               kvTiling: mapping.kvTiling)
+        }
+        guard let kernel = workload.kernel, let qTile = kernel.qTile?.value, let kvTile = kernel.kvTile?.value else {
+            return nil
+        }
         return GNAAnalysis(mask: GNAMask(tokens: workload.problem.tokens, mask: workload.mask),
                            qTile: qTile, kvTile: kvTile,
                            tiling: kernel.tiling?.value ?? .multi_dim,

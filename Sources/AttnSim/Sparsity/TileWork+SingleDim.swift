@@ -55,6 +55,13 @@ extension TileWork {
 
     static func singleDimensional(mask: GNAMask, qTile: Int, kvTile: Int,
                                   kvTiling: KernelChoice.KVTiling) -> TileWork {
+        var unused: [QTileVisit]? = nil
+        return singleDimensional(mask: mask, qTile: qTile, kvTile: kvTile, kvTiling: kvTiling, perTile: &unused)
+    }
+
+    /// As above, and when `perTile` is non-nil, appends every Q tile's visited and full counts to it.
+    static func singleDimensional(mask: GNAMask, qTile: Int, kvTile: Int, kvTiling: KernelChoice.KVTiling,
+                                  perTile: inout [QTileVisit]?) -> TileWork {
         var work = TileWork(qTile: [qTile], kvTile: [kvTile], tiling: .single_dim, kvTiling: kvTiling,
                             qTiles: 0,
                             kvTilesSelfAttention: selfAttentionTiles(mask, kvTile: [kvTile], tiling: .single_dim),
@@ -64,13 +71,15 @@ extension TileWork {
         for axis in mask.axes { groupCombos = groupCombos.flatMap { combo in (0..<axis.dilation).map { combo + [$0] } } }
         for groups in groupCombos {
             let shape = zip(mask.axes, groups).map { $0.groupLength($1) }
-            accumulateGroup(mask: mask, shape: shape, qTile: qTile, kvTile: kvTile, kvTiling: kvTiling, into: &work)
+            accumulateGroup(mask: mask, shape: shape, qTile: qTile, kvTile: kvTile, kvTiling: kvTiling, into: &work,
+                            perTile: &perTile)
         }
         return work
     }
 
     private static func accumulateGroup(mask: GNAMask, shape: [Int], qTile: Int, kvTile: Int,
-                                        kvTiling: KernelChoice.KVTiling, into work: inout TileWork) {
+                                        kvTiling: KernelChoice.KVTiling, into work: inout TileWork,
+                                        perTile: inout [QTileVisit]?) {
         let n = shape.reduce(1, *)
         let axes = mask.axes
         // Static KV tiles never change: decompose each once.
@@ -117,6 +126,7 @@ extension TileWork {
                 }
             }
             let range = lastVisited - firstVisited + 1
+            perTile?.append(QTileVisit(visited: visited, full: full))
             work.qTiles += 1
             work.visited += visited
             work.full += full

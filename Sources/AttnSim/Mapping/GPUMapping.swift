@@ -1,0 +1,38 @@
+/// How attention is laid out as a GPU kernel: the backend, the Q and KV tile shapes (per token axis), how the
+/// sequence is tiled, and how CTAs are scheduled. A mapping is data: printed by `attnsim map`, written into a
+/// workload's `kernel:` block and fed back.
+public struct GPUMapping: Sendable, Hashable, CustomStringConvertible {
+    public var backend: String
+    public var qTile: [Int]
+    public var kvTile: [Int]
+    public var tiling: KernelChoice.Tiling
+    public var kvTiling: KernelChoice.KVTiling
+    /// Persistent kernel (one CTA per slot looping over Q tiles) instead of one CTA per Q tile in waves.
+    public var persistent: Bool
+
+    public init(backend: String, qTile: [Int], kvTile: [Int], tiling: KernelChoice.Tiling = .multi_dim,
+                kvTiling: KernelChoice.KVTiling = .static, persistent: Bool = false) {
+        self.backend = backend
+        self.qTile = qTile
+        self.kvTile = kvTile
+        self.tiling = tiling
+        self.kvTiling = kvTiling
+        self.persistent = persistent
+    }
+
+    public var qTileTokens: Int { qTile.reduce(1, *) }
+    public var kvTileTokens: Int { kvTile.reduce(1, *) }
+
+    public var description: String {
+        let shape = { (t: [Int]) in t.map(String.init).joined(separator: "×") }
+        return "\(backend): Q \(shape(qTile)) / KV \(shape(kvTile)), \(tiling.rawValue), \(kvTiling.rawValue) KV, "
+            + (persistent ? "persistent" : "waves")
+    }
+
+    /// The workload `kernel:` block that reproduces this mapping.
+    public var yaml: String {
+        let list = { (t: [Int]) in "[" + t.map(String.init).joined(separator: ", ") + "]" }
+        return "kernel: {backend: \(backend), q_tile: \(list(qTile)), kv_tile: \(list(kvTile)), "
+            + "tiling: \(tiling.rawValue), kv_tiling: \(kvTiling.rawValue)}"
+    }
+}

@@ -1,0 +1,69 @@
+/// The GPU mapspace: backends × tile shapes × tiling × scheduling, constrained by the workload's fixed
+/// `kernel:` choices and each backend's legal tiles.
+///
+/// - A backend with a list of legal tile shapes (NATTEN FNA, gna.md §2.10) offers those with as many axes as
+///   the token layout.
+/// - Otherwise (FlexAttention, dense kernels) tiles have the backend's token count: for GNA, every
+///   factorization of it over the axes with each side at most the axis length (one permutation serves Q, K
+///   and V, so Q and KV tiles have the same shape), plus single-dimensional tiling; for other masks, runs of
+///   the flattened sequence.
+/// - Persistent and non-persistent scheduling, unless the profile fixes it.
+public struct GPUMapspace: Mapspace {
+    public var hardware: HardwareSpec
+    public var workload: Workload
+
+    public init(hardware: HardwareSpec, workload: Workload) {
+        self.hardware = hardware
+        self.workload = workload
+    }
+
+    var isGNA: Bool { workload.mask.kind == .gna }
+
+    public var backends: [String] {
+        if let backend = workload.kernel?.backend?.value { return [backend] }
+        return hardware.kernels.keys.sorted()
+    }
+
+    public func candidates() -> [GPUMapping] {
+        let kernel = workload.kernel
+        let tokens = workload.problem.tokens
+        var result: [GPUMapping] = []
+        for backend in backends {
+            guard let profile = hardware.kernels[backend] else { continue }
+            var shapes: [(q: [Int], kv: [Int], tiling: KernelChoice.Tiling)] = []
+            let qTokens = profile.qTileTokens ?? 128
+            let kvTokens = profile.kvTileTokens ?? qTokens
+            if !isGNA {
+                shapes = [([qTokens], [kvTokens], .single_dim)]
+            } else if !profile.tileShapes.isEmpty {
+                shapes = profile.tileShapes.filter { $0.q.count == tokens.count }.map { ($0.q, $0.kv, .multi_dim) }
+            } else {
+                let sides = Self.factorizations(of: qTokens, axes: tokens.count)
+                    .filter { zip($0, tokens).allSatisfy { $0 <= $1 } }
+                shapes = sides.map { ($0, $0, .multi_dim) } + [([qTokens], [kvTokens], .single_dim)]
+            }
+            if let q = kernel?.qTile?.value { shapes = shapes.filter { $0.q == q || ($0.tiling == .single_dim && $0.q == [q.reduce(1, *)]) } }
+            if let kv = kernel?.kvTile?.value { shapes = shapes.filter { $0.kv == kv || ($0.tiling == .single_dim && $0.kv == [kv.reduce(1, *)]) } }
+            if let tiling = kernel?.tiling?.value { shapes = shapes.filter { $0.tiling == tiling || !isGNA } }
+            let kvTiling = kernel?.kvTiling?.value ?? .static
+            let schedules = profile.persistent.map { [$0] } ?? [false, true]
+            for shape in shapes {
+                for persistent in schedules {
+                    result.append(GPUMapping(backend: backend, qTile: shape.q, kvTile: shape.kv, tiling: shape.tiling,
+                                             kvTiling: kvTiling, persistent: persistent))
+                }
+            }
+        }
+        return result
+    }
+
+    /// Ordered factorizations of `n` into `axes` factors, each a divisor of n.
+    static func factorizations(of n: Int, axes: Int) -> [[Int]] {
+        guard axes > 1 else { return [[n]] }
+        var result: [[Int]] = []
+        for first in 1...n where n % first == 0 {
+            for rest in factorizations(of: n / first, axes: axes - 1) { result.append([first] + rest) }
+        }
+        return result
+    }
+}

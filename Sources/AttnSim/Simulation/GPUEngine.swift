@@ -1,0 +1,141 @@
+/// Runs attention on a GPU through the event simulator: builds the Q-tile grid of a workload under a mapping,
+/// costs it with the backend profile, and runs the same machinery on the dense problem for the baseline.
+public enum GPUEngine {
+    public struct Outcome: Sendable {
+        public var mapping: GPUMapping
+        public var sparse: GPUSimulation
+        public var dense: GPUSimulation
+        public var grid: QTileGrid
+
+        public var speedup: Double { dense.time / sparse.time }
+    }
+
+    /// Whether the GPU engine models this workload (pruning and block masks come later).
+    public static func supports(_ workload: Workload) -> Bool {
+        workload.pruning == nil && workload.mask.kind != .block
+    }
+
+    public static func profile(_ hardware: HardwareSpec, backend: String, file: String) throws(Diagnostic) -> KernelProfile {
+        guard let profile = hardware.kernels[backend] else {
+            let known = hardware.kernels.keys.sorted()
+            throw Diagnostic(file: file, path: "kernel.backend",
+                             message: "backend `\(backend)` has no profile under `kernels:` in \(hardware.file)"
+                                + DidYouMean.hint(for: backend, among: known)
+                                + (known.isEmpty ? "; that file lists none" : "; it lists: \(known.joined(separator: ", "))"))
+        }
+        return profile
+    }
+
+    /// The Q tiles of one instance under `mapping`.
+    public static func grid(_ workload: Workload, mapping: GPUMapping) -> QTileGrid {
+        let problem = workload.problem
+        switch workload.mask.kind {
+        case .gna:
+            return QTileGrid.gna(GNAMask(tokens: problem.tokens, mask: workload.mask), qTile: mapping.qTile,
+                                 kvTile: mapping.kvTile, tiling: mapping.tiling, kvTiling: mapping.kvTiling)
+        case .causal:
+            return .causal(queries: problem.queryTokens, keys: problem.keyTokens, qTile: mapping.qTileTokens,
+                           kvTile: mapping.kvTileTokens)
+        case .none, .block:
+            return .dense(queries: problem.queryTokens, keys: problem.keyTokens, qTile: mapping.qTileTokens,
+                          kvTile: mapping.kvTileTokens)
+        }
+    }
+
+    /// Whether a `problem`-scope kernel skips the element mask: dense problems always, GNA when the kernel's
+    /// fully-block-sparse predicate holds, causal never ("Causal masking can never be fully block-sparse",
+    /// gna.md §1.3).
+    static func skipsMask(_ workload: Workload, mapping: GPUMapping) -> Bool {
+        switch workload.mask.kind {
+        case .none: return true
+        case .causal, .block: return false
+        case .gna:
+            return mapping.tiling == .multi_dim
+                && GNAMask(tokens: workload.problem.tokens, mask: workload.mask)
+                    .kernelFastPath(qTile: mapping.qTile, kvTile: mapping.kvTile)
+        }
+    }
+
+    /// - Parameter baseline: the backend of the dense run (default: the mapping's own), e.g. `flash` to compare
+    ///   a sparse kernel with cuDNN/FlashAttention as NATTEN's measurements do.
+    public static func simulate(hardware: HardwareSpec, workload: Workload, mapping: GPUMapping,
+                                baseline: String? = nil, trace: Bool = false) throws(Diagnostic) -> Outcome {
+        let profile = try profile(hardware, backend: mapping.backend, file: workload.file)
+        let baselineProfile = try baseline.map { (name) throws(Diagnostic) in
+            try Self.profile(hardware, backend: name, file: workload.file)
+        } ?? profile
+        let problem = workload.problem
+        let instances = problem.instances
+        let qoBytes = Double(instances) * Double(problem.queryTokens) * Double(problem.headDim + problem.valueDim)
+            * problem.dtype.bytes
+        let grid = grid(workload, mapping: mapping)
+        var cost = try GPUKernelCost(hardware: hardware, profile: profile, problem: problem,
+                                     qTileTokens: mapping.qTileTokens, kvTileTokens: mapping.kvTileTokens,
+                                     grid: grid, instances: instances)
+        if profile.maskScope == .problem { cost.maskAllTiles = !skipsMask(workload, mapping: mapping) }
+        let sparse = runSustained(hardware: hardware, grid: grid, instances: instances, cost: cost,
+                                  persistent: mapping.persistent, problemBytes: qoBytes, trace: trace)
+        let denseQ = baseline == nil ? mapping.qTileTokens : (baselineProfile.qTileTokens ?? mapping.qTileTokens)
+        let denseKV = baseline == nil ? mapping.kvTileTokens : (baselineProfile.kvTileTokens ?? mapping.kvTileTokens)
+        let denseGrid = QTileGrid.dense(queries: problem.queryTokens, keys: problem.keyTokens, qTile: denseQ,
+                                        kvTile: denseKV)
+        let denseCost = try GPUKernelCost(hardware: hardware, profile: baselineProfile, problem: problem,
+                                          qTileTokens: denseQ, kvTileTokens: denseKV,
+                                          grid: denseGrid, instances: instances)
+        let dense = runSustained(hardware: hardware, grid: denseGrid, instances: instances, cost: denseCost,
+                                 persistent: baseline == nil ? mapping.persistent : (baselineProfile.persistent ?? false),
+                                 problemBytes: qoBytes, trace: false)
+        return Outcome(mapping: mapping, sparse: sparse, dense: dense, grid: grid)
+    }
+
+    /// Runs the grid, then again with the tensor-core rate scaled by the clock the GPU sustains for a kernel of
+    /// that length (`HardwareSpec.clockFactor`), until the duration settles (a few rounds; the factor is monotone).
+    static func runSustained(hardware: HardwareSpec, grid: QTileGrid, instances: Int, cost: GPUKernelCost,
+                             persistent: Bool, problemBytes: Double, trace: Bool) -> GPUSimulation {
+        var result = GPUSimulation.run(grid: grid, instances: instances, cost: cost, persistent: persistent,
+                                       problemBytes: problemBytes, recordTrace: trace && hardware.sustainedClock == nil)
+        guard hardware.sustainedClock != nil else { return result }
+        var factor = 1.0
+        for _ in 0..<4 {
+            let next = hardware.clockFactor(forDuration: result.time)
+            if abs(next - factor) < 1e-4 { break }
+            factor = next
+            result = GPUSimulation.run(grid: grid, instances: instances, cost: cost.atClockFactor(factor),
+                                       persistent: persistent, problemBytes: problemBytes, recordTrace: false)
+        }
+        if trace {
+            result = GPUSimulation.run(grid: grid, instances: instances, cost: cost.atClockFactor(factor),
+                                       persistent: persistent, problemBytes: problemBytes, recordTrace: true)
+        }
+        return result
+    }
+
+    /// The mapper's ranking of every legal mapping by simulated time.
+    public static func rank(hardware: HardwareSpec, workload: Workload) throws(Diagnostic) -> [RankedMapping<GPUMapping>] {
+        let space = GPUMapspace(hardware: hardware, workload: workload)
+        if let backend = workload.kernel?.backend?.value { _ = try profile(hardware, backend: backend, file: workload.file) }
+        let ranked = try Mapper.rank(space) { (mapping) throws(Diagnostic) -> Double? in
+            try simulate(hardware: hardware, workload: workload, mapping: mapping).sparse.time
+        }
+        guard !ranked.isEmpty else {
+            throw Diagnostic(file: workload.file, path: "kernel",
+                             message: "no legal GPU mapping: no backend in \(hardware.file) offers tiles for "
+                                + "\(workload.problem.tokens.count)-D tokens \(workload.problem.tokens) under the workload's kernel choices")
+        }
+        return ranked
+    }
+
+    /// The workload's own mapping when `kernel:` fixes everything, else the mapper's best.
+    public static func chooseMapping(hardware: HardwareSpec, workload: Workload) throws(Diagnostic) -> GPUMapping {
+        if let kernel = workload.kernel, let backend = kernel.backend?.value,
+           let q = kernel.qTile?.value, let kv = kernel.kvTile?.value {
+            let profile = try profile(hardware, backend: backend, file: workload.file)
+            let tiling = workload.mask.kind == .gna ? (kernel.tiling?.value ?? .multi_dim) : .single_dim
+            let flatten = tiling == .single_dim
+            return GPUMapping(backend: backend, qTile: flatten ? [q.reduce(1, *)] : q, kvTile: flatten ? [kv.reduce(1, *)] : kv,
+                              tiling: tiling, kvTiling: kernel.kvTiling?.value ?? .static,
+                              persistent: profile.persistent ?? false)
+        }
+        return try rank(hardware: hardware, workload: workload)[0].mapping
+    }
+}

@@ -1,0 +1,87 @@
+/// What one CTA's work costs on one SM for a backend profile: the time of a full KV tile (tensor-core rate or
+/// memory, whichever binds), the factor for a partially masked tile, the fixed cost per CTA, and how many
+/// CTAs fit on an SM at once.
+///
+/// - Compute: a tile does 2·TQ·TKV·(E + F) FLOP at `efficiency` × one SM's dense peak; with r CTAs resident
+///   per SM, each runs at 1/r of that.
+/// - Memory: a KV tile is TKV·(E + F) elements; the CTAs of one (batch, head) share its K and V through L2,
+///   so DRAM serves only the first touch of each KV tile (hit rate 1 − unique/visited, cut down when the
+///   concurrently active heads' K and V exceed L2), at 1/slots of HBM bandwidth per CTA.
+/// - Occupancy: shared memory holds the Q tile and `stages` K and V tiles; registers hold the fp32 output
+///   accumulator and score tile (TQ·(F + TKV)·4 bytes) out of the 64K 32-bit registers every NVIDIA SM since
+///   Volta has (CUDA C++ Programming Guide, "Compute Capabilities" table).
+public struct GPUKernelCost: Sendable, Equatable {
+    public var sms: Int
+    public var ctasPerSM: Int
+    /// Seconds for one full KV tile of one CTA when every slot is busy.
+    public var fullTileTime: Double
+    public var computeTileTime: Double
+    public var memoryTileTime: Double
+    public var maskedTileCost: Double
+    /// Every visited tile pays the mask (a `problem`-scope kernel on a problem that is not fully block-sparse).
+    public var maskAllTiles = false
+    public var perCTA: Double
+    public var launch: Double
+    /// DRAM bytes of one visited KV tile, after L2 hits.
+    public var dramBytesPerTile: Double
+    /// Bytes of one KV tile (K and V).
+    public var kvTileBytes: Double
+    public var tileFLOPs: Double
+
+    public var slots: Int { sms * ctasPerSM }
+
+    static let registerFileBytes = 65_536.0 * 4
+
+    /// - Parameters: `grid` gives the KV reuse (unique KV tiles per instance vs visited), `instances` the number
+    ///   of (batch, head) problems sharing L2.
+    public init(hardware: HardwareSpec, profile: KernelProfile, problem: Problem, qTileTokens tq: Int,
+                kvTileTokens tkv: Int, grid: QTileGrid, instances: Int) throws(Diagnostic) {
+        guard hardware.kind == .gpu, let units = hardware.units, let peak = hardware.peakFLOPs(problem.dtype) else {
+            throw Diagnostic(file: hardware.file, message: "\(hardware.name) has no GPU peak for \(problem.dtype.rawValue)")
+        }
+        let bytes = problem.dtype.bytes
+        let e = Double(problem.headDim), f = Double(problem.valueDim)
+        let smem = hardware.memory.first { $0.perUnit }?.size ?? 228 * 1024
+        let stages = Double(profile.stages ?? 2)
+        let smemPerCTA = (Double(tq) * e + stages * Double(tkv) * (e + f)) * bytes
+        let regsPerCTA = Double(tq) * (f + Double(tkv)) * 4
+        let fit = min(smem / smemPerCTA, Self.registerFileBytes / regsPerCTA)
+        sms = units.count
+        ctasPerSM = max(1, min(32, Int(fit.rounded(.down))))
+        let smPeak = peak / Double(units.count) * (profile.efficiency ?? 1)
+        tileFLOPs = 2 * Double(tq) * Double(tkv) * (e + f)
+        // A tile set too large for one SM still runs (spilling), but slower: charge the overflow.
+        computeTileTime = tileFLOPs / smPeak * Double(ctasPerSM) / min(1, fit)
+
+        kvTileBytes = Double(tkv) * (e + f) * bytes
+        let visited = Double(grid.visited)
+        let unique = Double(grid.denseKVTiles)
+        var hit = visited > 0 ? max(0, 1 - unique / visited) : 0
+        let l2 = hardware.memory.dropFirst().first { !$0.perUnit && $0.size != nil }?.size ?? 0
+        let activeInstances = min(Double(instances), Double(ceilDiv(sms * ctasPerSM, max(1, grid.tiles.count))) + 1)
+        let workingSet = activeInstances * unique * kvTileBytes
+        if workingSet > l2 { hit *= l2 / workingSet }
+        dramBytesPerTile = kvTileBytes * (1 - hit)
+        let bandwidth = hardware.offChip.bandwidth!
+        memoryTileTime = dramBytesPerTile / (bandwidth / Double(sms * ctasPerSM))
+        fullTileTime = max(computeTileTime, memoryTileTime)
+        maskedTileCost = profile.maskedTileCost ?? 1
+        perCTA = profile.perCTA ?? 0
+        launch = hardware.launchOverhead ?? 0
+    }
+
+    /// Duration of a CTA that visits `tile` KV tiles.
+    @inlinable
+    public func ctaTime(_ tile: QTileVisit) -> Double {
+        let masked = maskAllTiles ? Double(tile.visited) : Double(tile.partial)
+        return perCTA + (Double(tile.visited) - masked + masked * maskedTileCost) * fullTileTime
+    }
+
+    /// The same costs with the tensor cores at `factor` of their peak clock (memory time unchanged).
+    public func atClockFactor(_ factor: Double) -> GPUKernelCost {
+        var scaled = self
+        scaled.computeTileTime = computeTileTime / factor
+        scaled.fullTileTime = max(scaled.computeTileTime, memoryTileTime)
+        return scaled
+    }
+}
