@@ -133,6 +133,8 @@ public struct KernelProfile: Sendable, Equatable {
     public var perCTA: Double?
     /// Pipeline stages of K/V tiles held in shared memory (occupancy).
     public var stages: Int?
+    /// Masks the kernel implements (`flash`: none and causal; NATTEN FNA: gna); nil: every kind.
+    public var masks: [MaskSpec.Kind]?
     /// Whether the kernel is persistent (one CTA per slot looping over work) instead of one CTA per Q tile.
     public var persistent: Bool?
     public var sources: [String] = []

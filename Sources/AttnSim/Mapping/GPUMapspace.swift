@@ -8,6 +8,7 @@
 ///   and V, so Q and KV tiles have the same shape), plus single-dimensional tiling; for other masks, runs of
 ///   the flattened sequence.
 /// - Persistent and non-persistent scheduling, unless the profile fixes it.
+/// - Only backends that implement the workload's mask (`masks:` in the profile).
 public struct GPUMapspace: Mapspace {
     public var hardware: HardwareSpec
     public var workload: Workload
@@ -29,7 +30,8 @@ public struct GPUMapspace: Mapspace {
         let tokens = workload.problem.tokens
         var result: [GPUMapping] = []
         for backend in backends {
-            guard let profile = hardware.kernels[backend] else { continue }
+            guard let profile = hardware.kernels[backend],
+                  profile.masks?.contains(workload.mask.kind) ?? true else { continue }
             var shapes: [(q: [Int], kv: [Int], tiling: KernelChoice.Tiling)] = []
             let qTokens = profile.qTileTokens ?? 128
             let kvTokens = profile.kvTileTokens ?? qTokens

@@ -127,6 +127,14 @@ public enum GPUEngine {
 
     /// The workload's own mapping when `kernel:` fixes everything, else the mapper's best.
     public static func chooseMapping(hardware: HardwareSpec, workload: Workload) throws(Diagnostic) -> GPUMapping {
+        if let backend = workload.kernel?.backend?.value {
+            let profile = try profile(hardware, backend: backend, file: workload.file)
+            if let masks = profile.masks, !masks.contains(workload.mask.kind) {
+                throw Diagnostic(file: workload.file, path: "kernel.backend",
+                                 message: "backend `\(backend)` does not implement a \(workload.mask.kind.rawValue) mask "
+                                    + "(its profile lists: \(masks.map(\.rawValue).joined(separator: ", ")))")
+            }
+        }
         if let kernel = workload.kernel, let backend = kernel.backend?.value,
            let q = kernel.qTile?.value, let kv = kernel.kvTile?.value {
             let profile = try profile(hardware, backend: backend, file: workload.file)
