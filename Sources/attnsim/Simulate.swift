@@ -1,5 +1,6 @@
 import ArgumentParser
 import AttnSim
+import Foundation
 
 struct Simulate: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -14,11 +15,27 @@ struct Simulate: ParsableCommand {
     @Option(help: "Output format: table, json or csv.")
     var format: OutputFormat = .table
 
+    @Option(help: "Write a Chrome/Perfetto trace of the GPU simulation (one track per SM, a slice per CTA).")
+    var trace: String?
+
     func run() throws {
         let result = try reportingDiagnostics { () throws(Diagnostic) in
             let hw = try HardwareSpec.load(path: hardware)
             let wl = try Workload.load(path: workload)
-            return try Simulator.run(hardware: hw, workload: wl)
+            return try Simulator.run(hardware: hw, workload: wl, trace: trace != nil)
+        }
+        if let trace {
+            guard let gpu = result.gpu else {
+                printError("attnsim simulate: error: --trace needs the GPU event simulator (a GPU hardware file with kernel profiles)")
+                throw ExitCode(2)
+            }
+            let text = ChromeTrace.json(gpu.sparse, hardware: result.hardware, workload: result.workload).serialized(pretty: false)
+            do {
+                try text.write(toFile: trace, atomically: true, encoding: .utf8)
+            } catch {
+                printError("attnsim simulate: error: cannot write the trace to \(trace): \(error.localizedDescription)")
+                throw ExitCode(1)
+            }
         }
         switch format {
         case .table: print(result.table, terminator: "")

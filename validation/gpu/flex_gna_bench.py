@@ -545,6 +545,8 @@ def run(args):
                     "flex_gna_tflops": rec["flops_gna"] / (r1["median"] * 1e-3) / 1e12,
                     "block_mask_build_ms": bm_ms, "block_mask_first_s": bm_first_s,
                     "flex_gna_first_call_s": first_s, "mask_impl": "lut"})
+                if True in sd:  # layouts with a fully-causal config also carry the causal SDPA time
+                    rec["sdpa_causal_ms"] = sd[True]["ms"]
                 if first_gna:
                     rec["flex_dense_first_call_s"] = flex_dense_compile_s
                     first_gna = False

@@ -35,6 +35,28 @@ extension Benchmark {
                 let workload = try Workload.load(path: root + "/workloads/hunyuan-gna-s16x8x8.yaml")
                 return { (try? Simulator.run(hardware: hardware, workload: workload).bounds.tileSpeedup ?? 0) ?? 0 }
             },
+            Benchmark(name: "gpu.event.hunyuan-h100",
+                      summary: "GPU event simulation, HunyuanVideo stride 1 on H100 (fna-hopper 2×8×8, 24 heads: 21,600 CTAs, "
+                        + "≈3.6M visited tiles), sparse and dense runs (target ≤ 20 ms)",
+                      target: 20e-3) {
+                let hardware = try HardwareSpec.load(path: root + "/hardware/h100-sxm5-80gb.yaml")
+                let workload = try Workload.parse(text: """
+                    attnsim: 1
+                    name: hunyuan-na
+                    problem: {heads: 24, head_dim: 128, tokens: [30, 48, 80], dtype: bf16}
+                    mask: {kind: gna, window: [18, 24, 24]}
+                    kernel: {backend: fna-hopper, q_tile: [2, 8, 8], kv_tile: [2, 8, 8]}
+                    """, file: "bench")
+                let mapping = try GPUEngine.chooseMapping(hardware: hardware, workload: workload)
+                return { (try? GPUEngine.simulate(hardware: hardware, workload: workload, mapping: mapping).sparse.time) ?? 0 }
+            },
+            Benchmark(name: "gpu.map.hunyuan-h100",
+                      summary: "GPU mapper: rank every legal mapping of HunyuanVideo stride 16×8×8 on H100 (target ≤ 300 ms)",
+                      target: 0.3) {
+                let hardware = try HardwareSpec.load(path: root + "/hardware/h100-sxm5-80gb.yaml")
+                let workload = try Workload.load(path: root + "/workloads/hunyuan-gna-s16x8x8.yaml")
+                return { (try? GPUEngine.rank(hardware: hardware, workload: workload).first?.cost) ?? 0 }
+            },
             Benchmark(name: "load.h100+bert",
                       summary: "read, parse and validate a hardware and a workload file") {
                 { () -> Double in

@@ -5,8 +5,8 @@
 /// - Compute: a tile does 2·TQ·TKV·(E + F) FLOP at `efficiency` × one SM's dense peak; with r CTAs resident
 ///   per SM, each runs at 1/r of that.
 /// - Memory: a KV tile is TKV·(E + F) elements; the CTAs of one (batch, head) share its K and V through L2,
-///   so DRAM serves only the first touch of each KV tile (hit rate 1 − unique/visited, cut down when the
-///   concurrently active heads' K and V exceed L2), at 1/slots of HBM bandwidth per CTA.
+///   so DRAM serves each KV tile once per instance (or once per wave of the instance's Q tiles when its K and V
+///   outgrow its share of L2), at 1/slots of HBM bandwidth per CTA.
 /// - Occupancy: shared memory holds the Q tile and `stages` K and V tiles; registers hold the fp32 output
 ///   accumulator and score tile (TQ·(F + TKV)·4 bytes) out of the 64K 32-bit registers every NVIDIA SM since
 ///   Volta has (CUDA C++ Programming Guide, "Compute Capabilities" table).
@@ -32,6 +32,23 @@ public struct GPUKernelCost: Sendable, Equatable {
 
     static let registerFileBytes = 65_536.0 * 4
 
+    /// A cost given directly (tests, calibration tools).
+    public init(sms: Int, ctasPerSM: Int, fullTileTime: Double, computeTileTime: Double, memoryTileTime: Double,
+                maskedTileCost: Double, perCTA: Double, launch: Double, dramBytesPerTile: Double, kvTileBytes: Double,
+                tileFLOPs: Double) {
+        self.sms = sms
+        self.ctasPerSM = ctasPerSM
+        self.fullTileTime = fullTileTime
+        self.computeTileTime = computeTileTime
+        self.memoryTileTime = memoryTileTime
+        self.maskedTileCost = maskedTileCost
+        self.perCTA = perCTA
+        self.launch = launch
+        self.dramBytesPerTile = dramBytesPerTile
+        self.kvTileBytes = kvTileBytes
+        self.tileFLOPs = tileFLOPs
+    }
+
     /// - Parameters: `grid` gives the KV reuse (unique KV tiles per instance vs visited), `instances` the number
     ///   of (batch, head) problems sharing L2.
     public init(hardware: HardwareSpec, profile: KernelProfile, problem: Problem, qTileTokens tq: Int,
@@ -54,16 +71,19 @@ public struct GPUKernelCost: Sendable, Equatable {
         computeTileTime = tileFLOPs / smPeak * Double(ctasPerSM) / min(1, fit)
 
         kvTileBytes = Double(tkv) * (e + f) * bytes
+        // DRAM serves each KV tile of an instance once per pass of its Q tiles: once if the instance's K and V
+        // stay in its share of L2 while its CTAs run, else once per wave of its Q tiles (the CTAs of a wave
+        // stream K and V in step, so within a wave L2 catches the rest).
         let visited = Double(grid.visited)
         let unique = Double(grid.denseKVTiles)
-        var hit = visited > 0 ? max(0, 1 - unique / visited) : 0
         let l2 = hardware.memory.dropFirst().first { !$0.perUnit && $0.size != nil }?.size ?? 0
-        let activeInstances = min(Double(instances), Double(ceilDiv(sms * ctasPerSM, max(1, grid.tiles.count))) + 1)
-        let workingSet = activeInstances * unique * kvTileBytes
-        if workingSet > l2 { hit *= l2 / workingSet }
-        dramBytesPerTile = kvTileBytes * (1 - hit)
+        let slots = sms * ctasPerSM
+        let activeInstances = min(Double(instances), Double(ceilDiv(slots, max(1, grid.tiles.count))))
+        let fits = unique * kvTileBytes * activeInstances <= l2
+        let passes = fits ? 1 : Double(ceilDiv(grid.tiles.count, slots))
+        dramBytesPerTile = visited > 0 ? min(kvTileBytes, unique * passes * kvTileBytes / visited) : 0
         let bandwidth = hardware.offChip.bandwidth!
-        memoryTileTime = dramBytesPerTile / (bandwidth / Double(sms * ctasPerSM))
+        memoryTileTime = dramBytesPerTile / (bandwidth / Double(slots))
         fullTileTime = max(computeTileTime, memoryTileTime)
         maskedTileCost = profile.maskedTileCost ?? 1
         perCTA = profile.perCTA ?? 0
