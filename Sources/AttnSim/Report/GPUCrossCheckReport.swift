@@ -1,0 +1,88 @@
+import Foundation
+
+/// The table `attnsim crosscheck-gpu` prints: per measured config the predicted and measured times and speedups,
+/// the wave-aware bound, FlexAttention's block counts against attnsim's, and the held-out error summary.
+public struct GPUCrossCheckReport: Sendable {
+    public var device: String
+    public var backend: String
+    public var rows: [GPUCrossCheck.Row]
+    public var fitted: KernelProfile?
+
+    public init(device: String, backend: String, rows: [GPUCrossCheck.Row], fitted: KernelProfile? = nil) {
+        self.device = device
+        self.backend = backend
+        self.rows = rows
+        self.fitted = fitted
+    }
+
+    static func median(_ values: [Double]) -> Double? {
+        guard !values.isEmpty else { return nil }
+        let sorted = values.sorted()
+        return sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
+    }
+
+    public var heldOut: [GPUCrossCheck.Row] { rows.filter { !$0.training } }
+    public var medianSpeedupError: Double? { Self.median(heldOut.map { abs($0.speedupError) }) }
+    public var medianTimeError: Double? { Self.median(heldOut.map { abs($0.timeError) }) }
+    /// Configs whose measured speedup beats the wave-aware bound (there must be none).
+    public var boundViolations: [GPUCrossCheck.Row] {
+        rows.filter { row in row.waveBound.map { $0 < row.measurement.measuredSpeedup } ?? false }
+    }
+    /// Configs where FlexAttention's block counts differ from attnsim's tile counts.
+    public var blockMismatches: [GPUCrossCheck.Row] {
+        rows.filter { row in
+            guard let partial = row.measurement.partialBlocks, let full = row.measurement.fullBlocks else { return false }
+            return partial != row.predictedPartial || full != row.predictedFull
+        }
+    }
+
+    public var table: String {
+        let ms = { (x: Double) in String(format: "%.3f", x * 1e3) }
+        let pct = { (x: Double) in String(format: "%+.1f %%", x * 100) }
+        var table = TextTable(title: "attnsim crosscheck-gpu: \(backend) on \(device) — predicted vs measured (ms)")
+        table.add("config", "set", "dense meas/pred", "GNA meas/pred", "speedup meas/pred", "error", "wave bound", "blocks F/P")
+        for row in rows {
+            let m = row.measurement
+            let blocks = m.fullBlocks.map { "\($0)/\(m.partialBlocks ?? 0) vs \(row.predictedFull)/\(row.predictedPartial)" } ?? "—"
+            table.add(m.id, row.training ? "fit" : "held-out",
+                      "\(ms(m.denseTime)) / \(ms(row.predictedDense))",
+                      "\(ms(m.sparseTime)) / \(ms(row.predictedSparse))",
+                      String(format: "%.2f× / %.2f×", m.measuredSpeedup, row.predictedSpeedup),
+                      pct(row.speedupError),
+                      row.waveBound.map { String(format: "%.2f×", $0) } ?? "—", blocks)
+        }
+        var summary = TextTable()
+        summary.add("held-out configs", "\(heldOut.count) of \(rows.count)")
+        summary.add("median |speedup error|, held-out", medianSpeedupError.map { String(format: "%.1f %%", $0 * 100) } ?? "—")
+        summary.add("median |time error|, held-out", medianTimeError.map { String(format: "%.1f %%", $0 * 100) } ?? "—")
+        summary.add("wave-aware bound below a measured speedup", "\(boundViolations.count) config(s)"
+            + (boundViolations.isEmpty ? "" : ": " + boundViolations.map(\.measurement.id).joined(separator: ", ")))
+        summary.add("block counts differing from FlexAttention's", "\(blockMismatches.count) config(s)")
+        if let fitted {
+            summary.add("fitted \(backend)", String(format: "efficiency %.3f, masked_tile_cost %.3f, per_cta %.2f us",
+                                                   fitted.efficiency ?? 0, fitted.maskedTileCost ?? 0, (fitted.perCTA ?? 0) * 1e6))
+        }
+        return table.rendered + summary.rendered
+    }
+
+    public var json: JSONValue {
+        .object([
+            ("device", .string(device)), ("backend", .string(backend)),
+            ("median_abs_speedup_error_held_out", .number(medianSpeedupError)),
+            ("median_abs_time_error_held_out", .number(medianTimeError)),
+            ("wave_bound_violations", .number(Double(boundViolations.count))),
+            ("configs", .array(rows.map { row in
+                .object([
+                    ("id", .string(row.measurement.id)), ("set", .string(row.training ? "fit" : "held-out")),
+                    ("measured_dense_s", .number(row.measurement.denseTime)),
+                    ("measured_time_s", .number(row.measurement.sparseTime)),
+                    ("predicted_dense_s", .number(row.predictedDense)),
+                    ("predicted_time_s", .number(row.predictedSparse)),
+                    ("measured_speedup", .number(row.measurement.measuredSpeedup)),
+                    ("predicted_speedup", .number(row.predictedSpeedup)),
+                    ("bound_speedup", .number(row.waveBound)),
+                ])
+            })),
+        ])
+    }
+}

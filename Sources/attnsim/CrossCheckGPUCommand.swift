@@ -1,0 +1,33 @@
+import ArgumentParser
+import AttnSim
+
+struct CrossCheckGPUCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "crosscheck-gpu",
+        abstract: "Hold GPU predictions against measured kernel runs (validation/gpu/*.json), optionally fitting the profile.")
+
+    @Argument(help: "GPU hardware file.") var hardware: String
+    @Argument(help: "Measured JSON from validation/gpu/flex_gna_bench.py.") var measured: String
+    @Option(help: "Backend profile to check.") var backend: String = "flex"
+    @Flag(help: "Fit the profile's efficiency, masked-tile cost and per-CTA cost on the training configs first.")
+    var fit = false
+    @Option(help: "Output format: table or json.") var format: OutputFormat = .table
+
+    func run() throws {
+        let report = try reportingDiagnostics { () throws(Diagnostic) in
+            var spec = try HardwareSpec.load(path: hardware)
+            let check = try GPUCrossCheck(path: measured)
+            var fitted: KernelProfile?
+            if fit {
+                fitted = try check.fit(hardware: spec, backend: backend)
+                spec.kernels[backend] = fitted
+            }
+            return GPUCrossCheckReport(device: check.device, backend: backend,
+                                       rows: try check.rows(hardware: spec, backend: backend), fitted: fitted)
+        }
+        switch format {
+        case .json: print(report.json.serialized())
+        case .table, .csv: print(report.table, terminator: "")
+        }
+    }
+}
