@@ -280,7 +280,8 @@ def make_configs():
 
 QUICK_IDS = {"1d-32768-w2048-s1", "2d-128x128-w32x32-s8x8", "3d-16x32x48-w8x16x16-s1x1x1-cTFF"}
 CHECK_IDS = ["2d-128x128-w32x32-s8x8", "2d-128x128-w32x32-s1x1-d2x2", "3d-16x32x48-w8x16x16-s1x1x1-cTFF"]
-ARITH_IDS = ["1d-32768-w2048-s1", "2d-128x128-w32x32-s1x1", "3d-16x32x48-w8x16x16-s1x1x1"]
+ARITH_IDS = ["1d-32768-w2048-s1", "1d-32768-w4096-s1-causal", "2d-128x128-w32x32-s1x1",
+             "2d-128x128-w32x32-s1x1-d2x2", "3d-16x32x48-w8x16x16-s1x1x1", "3d-16x32x48-w8x16x16-s1x1x1-cTFF"]
 
 
 # ----------------------------------------------------------------------------------------------------------
@@ -308,6 +309,17 @@ def bench(fn, min_reps=20, max_reps=200, target_ms=400.0, warmup=3):
     ts = sorted(st[i].elapsed_time(en[i]) for i in range(reps))
     q = lambda f: ts[min(reps - 1, int(f * (reps - 1) + 0.5))]
     return {"median": statistics.median(ts), "p10": q(0.1), "p90": q(0.9), "reps": reps}
+
+
+def gpu_state():
+    """SM clock (MHz), temperature (C), power (mW) right now, through NVML (None where unavailable)."""
+    out = {}
+    for key, f in (("sm_clock_mhz", "clock_rate"), ("temp_c", "temperature"), ("power_mw", "power_draw")):
+        try:
+            out[key] = getattr(torch.cuda, f)()
+        except Exception:  # noqa: BLE001
+            out[key] = None
+    return out
 
 
 def cuda_kernel_names(fn):
@@ -398,6 +410,9 @@ def run(args):
                       ("accumulated_recompile_limit", 512), ("accumulated_cache_size_limit", 512)):
         if hasattr(dc, name):
             setattr(dc, name, val)
+    # static shapes everywhere: without this, dynamo turns closure ints / table sizes that change between
+    # configs into symbols (the arith mask_mod then fails to trace, and kernels could lose specialisation)
+    dc.automatic_dynamic_shapes = False
 
     t_start = time.time()
     el = lambda: time.time() - t_start
@@ -443,7 +458,8 @@ def run(args):
         D = len(tokens)
         N = math.prod(tokens)
         big = gname == "hunyuan"
-        minr = 5 if quick else (10 if big else 20)
+        minr = 5 if quick else (10 if big else 20)  # dense baselines
+        minr_gna = 5 if quick else 20
         tgt = 100.0 if quick else 400.0
         log(f"=== layout {gname}: tokens={tokens} N={N} heads={heads} tile={tile} ({len(cfgs)} configs)")
         torch.manual_seed(1234)
@@ -469,7 +485,7 @@ def run(args):
                         by[bk] = bench(fn, min_reps=minr, target_ms=tgt / 2)["median"]
                 except Exception as e:  # noqa: BLE001
                     by[bk] = f"error: {type(e).__name__}: {str(e)[:120]}"
-            sd[causal] = {"ms": r["median"], "p10": r["p10"], "p90": r["p90"], "backend": backend,
+            sd[causal] = {"gpu_after": gpu_state(), "ms": r["median"], "p10": r["p10"], "p90": r["p90"], "backend": backend,
                           "kernel": kname[:160], "by_backend": by}
             log(f"sdpa causal={causal}: {r['median']:.3f} ms backend={backend} ({kname[:80]}) by={by}")
 
@@ -532,8 +548,8 @@ def run(args):
                 first_s = time.time() - t0
                 assert torch.isfinite(out).all(), "flex gna produced non-finite output"
                 del out
-                r1 = bench(lambda: flex(q, k, v, block_mask=bm), min_reps=minr, target_ms=tgt)
-                r2 = bench(lambda: flex(q, k, v, block_mask=bm), min_reps=minr, target_ms=tgt)
+                r1 = bench(lambda: flex(q, k, v, block_mask=bm), min_reps=minr_gna, target_ms=tgt)
+                r2 = bench(lambda: flex(q, k, v, block_mask=bm), min_reps=minr_gna, target_ms=tgt)
                 fully_causal = all(cfg["causal"])
                 s = sd[fully_causal]
                 rec.update({
@@ -544,7 +560,7 @@ def run(args):
                     "flex_gna_p10_p90": [r1["p10"], r1["p90"]], "flex_gna_reps": r1["reps"],
                     "flex_gna_tflops": rec["flops_gna"] / (r1["median"] * 1e-3) / 1e12,
                     "block_mask_build_ms": bm_ms, "block_mask_first_s": bm_first_s,
-                    "flex_gna_first_call_s": first_s, "mask_impl": "lut"})
+                    "flex_gna_first_call_s": first_s, "mask_impl": "lut", "gpu_after": gpu_state()})
                 if True in sd:  # layouts with a fully-causal config also carry the causal SDPA time
                     rec["sdpa_causal_ms"] = sd[True]["ms"]
                 if first_gna:
@@ -591,7 +607,7 @@ def run(args):
                 torch.cuda.synchronize()
                 first_s = time.time() - t0
                 del out
-                r = bench(lambda: flex(q, k, v, block_mask=bm), min_reps=minr, target_ms=tgt)
+                r = bench(lambda: flex(q, k, v, block_mask=bm), min_reps=minr_gna, target_ms=tgt)
                 rec["flex_gna_arith_ms"] = r["median"]
                 rec["arith_blocks_match"] = same
                 log(f"arith {cid}: {r['median']:.3f} ms (lut {rec['flex_gna_ms']:.3f}); blocks match={same}; "
