@@ -23,7 +23,8 @@ struct CrossCheckGPUCommand: ParsableCommand {
                 spec.kernels[backend] = fitted
             }
             return GPUCrossCheckReport(device: check.device, backend: backend,
-                                       rows: try check.rows(hardware: spec, backend: backend), fitted: fitted)
+                                       rows: try check.rows(hardware: spec, backend: backend), fitted: fitted,
+                                       skipped: check.skipped)
         }
         switch format {
         case .json: print(report.json.serialized())

@@ -167,7 +167,7 @@ extension HardwareSpec {
         }
     }
 
-    static let kernelKeys = ["q_tile_tokens", "kv_tile_tokens", "tile_shapes", "efficiency", "masked_tile_cost", "mask_scope", "masks",
+    static let kernelKeys = ["q_tile_tokens", "kv_tile_tokens", "tile_shapes", "efficiency", "masked_tile_cost", "masked_tile_cost_per_axis", "mask_scope", "masks",
                              "per_cta", "stages", "persistent", "sources"]
 
     static func kernelProfiles(_ node: SpecNode) throws(Diagnostic) -> [String: KernelProfile] {
@@ -206,6 +206,11 @@ extension HardwareSpec {
                 }
             }
             profile.maskScope = try map.optional("mask_scope")?.choice(MaskScope.self)
+            if let perAxis = map.optional("masked_tile_cost_per_axis") {
+                let value = try perAxis.quantity(.number)
+                guard value >= 0 else { throw perAxis.error("expected a cost ≥ 0, found \(value)") }
+                profile.maskedTileCostPerAxis = value
+            }
             if let masks = map.optional("masks") {
                 var kinds: [MaskSpec.Kind] = []
                 for item in try masks.sequence() { kinds.append(try item.choice(MaskSpec.Kind.self)) }

@@ -125,6 +125,9 @@ public struct KernelProfile: Sendable, Equatable {
     public var efficiency: Double?
     /// Cost of a partially masked tile relative to a full one (the element mask; gna.md §2.9 α).
     public var maskedTileCost: Double?
+    /// Extra masked-tile cost per token axis beyond the first: an element mask evaluates its rule once per axis,
+    /// so a 3-D neighborhood costs more per masked tile than a 1-D one. α(D) = masked_tile_cost + this × (D − 1).
+    public var maskedTileCostPerAxis: Double?
     /// Which tiles pay the element mask: `tile` — only partially masked ones (FlexAttention's full-block path);
     /// `problem` — every visited tile unless the whole problem passes the kernel's fully-block-sparse
     /// predicate (NATTEN's Hopper/Blackwell FNA kernels, gna.md §2.5).

@@ -7,12 +7,15 @@ public struct GPUCrossCheckReport: Sendable {
     public var backend: String
     public var rows: [GPUCrossCheck.Row]
     public var fitted: KernelProfile?
+    public var skipped: [String]
 
-    public init(device: String, backend: String, rows: [GPUCrossCheck.Row], fitted: KernelProfile? = nil) {
+    public init(device: String, backend: String, rows: [GPUCrossCheck.Row], fitted: KernelProfile? = nil,
+                skipped: [String] = []) {
         self.device = device
         self.backend = backend
         self.rows = rows
         self.fitted = fitted
+        self.skipped = skipped
     }
 
     static func median(_ values: [Double]) -> Double? {
@@ -59,8 +62,12 @@ public struct GPUCrossCheckReport: Sendable {
             + (boundViolations.isEmpty ? "" : ": " + boundViolations.map(\.measurement.id).joined(separator: ", ")))
         summary.add("block counts differing from FlexAttention's", "\(blockMismatches.count) config(s)")
         if let fitted {
-            summary.add("fitted \(backend)", String(format: "efficiency %.3f, masked_tile_cost %.3f, per_cta %.2f us",
-                                                   fitted.efficiency ?? 0, fitted.maskedTileCost ?? 0, (fitted.perCTA ?? 0) * 1e6))
+            summary.add("fitted \(backend)", String(format: "efficiency %.3f, masked_tile_cost %.3f + %.3f per extra axis, per_cta %.2f us",
+                                                   fitted.efficiency ?? 0, fitted.maskedTileCost ?? 0,
+                                                   fitted.maskedTileCostPerAxis ?? 0, (fitted.perCTA ?? 0) * 1e6))
+        }
+        if !skipped.isEmpty {
+            summary.add("not modelled (layout)", skipped.joined(separator: ", "))
         }
         return table.rendered + summary.rendered
     }

@@ -71,7 +71,8 @@ public enum GPUEngine {
         let grid = grid(workload, mapping: mapping)
         var cost = try GPUKernelCost(hardware: hardware, profile: profile, problem: problem,
                                      qTileTokens: mapping.qTileTokens, kvTileTokens: mapping.kvTileTokens,
-                                     grid: grid, instances: instances)
+                                     grid: grid, instances: instances,
+                                     maskAxes: workload.mask.kind == .gna ? problem.tokens.count : 1)
         if profile.maskScope == .problem { cost.maskAllTiles = !skipsMask(workload, mapping: mapping) }
         let sparse = runSustained(hardware: hardware, grid: grid, instances: instances, cost: cost,
                                   persistent: mapping.persistent, problemBytes: qoBytes, trace: trace)

@@ -52,7 +52,7 @@ public struct GPUKernelCost: Sendable, Equatable {
     /// - Parameters: `grid` gives the KV reuse (unique KV tiles per instance vs visited), `instances` the number
     ///   of (batch, head) problems sharing L2.
     public init(hardware: HardwareSpec, profile: KernelProfile, problem: Problem, qTileTokens tq: Int,
-                kvTileTokens tkv: Int, grid: QTileGrid, instances: Int) throws(Diagnostic) {
+                kvTileTokens tkv: Int, grid: QTileGrid, instances: Int, maskAxes: Int = 1) throws(Diagnostic) {
         guard hardware.kind == .gpu, let units = hardware.units, let peak = hardware.peakFLOPs(problem.dtype) else {
             throw Diagnostic(file: hardware.file, message: "\(hardware.name) has no GPU peak for \(problem.dtype.rawValue)")
         }
@@ -85,7 +85,7 @@ public struct GPUKernelCost: Sendable, Equatable {
         let bandwidth = hardware.offChip.bandwidth!
         memoryTileTime = dramBytesPerTile / (bandwidth / Double(slots))
         fullTileTime = max(computeTileTime, memoryTileTime)
-        maskedTileCost = profile.maskedTileCost ?? 1
+        maskedTileCost = (profile.maskedTileCost ?? 1) + (profile.maskedTileCostPerAxis ?? 0) * Double(max(0, maskAxes - 1))
         perCTA = profile.perCTA ?? 0
         launch = hardware.launchOverhead ?? 0
     }
