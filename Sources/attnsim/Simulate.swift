@@ -15,6 +15,9 @@ struct Simulate: ParsableCommand {
     @Option(help: "Output format: table, json or csv.")
     var format: OutputFormat = .table
 
+    @Option(help: "GPU: the backend of the dense baseline run (default: the chosen backend itself), e.g. flash.")
+    var baseline: String?
+
     @Option(help: "Write a Chrome/Perfetto trace of the GPU simulation (one track per SM, a slice per CTA).")
     var trace: String?
 
@@ -22,7 +25,7 @@ struct Simulate: ParsableCommand {
         let result = try reportingDiagnostics { () throws(Diagnostic) in
             let hw = try HardwareSpec.load(path: hardware)
             let wl = try Workload.load(path: workload)
-            return try Simulator.run(hardware: hw, workload: wl, trace: trace != nil)
+            return try Simulator.run(hardware: hw, workload: wl, trace: trace != nil, baseline: baseline)
         }
         if let trace {
             guard let gpu = result.gpu else {

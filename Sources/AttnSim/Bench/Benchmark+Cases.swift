@@ -22,11 +22,29 @@ extension Benchmark {
                 { GNAStrideSweep(mask: hunyuan, qTile: [4, 8, 8], kvTile: [2, 8, 8], kvTiling: .static)
                     .points.last?.analysis.bounds.tile ?? 0 }
             },
-            Benchmark(name: "simulate.roofline.bert-1k-h100",
-                      summary: "one fixed-mapping point: roofline simulate of BERT-Base 1K on H100, files preloaded (target ≤ 1 ms)",
+            Benchmark(name: "simulate.fixed.bert-1k-h100",
+                      summary: "one fixed-mapping point: GPU event simulation (sparse and dense) of BERT-Base 1K on H100, "
+                        + "flash 128×128 pinned, files preloaded (target ≤ 1 ms)",
                       target: 1e-3) {
                 let hardware = try HardwareSpec.load(path: root + "/hardware/h100-sxm5-80gb.yaml")
+                var pinned = try Workload.load(path: root + "/workloads/bert-base-1k.yaml")
+                pinned.kernel = KernelChoice(backend: .fixed("flash"), qTile: .fixed([128]), kvTile: .fixed([128]))
+                let workload = pinned
+                return { (try? Simulator.run(hardware: hardware, workload: workload).simulated.time ?? 0) ?? 0 }
+            },
+            Benchmark(name: "simulate.mapped.bert-1k-h100",
+                      summary: "one mapped point: mapper plus simulation of BERT-Base 1K on H100 (target ≤ 300 ms)",
+                      target: 0.3) {
+                let hardware = try HardwareSpec.load(path: root + "/hardware/h100-sxm5-80gb.yaml")
                 let workload = try Workload.load(path: root + "/workloads/bert-base-1k.yaml")
+                return { (try? Simulator.run(hardware: hardware, workload: workload).simulated.time ?? 0) ?? 0 }
+            },
+            Benchmark(name: "simulate.roofline.bert-1k-epyc",
+                      summary: "one roofline point (no engine for the kind yet): BERT-Base 1K on the EPYC preset") {
+                let hardware = try HardwareSpec.load(path: root + "/hardware/epyc-9354.yaml")
+                var fp32 = try Workload.load(path: root + "/workloads/bert-base-1k.yaml")
+                fp32.problem.dtype = .fp32
+                let workload = fp32
                 return { (try? Simulator.run(hardware: hardware, workload: workload).simulated.time ?? 0) ?? 0 }
             },
             Benchmark(name: "simulate.gna.hunyuan-b200",

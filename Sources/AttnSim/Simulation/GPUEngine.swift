@@ -60,6 +60,13 @@ public enum GPUEngine {
     ///   a sparse kernel with cuDNN/FlashAttention as NATTEN's measurements do.
     public static func simulate(hardware: HardwareSpec, workload: Workload, mapping: GPUMapping,
                                 baseline: String? = nil, trace: Bool = false) throws(Diagnostic) -> Outcome {
+        try simulate(hardware: hardware, workload: workload, mapping: mapping, baseline: baseline, trace: trace,
+                     dense: true)
+    }
+
+    /// - Parameter dense: whether to run the dense baseline too (the mapper ranks on the sparse time alone).
+    static func simulate(hardware: HardwareSpec, workload: Workload, mapping: GPUMapping, baseline: String?,
+                         trace: Bool, dense runDense: Bool) throws(Diagnostic) -> Outcome {
         let profile = try profile(hardware, backend: mapping.backend, file: workload.file)
         let baselineProfile = try baseline.map { (name) throws(Diagnostic) in
             try Self.profile(hardware, backend: name, file: workload.file)
@@ -76,6 +83,7 @@ public enum GPUEngine {
         if profile.maskScope == .problem { cost.maskAllTiles = !skipsMask(workload, mapping: mapping) }
         let sparse = runSustained(hardware: hardware, grid: grid, instances: instances, cost: cost,
                                   persistent: mapping.persistent, problemBytes: qoBytes, trace: trace)
+        guard runDense else { return Outcome(mapping: mapping, sparse: sparse, dense: sparse, grid: grid) }
         let denseQ = baseline == nil ? mapping.qTileTokens : (baselineProfile.qTileTokens ?? mapping.qTileTokens)
         let denseKV = baseline == nil ? mapping.kvTileTokens : (baselineProfile.kvTileTokens ?? mapping.kvTileTokens)
         let denseGrid = QTileGrid.dense(queries: problem.queryTokens, keys: problem.keyTokens, qTile: denseQ,
@@ -116,7 +124,8 @@ public enum GPUEngine {
         let space = GPUMapspace(hardware: hardware, workload: workload)
         if let backend = workload.kernel?.backend?.value { _ = try profile(hardware, backend: backend, file: workload.file) }
         let ranked = try Mapper.rank(space) { (mapping) throws(Diagnostic) -> Double? in
-            try simulate(hardware: hardware, workload: workload, mapping: mapping).sparse.time
+            try simulate(hardware: hardware, workload: workload, mapping: mapping, baseline: nil, trace: false,
+                         dense: false).sparse.time
         }
         guard !ranked.isEmpty else {
             throw Diagnostic(file: workload.file, path: "kernel",

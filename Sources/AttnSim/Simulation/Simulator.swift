@@ -5,8 +5,9 @@
 /// — and GPU workloads the event simulator does not model yet (pruning, block masks) — through the roofline
 /// (`Roofline`, model `roofline`: FLOPs over peak or bytes over bandwidth, a lower bound on time).
 public enum Simulator {
-    public static func run(hardware: HardwareSpec, workload: Workload, trace: Bool = false) throws(Diagnostic)
-        -> SimulationResult {
+    /// - Parameter baseline: the backend of the dense GPU run (default: the mapping's own backend).
+    public static func run(hardware: HardwareSpec, workload: Workload, trace: Bool = false,
+                           baseline: String? = nil) throws(Diagnostic) -> SimulationResult {
         let problem = workload.problem
         guard let peak = hardware.peakFLOPs(problem.dtype) else {
             let known = hardware.supportedDTypes.map(\.rawValue).joined(separator: ", ")
@@ -34,7 +35,8 @@ public enum Simulator {
                 notes.append("\(hardware.file) lists no kernel profiles (`kernels:`), so time is the roofline's")
             } else {
                 let mapping = try GPUEngine.chooseMapping(hardware: hardware, workload: workload)
-                gpu = try GPUEngine.simulate(hardware: hardware, workload: workload, mapping: mapping, trace: trace)
+                gpu = try GPUEngine.simulate(hardware: hardware, workload: workload, mapping: mapping,
+                                             baseline: baseline, trace: trace)
             }
         }
 
