@@ -1,0 +1,125 @@
+/// Builds the spatial mappings of fusemax.md §2 from the cascade and the hardware file: binds each Einsum to
+/// the 2D or 1D array, prices it from its operation counts and the arrays' operations, and picks the query
+/// partition that fits the buffer.
+///
+/// Binding rule: tensor products (a sum reduction over a product) go to the 2D array. Element-wise work over
+/// the full M × P space goes to the 2D array in the FuseMax dataflows when the 2D array can do all its
+/// operations (an `exp` is 6 MACs plus the subtract's add on an array without an exp unit, fusemax.md §2.1);
+/// everything else goes to the 1D array. A point costs one cycle per operation (exp: 1 with an exp unit, 6 with
+/// MACs), except in FLAT, whose softmax unit is charged one cycle per element per Einsum (fusemax.md §2.1, §3.2).
+public enum SpatialMapper {
+    public static func mapping(_ dataflow: SpatialMapping.Dataflow, hardware: HardwareSpec, problem: Problem)
+        throws(Diagnostic) -> SpatialMapping {
+        guard hardware.kind == .spatial else {
+            throw Diagnostic(file: hardware.file, path: "kind", message: "spatial dataflows need `kind: spatial` hardware")
+        }
+        let two = hardware.arrays.filter { $0.shape.count == 2 }
+        let one = hardware.arrays.filter { $0.shape.count == 1 }
+        guard let array2D = two.first, let array1D = one.first, array2D.ops.contains(.mac) else {
+            throw Diagnostic(file: hardware.file, path: "arrays",
+                             message: "the FuseMax/FLAT dataflows need a 2D MAC array and a 1D array")
+        }
+        guard array2D.shape[0] == array2D.shape[1] else {
+            throw Diagnostic(file: hardware.file, path: "arrays",
+                             message: "the FuseMax/FLAT dataflows tile M0 × P0 on a square 2D array; \(array2D.name) is \(array2D.shape)")
+        }
+        let tile = array2D.shape[0]
+        let cascadeName = (dataflow == .flat || dataflow == .unfused) ? "attention-3pass" : "attention-1pass"
+        let cascade = Cascade.preset(named: cascadeName)!
+        let binding = RankBinding.attention(M: problem.keyTokens, P: problem.queryTokens, E: problem.headDim,
+                                            F: problem.valueDim, M0: tile, P0: tile)
+        let cost: CascadeCost
+        do {
+            cost = try cascade.opCounts(binding: binding, multiplier: 1)
+        } catch {
+            throw Diagnostic(file: hardware.file, message: "cannot bind \(cascadeName): \(error)")
+        }
+        let elementwiseOn2D = dataflow == .fusemax || dataflow == .fusemaxArch
+        var bindings: [SpatialMapping.Binding] = []
+        for einsum in cost.einsums where einsum.section == .extended {
+            let perPoint = einsum.ops * (1 / max(einsum.iterationPoints, 1))
+            let isProduct = perPoint.mac > 0
+            let fullSpace = einsum.ranks.contains("m0") || (einsum.ranks.contains("m") && einsum.ranks.contains("p"))
+            let onTwo = isProduct || (elementwiseOn2D && fullSpace && canRun(perPoint, on: array2D))
+            let array = onTwo ? array2D : array1D
+            let cycles = (dataflow == .flat || dataflow == .unfused) && !onTwo ? 1 : pointCost(perPoint, on: array)
+            bindings.append(.init(einsum: einsum.name, array: array.name, cost: cycles))
+        }
+        let (p1, p2) = partition(dataflow, hardware: hardware, problem: problem, tile: tile)
+        let combination: SpatialMapping.Combination
+        var stall = 0.0
+        switch dataflow {
+        case .fusemax:
+            // fusemax.md §2.2, "How the artifact models the epoch": max(QK+LM, RD+RNV+AV) + RM
+            // + max(SLN+SLD, PRM+SPD) + max(SLNV, SPNV).
+            combination = .epochs(stages: [["BQK", "LM", "RD", "RNV", "AV"], ["RM"], ["SLN", "SLD", "PRM", "SPD"],
+                                           ["SLNV", "SPNV"]])
+        case .fusemaxArch:
+            // fusemax.md §2.2 "+Architecture": each tile is produced and consumed before the next one starts,
+            // a fill/drain stall of LM's cycles × the array side; RNV moves to the last stage.
+            combination = .epochs(stages: [["BQK", "LM", "RD", "AV"], ["RM"], ["SLN", "SLD", "PRM", "SPD"],
+                                           ["SLNV", "SPNV", "RNV"]])
+            stall = Double(tile)
+        case .fusemaxCascade, .flat:
+            combination = .fusedBlock
+        case .unfused:
+            combination = .phases([["QK"], ["GM", "SN", "SD", "A"], ["AV"]])
+        }
+        return SpatialMapping(dataflow: dataflow, cascade: cascadeName, array2D: array2D.name, array1D: array1D.name,
+                              tile: tile, p1: p1, p2: p2, bindings: bindings, combination: combination,
+                              stallPerN: stall,
+                              bufferBytes: hardware.memory.dropFirst().first { $0.size != nil }?.size ?? 0)
+    }
+
+    /// Whether an array can perform every operation of a point (exp through MACs counts).
+    static func canRun(_ ops: OpCounts, on array: PEArray) -> Bool {
+        OpCounts.Kind.allCases.allSatisfy { kind in
+            guard ops[kind] > 0 else { return true }
+            if array.ops.contains(kind) { return true }
+            switch kind {
+            case .exp, .mul: return array.ops.contains(.mac)
+            default: return false
+            }
+        }
+    }
+
+    /// Cycles per point: one per operation, an exp without an exp unit is 6 MACs (fusemax.md §2.1).
+    static func pointCost(_ ops: OpCounts, on array: PEArray) -> Double {
+        OpCounts.Kind.allCases.reduce(0) { total, kind in
+            let each = (kind == .exp && !array.ops.contains(.exp)) ? 6.0 : 1.0
+            return total + ops[kind] * each
+        }
+    }
+
+    /// FuseMax's P1 rule (fusemax.md §4.9): the buffer holds one M0 tile of K and of V, and per resident query
+    /// row its Q row and running state (RM, RD, RNV; +Cascade also a QK row and an SLN row of M0 elements);
+    /// P1 is the largest divisor of P/P0 that fits. FLAT keeps P1 = 1024 rows (its DSE choice at ≥ 256K,
+    /// fusemax.md §4.11); unfused has no row blocks.
+    static func partition(_ dataflow: SpatialMapping.Dataflow, hardware: HardwareSpec, problem: Problem, tile: Int)
+        -> (p1: Int, p2: Int) {
+        let word = hardware.word ?? 2
+        let e = Double(problem.headDim), f = Double(problem.valueDim)
+        let rows = max(1, problem.queryTokens / tile)
+        switch dataflow {
+        case .fusemax, .fusemaxArch, .fusemaxCascade:
+            let buffer = hardware.memory.dropFirst().first { $0.size != nil }?.size ?? 0
+            let available = buffer - word * Double(tile) * (e + f)
+            let perRowWords = dataflow == .fusemaxCascade ? e + Double(2 * tile) + 2 + f : e + 2 + f
+            let limit = min(Int((available / (word * perRowWords * Double(tile))).rounded(.down)), rows)
+            var p1 = 1
+            if limit >= 1 { for candidate in 1...limit where rows % candidate == 0 { p1 = candidate } }
+            return (p1, max(1, rows / p1))
+        case .flat:
+            // FLAT's DSE (fusemax.md §4.11, cloud): row granularity with the largest P1 ≤ 1024 whose P1 × M score
+            // rows fit the buffer (1024 up to 16K, 512 at 32K, 256 at 64K); when fewer than 128 rows fit
+            // (≥ 256K) it moves QK and A off-chip and keeps P1 = 1024.
+            let buffer = hardware.memory.dropFirst().first { $0.size != nil }?.size ?? 0
+            var p1 = min(1024, problem.queryTokens)
+            while p1 > 1 && Double(p1) * Double(problem.keyTokens) * word > buffer { p1 /= 2 }
+            if p1 < 128 { p1 = min(1024, problem.queryTokens) }
+            return (p1, ceilDiv(problem.queryTokens, p1))
+        case .unfused:
+            return (problem.queryTokens, 1)
+        }
+    }
+}
