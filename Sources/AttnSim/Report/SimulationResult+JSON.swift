@@ -12,6 +12,19 @@ extension SimulationResult {
         ])
     }
 
+    static func json(_ mapping: SpatialMapping) -> JSONValue {
+        .object([
+            ("dataflow", .string(mapping.dataflow.rawValue)),
+            ("cascade", .string(mapping.cascade)),
+            ("tile", .number(Double(mapping.tile))),
+            ("p1", .number(Double(mapping.p1))),
+            ("p2", .number(Double(mapping.p2))),
+            ("bindings", .array(mapping.bindings.map {
+                .object([("einsum", .string($0.einsum)), ("array", .string($0.array)), ("cycles_per_point", .number($0.cost))])
+            })),
+        ])
+    }
+
     public var json: JSONValue {
         let tilesJSON: JSONValue = gna?.tilesJSON ?? .object([
             ("q_tiles", .number(tiles.map { Double($0.qTiles) })),
@@ -49,12 +62,14 @@ extension SimulationResult {
                 ("wave_efficiency", .number(gpu?.sparse.waveEfficiency)),
                 ("ctas", .number(gpu.map { Double($0.sparse.ctas) })),
                 ("ctas_per_sm", .number(gpu.map { Double($0.sparse.ctasPerSM) })),
-                ("mapping", gpu.map { Self.json($0.mapping) } ?? .null),
+                ("mapping", gpu.map { Self.json($0.mapping) } ?? spatial.map { Self.json($0.mapping) } ?? .null),
             ])),
             ("end_to_end", .object([
                 ("speedup", .number(endToEndSpeedup)),
                 ("flop_speedup", .number(endToEndFLOPBound)),
                 ("tile_speedup", .number(endToEndTileBound)),
+                ("linear_time_s", .number(linearTime)),
+                ("layer_time_s", .number(layerTime)),
             ])),
             ("notes", .array(notes.map { .string($0) })),
         ])

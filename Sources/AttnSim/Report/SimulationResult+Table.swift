@@ -36,6 +36,14 @@ extension SimulationResult {
             table.add("grid", "\(gpu.sparse.ctas) CTAs on \(gpu.sparse.slots) slots (\(gpu.sparse.ctasPerSM) per SM): "
                 + "\(gpu.sparse.waves) waves, \(String(format: "%.1f %%", gpu.sparse.waveEfficiency * 100)) wave efficiency")
         }
+        if let spatial {
+            let mapping = spatial.mapping
+            table.add("dataflow", "\(mapping.dataflow.rawValue) (\(mapping.cascade)); M0 = P0 = \(mapping.tile), "
+                + "P1 = \(mapping.p1), P2 = \(mapping.p2)")
+            for (name, array, cycles) in spatial.einsumCycles {
+                table.add("  \(name) on \(array)", Quantity.format(cycles / spatial.clock, .time))
+            }
+        }
         table.add("time", value(simulated.time, .time))
         table.add("dense time", value(simulated.denseTime, .time))
         table.add("speedup", times(simulated.speedup))
@@ -51,6 +59,11 @@ extension SimulationResult {
             table.add("from the \(simulated.model) time", times(endToEndSpeedup))
             table.add("FLOP-wise bound", times(endToEndFLOPBound))
             table.add("tile-wise bound", times(endToEndTileBound))
+        }
+        if let linearTime, let layerTime {
+            table.section("transformer layer (linear layers on the same hardware)")
+            table.add("linear layers", value(linearTime, .time))
+            table.add("layer (attention + linear)", value(layerTime, .time))
         }
         for note in notes { table.section("note: \(note)") }
         return table.rendered

@@ -57,10 +57,16 @@ public struct SimulationResult: Sendable {
     public var endToEndFLOPBound: Double?
     /// End-to-end speedup if attention reached its tile-wise bound (the GNA paper's "NATTEN Sim" column).
     public var endToEndTileBound: Double?
+    /// Linear layers of the transformer layer (`model: {d_model, d_ffn}`) on the same hardware, and the layer's
+    /// time with attention, seconds.
+    public var linearTime: Double?
+    public var layerTime: Double?
     /// The GNA tile analysis, for `mask: {kind: gna}` workloads with fixed tile shapes.
     public var gna: GNAAnalysis?
     /// The GPU event simulation (mapping, waves, trace), when the GPU engine timed the point.
     public var gpu: GPUEngine.Outcome?
+    /// The spatial-array evaluation (dataflow, P partition, cycles per Einsum), when the spatial engine timed it.
+    public var spatial: SpatialEvaluation?
     /// What the model left out for this point, in words (printed under the table; JSON key `notes`).
     public var notes: [String] = []
 }

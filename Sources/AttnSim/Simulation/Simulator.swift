@@ -40,16 +40,29 @@ public enum Simulator {
             }
         }
 
+        // The spatial engine for dense (unmasked, unpruned) attention on a 2D + 1D array.
+        var spatial: SpatialEvaluation?
+        if hardware.kind == .spatial {
+            if workload.mask.kind == .none && workload.pruning == nil {
+                let best = try SpatialEngine.rank(hardware: hardware, workload: workload)[0].mapping
+                spatial = try SpatialEngine.evaluate(best, hardware: hardware, problem: problem)
+            } else {
+                notes.append("the spatial engine models dense attention only so far; masked or pruned time is the roofline's")
+            }
+        }
+
         var result = SimulationResult(
             hardware: hardware.name, workload: workload.name,
             denseFLOPs: cost.denseFLOPs, effectiveFLOPs: cost.effectiveFLOPs,
             tiles: nil,
             bounds: .init(flopSpeedup: cost.flopSpeedup, tileSpeedup: nil, tileSpeedupMean: nil, waveSpeedup: nil),
             simulated: gpu.map { simulated($0, hardware: hardware, peak: peak) }
+                ?? spatial.map(simulated)
                 ?? roofline(cost, hardware: hardware, peak: peak, bandwidth: bandwidth),
             endToEndSpeedup: nil,
             notes: notes)
         result.gpu = gpu
+        result.spatial = spatial
 
         if workload.mask.kind == .gna {
             if let analysis = gnaAnalysis(workload, mapping: gpu?.mapping) {
@@ -68,6 +81,11 @@ public enum Simulator {
             } else {
                 result.notes.append("tile bounds need fixed tile shapes: set kernel.q_tile and kernel.kv_tile")
             }
+        }
+        if let layer = workload.layer, let attention = result.simulated.time {
+            result.linearTime = layer.linearTime(batch: problem.batch, tokens: problem.queryTokens, hardware: hardware,
+                                                 dtype: problem.dtype)
+            result.layerTime = result.linearTime.map { $0 + attention }
         }
         if let model = workload.model {
             result.endToEndSpeedup = result.simulated.speedup.map { EndToEnd.speedup(attentionSpeedup: $0, model: model) }
@@ -92,6 +110,12 @@ public enum Simulator {
             model: "roofline", time: masked?.time, denseTime: dense.time,
             dramBytes: masked == nil ? nil : cost.denseBytes, denseDRAMBytes: cost.denseBytes,
             utilization: utilization, energy: nil, bottleneck: masked?.bottleneck.rawValue)
+    }
+
+    static func simulated(_ run: SpatialEvaluation) -> SimulationResult.Simulated {
+        SimulationResult.Simulated(
+            model: "spatial", time: run.time, denseTime: run.time, dramBytes: run.dramBytes,
+            denseDRAMBytes: run.dramBytes, utilization: run.utilization, energy: nil, bottleneck: run.bottleneck)
     }
 
     static func simulated(_ outcome: GPUEngine.Outcome, hardware: HardwareSpec, peak: Double)

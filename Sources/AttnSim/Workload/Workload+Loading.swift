@@ -23,14 +23,14 @@ extension Workload {
             problem: problem,
             cascadeName: "attention-1pass",
             cascade: Cascade.preset(named: "attention-1pass")!,
-            mask: .none, pruning: nil, kernel: nil, model: nil, sources: [], file: root.file)
+            mask: .none, pruning: nil, kernel: nil, model: nil, layer: nil, sources: [], file: root.file)
         if let cascade = fields.optional("cascade") {
             (workload.cascadeName, workload.cascade) = try decodeCascade(cascade, problem: problem)
         }
         if let mask = fields.optional("mask") { workload.mask = try decodeMask(mask, problem: problem) }
         if let pruning = fields.optional("pruning") { workload.pruning = try decodePruning(pruning, problem: problem) }
         if let kernel = fields.optional("kernel") { workload.kernel = try decodeKernel(kernel, problem: problem) }
-        if let model = fields.optional("model") { workload.model = try decodeModel(model) }
+        if let model = fields.optional("model") { (workload.model, workload.layer) = try decodeModel(model) }
         if let sources = fields.optional("sources") { workload.sources = try sources.stringList() }
         return workload
     }
@@ -247,9 +247,23 @@ extension Workload {
         return kernel
     }
 
-    static func decodeModel(_ node: SpecNode) throws(Diagnostic) -> ModelRollup {
-        let map = try node.mapping(allowed: ["attention_share", "steps"])
-        let shareNode = try map.required("attention_share", expecting: "fraction of a step spent in attention, (0, 1]")
+    static func decodeModel(_ node: SpecNode) throws(Diagnostic) -> (ModelRollup?, TransformerLayer?) {
+        let map = try node.mapping(allowed: ["attention_share", "steps", "d_model", "d_ffn"])
+        var layer: TransformerLayer?
+        let dModel = try map.optional("d_model")?.int(atLeast: 1)
+        let dFFN = try map.optional("d_ffn")?.int(atLeast: 1)
+        switch (dModel, dFFN) {
+        case let (d?, s?): layer = TransformerLayer(dModel: d, dFFN: s)
+        case (nil, nil): break
+        default: throw node.error("give both `d_model` and `d_ffn` (the transformer layer's widths), or neither")
+        }
+        guard let shareNode = map.optional("attention_share") else {
+            if layer == nil {
+                _ = try map.required("attention_share", expecting: "fraction of a step spent in attention, (0, 1]")
+            }
+            if let steps = map.optional("steps") { throw steps.error("`steps` needs `attention_share` for the roll-up") }
+            return (nil, layer)
+        }
         let share = try shareNode.quantity(.number)
         guard share > 0 && share <= 1 else { throw shareNode.error("expected a fraction in (0, 1], found \(share)") }
         var model = ModelRollup(attentionShare: share)
@@ -264,7 +278,7 @@ extension Workload {
             model.totalSteps = total
             model.denseSteps = dense
         }
-        return model
+        return (model, layer)
     }
 }
 

@@ -17,6 +17,9 @@ public struct Workload: Sendable {
     public var pruning: PruningSpec?
     public var kernel: KernelChoice?
     public var model: ModelRollup?
+    /// The transformer layer around attention (`model: {d_model, d_ffn}`), whose linear layers attnsim times on the
+    /// same hardware for end-to-end figures.
+    public var layer: TransformerLayer?
     public var sources: [String]
     public var file: String
 }

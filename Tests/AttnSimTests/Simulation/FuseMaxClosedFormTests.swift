@@ -134,3 +134,54 @@ import Testing
         #expect(abs(table["XLM 1048576"]! - 4.583) < 0.01)
     }
 }
+
+/// End-to-end (one encoder layer: attention plus the linear layers on the same 256×256 array) from the shipped
+/// workloads in workloads/fusemax/, through `attnsim simulate`'s code path.
+@Suite struct FuseMaxEndToEndTests {
+    static let files = ["bert-base", "trxl-wt103", "t5-small", "xlm"].flatMap { model in
+        ["1k", "4k", "16k", "64k", "256k", "1m"].map { "\(model)-\($0)" }
+    }
+
+    static func layerTime(_ file: String, hardware: String, dataflow: String) throws -> (attention: Double, layer: Double) {
+        var workload = try Workload.load(path: Repo.path("workloads/fusemax/\(file).yaml"))
+        workload.kernel = KernelChoice(backend: .fixed(dataflow))
+        let result = try Simulator.run(hardware: HardwareSpec.load(path: Repo.path("hardware/\(hardware).yaml")),
+                                       workload: workload)
+        return (try #require(result.simulated.time), try #require(result.layerTime))
+    }
+
+    /// fusemax.md §4.1: end-to-end speedup over FLAT 5.30× on average (paper 5.3×), 7.54× at 1M (paper 7.5×);
+    /// over unfused 7.60× (paper 7.6×), 10.14× at 1M (paper 10×). The linear layers alone match the artifact's
+    /// end2end CSV (BERT-Base 1K: 7.53 ms, from the MAC count over 65,536 MACs at 940 MHz).
+    @Test func endToEndAverages() throws {
+        var overFLAT: [Double] = [], overUnfused: [Double] = [], atOneM: [Double] = [], unfusedAtOneM: [Double] = []
+        for file in Self.files {
+            let fusemax = try Self.layerTime(file, hardware: "fusemax-cloud", dataflow: "fusemax").layer
+            let flat = try Self.layerTime(file, hardware: "flat-cloud", dataflow: "flat").layer
+            let unfused = try Self.layerTime(file, hardware: "flat-cloud", dataflow: "unfused").layer
+            overFLAT.append(flat / fusemax)
+            overUnfused.append(unfused / fusemax)
+            if file.hasSuffix("-1m") {
+                atOneM.append(flat / fusemax)
+                unfusedAtOneM.append(unfused / fusemax)
+            }
+        }
+        let mean = { (values: [Double]) in values.reduce(0, +) / Double(values.count) }
+        #expect(abs(mean(overFLAT) - 5.3) <= 0.1, "\(mean(overFLAT))")
+        #expect(abs(mean(atOneM) - 7.54) <= 0.1, "\(mean(atOneM))")
+        #expect(abs(mean(overUnfused) - 7.60) <= 0.15, "\(mean(overUnfused))")
+        #expect(abs(mean(unfusedAtOneM) - 10.14) <= 0.2, "\(mean(unfusedAtOneM))")
+        let bert = try Self.layerTime("bert-base-1k", hardware: "fusemax-cloud", dataflow: "fusemax")
+        #expect(abs((bert.layer - bert.attention) - 7.5296680851e-3) < 1e-6)
+    }
+
+    /// Left to the mapper (`kernel: {backend: auto}`), FuseMax hardware runs FuseMax, and FLAT hardware runs the
+    /// fastest dataflow its arrays allow.
+    @Test func mapperPicksFuseMax() throws {
+        let workload = try Workload.load(path: Repo.path("workloads/fusemax/bert-base-64k.yaml"))
+        let ranked = try SpatialEngine.rank(hardware: HardwareSpec.load(path: Repo.path("hardware/fusemax-cloud.yaml")),
+                                            workload: workload)
+        #expect(ranked[0].mapping.dataflow == .fusemax)
+        #expect(ranked.count == SpatialMapping.Dataflow.allCases.count)
+    }
+}

@@ -1,0 +1,43 @@
+/// The spatial mapspace: the dataflows a workload may run as on a 2D + 1D array (`kernel.backend` fixes one;
+/// `auto` or no `kernel:` leaves all of them to the mapper).
+public struct SpatialMapspace: Mapspace {
+    public var hardware: HardwareSpec
+    public var workload: Workload
+
+    public init(hardware: HardwareSpec, workload: Workload) {
+        self.hardware = hardware
+        self.workload = workload
+    }
+
+    public func candidates() -> [SpatialMapping] {
+        let names: [SpatialMapping.Dataflow]
+        if let backend = workload.kernel?.backend?.value, let dataflow = SpatialMapping.Dataflow(rawValue: backend) {
+            names = [dataflow]
+        } else {
+            names = SpatialMapping.Dataflow.allCases
+        }
+        return names.compactMap { try? SpatialMapper.mapping($0, hardware: hardware, problem: workload.problem) }
+    }
+}
+
+extension SpatialEngine {
+    /// The mapper's ranking of the workload's dataflows by time.
+    public static func rank(hardware: HardwareSpec, workload: Workload) throws(Diagnostic)
+        -> [RankedMapping<SpatialMapping>] {
+        if let backend = workload.kernel?.backend?.value, SpatialMapping.Dataflow(rawValue: backend) == nil {
+            let names = SpatialMapping.Dataflow.allCases.map(\.rawValue)
+            throw Diagnostic(file: workload.file, path: "kernel.backend",
+                             message: "unknown spatial dataflow `\(backend)`\(DidYouMean.hint(for: backend, among: names)); "
+                                + "expected one of: \(names.joined(separator: ", ")), auto")
+        }
+        let ranked = try Mapper.rank(SpatialMapspace(hardware: hardware, workload: workload)) {
+            (mapping) throws(Diagnostic) -> Double? in
+            try evaluate(mapping, hardware: hardware, problem: workload.problem).time
+        }
+        guard !ranked.isEmpty else {
+            throw Diagnostic(file: hardware.file, path: "arrays",
+                             message: "no spatial dataflow fits this hardware (it needs a square 2D MAC array and a 1D array)")
+        }
+        return ranked
+    }
+}
