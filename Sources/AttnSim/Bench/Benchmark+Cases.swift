@@ -75,6 +75,22 @@ extension Benchmark {
                 let workload = try Workload.load(path: root + "/workloads/hunyuan-gna-s16x8x8.yaml")
                 return { (try? GPUEngine.rank(hardware: hardware, workload: workload).first?.cost) ?? 0 }
             },
+            Benchmark(name: "spatial.fusemax.bert-1m",
+                      summary: "one FuseMax point: map (all five dataflows) and evaluate BERT-Base at 1M tokens on "
+                        + "fusemax-cloud, files preloaded (target ≤ 1 ms)",
+                      target: 1e-3) {
+                let hardware = try HardwareSpec.load(path: root + "/hardware/fusemax-cloud.yaml")
+                let workload = try Workload.load(path: root + "/workloads/fusemax/bert-base-1m.yaml")
+                return { (try? Simulator.run(hardware: hardware, workload: workload).simulated.time ?? 0) ?? 0 }
+            },
+            Benchmark(name: "spatial.sweep.bert-256k",
+                      summary: "FuseMax design sweep at 256K: 6 array sides × 12 buffers") {
+                let hardware = try HardwareSpec.load(path: root + "/hardware/fusemax-cloud.yaml")
+                let workload = try Workload.load(path: root + "/workloads/fusemax/bert-base-256k.yaml")
+                let buffers = (2...13).map { Double(1 << $0) * 1024 }
+                return { Double((try? SpatialDesignSweep(hardware: hardware, workload: workload, dataflow: .fusemax,
+                                                         sides: [16, 32, 64, 128, 256, 512], buffers: buffers).points.count) ?? 0) }
+            },
             Benchmark(name: "load.h100+bert",
                       summary: "read, parse and validate a hardware and a workload file") {
                 { () -> Double in

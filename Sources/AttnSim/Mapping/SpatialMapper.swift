@@ -45,7 +45,11 @@ public enum SpatialMapper {
             let cycles = (dataflow == .flat || dataflow == .unfused) && !onTwo ? 1 : pointCost(perPoint, on: array)
             bindings.append(.init(einsum: einsum.name, array: array.name, cost: cycles))
         }
-        let (p1, p2) = partition(dataflow, hardware: hardware, problem: problem, tile: tile)
+        guard let (p1, p2) = partition(dataflow, hardware: hardware, problem: problem, tile: tile) else {
+            throw Diagnostic(file: hardware.file, path: "memory",
+                             message: "the global buffer cannot hold one \(tile)-token tile of K and V plus \(tile) query "
+                                + "rows of state, which the \(dataflow.rawValue) dataflow needs (fusemax.md §4.9)")
+        }
         let combination: SpatialMapping.Combination
         var stall = 0.0
         switch dataflow {
@@ -96,7 +100,7 @@ public enum SpatialMapper {
     /// P1 is the largest divisor of P/P0 that fits. FLAT keeps P1 = 1024 rows (its DSE choice at ≥ 256K,
     /// fusemax.md §4.11); unfused has no row blocks.
     static func partition(_ dataflow: SpatialMapping.Dataflow, hardware: HardwareSpec, problem: Problem, tile: Int)
-        -> (p1: Int, p2: Int) {
+        -> (p1: Int, p2: Int)? {
         let word = hardware.word ?? 2
         let e = Double(problem.headDim), f = Double(problem.valueDim)
         let rows = max(1, problem.queryTokens / tile)
@@ -105,9 +109,10 @@ public enum SpatialMapper {
             let buffer = hardware.memory.dropFirst().first { $0.size != nil }?.size ?? 0
             let available = buffer - word * Double(tile) * (e + f)
             let perRowWords = dataflow == .fusemaxCascade ? e + Double(2 * tile) + 2 + f : e + 2 + f
-            let limit = min(Int((available / (word * perRowWords * Double(tile))).rounded(.down)), rows)
+            let limit = min(Int(max(0, available / (word * perRowWords * Double(tile))).rounded(.down)), rows)
+            guard limit >= 1 else { return nil }
             var p1 = 1
-            if limit >= 1 { for candidate in 1...limit where rows % candidate == 0 { p1 = candidate } }
+            for candidate in 1...limit where rows % candidate == 0 { p1 = candidate }
             return (p1, max(1, rows / p1))
         case .flat:
             // FLAT's DSE (fusemax.md §4.11, cloud): row granularity with the largest P1 ≤ 1024 whose P1 × M score

@@ -6,6 +6,7 @@ public struct TextTable: Sendable {
     public init(title: String? = nil) { self.title = title }
 
     public mutating func add(_ cells: String...) { rows.append(cells) }
+    public mutating func add(_ cells: [String]) { rows.append(cells) }
     /// A section heading row.
     public mutating func section(_ name: String) { rows.append([name]) }
 

@@ -8,17 +8,24 @@ extension Cascade {
     /// Names accepted by ``preset(named:)``: `attention-3pass`, `attention-2pass`, `attention-1pass`, `unfused`.
     public static let presetNames = ["attention-3pass", "attention-2pass", "attention-1pass", "unfused"]
 
-    /// The named preset, or nil for an unknown name.
+    /// The named preset, or nil for an unknown name. Parsed once per process (design sweeps ask for them per point).
     public static func preset(named name: String) -> Cascade? {
-        let lines: [String]
-        switch name {
-        case "attention-3pass", "unfused": lines = threePass
-        case "attention-2pass": lines = twoPass
-        case "attention-1pass": lines = onePass
-        default: return nil
-        }
-        return try? Cascade.parse(name: name, lines: lines)
+        parsedPresets[name]
     }
+
+    private static let parsedPresets: [String: Cascade] = {
+        var presets: [String: Cascade] = [:]
+        for name in presetNames {
+            let lines: [String]
+            switch name {
+            case "attention-3pass", "unfused": lines = threePass
+            case "attention-2pass": lines = twoPass
+            default: lines = onePass
+            }
+            presets[name] = try? Cascade.parse(name: name, lines: lines)
+        }
+        return presets
+    }()
 
     /// `attention-3pass`: Cascade 4, Einsums (33)–(38) of FuseMax (fusemax.md §1.4), the numerically stable
     /// softmax used by PyTorch, TensorFlow, FLAT and E.T. Pass 1: QK, GM; pass 2: SN, SD; pass 3: A, AV.

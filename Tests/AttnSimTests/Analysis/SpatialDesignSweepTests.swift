@@ -1,0 +1,24 @@
+import Testing
+@testable import AttnSim
+
+@Suite struct SpatialDesignSweepTests {
+    /// fusemax.md §4.9, "Minimum buffer (Fig. 12 sweep at 256K)": the smallest power-of-two global buffer that
+    /// keeps FuseMax compute-bound at 256K tokens, per PE array: 16² → 16 KiB, 32² → 32 KiB, 64² → 64 KiB,
+    /// 128² → 128 KiB, 256² → 256 KiB, 512² → 1 MiB for E = 64 (BERT); twice that for E = 128 (XLM).
+    @Test(arguments: [("bert-base-256k", [16, 32, 64, 128, 256, 512], [16, 32, 64, 128, 256, 1024]),
+                      ("xlm-256k", [16, 32, 64, 128, 256, 512], [32, 64, 128, 256, 512, 2048])])
+    func minimumBufferAt256K(_ file: String, _ sides: [Int], _ expectedKiB: [Int]) throws {
+        let hardware = try HardwareSpec.load(path: Repo.path("hardware/fusemax-cloud.yaml"))
+        let workload = try Workload.load(path: Repo.path("workloads/fusemax/\(file).yaml"))
+        let buffers = (2...13).map { Double(1 << $0) * 1024 }   // 4 KiB … 8 MiB, doubling as the artifact does
+        let sweep = try SpatialDesignSweep(hardware: hardware, workload: workload, dataflow: .fusemax, sides: sides,
+                                           buffers: buffers)
+        let found = sweep.minimumBuffers.map { $0.buffer.map { Int($0 / 1024) } }
+        #expect(found == expectedKiB.map { Optional($0) }, "\(found)")
+        // The same table's P1 at those buffers: 2 rows per array side up to 256², 4 at 512².
+        for (side, kib) in zip(sides, expectedKiB) {
+            let point = sweep.points.first { $0.side == side && $0.buffer == Double(kib) * 1024 }
+            #expect(point?.evaluation?.mapping.p1 == (side == 512 ? 4 : 2), "P1 at \(side)²")
+        }
+    }
+}
