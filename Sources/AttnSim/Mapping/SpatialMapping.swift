@@ -47,8 +47,8 @@ public struct SpatialMapping: Sendable, Equatable {
     public var p2: Int
     public var bindings: [Binding]
     public var combination: Combination
-    /// Stall cycles per cycle of LM (fill and drain of un-pipelined tiles: the array side), fusemax.md §2.2
-    /// "+Architecture".
+    /// Stall cycles per M0 × P0 tile (fill and drain of tiles that are not pipelined: the array side),
+    /// fusemax.md §2.2 "+Architecture" (the artifact's `LM_cycles × 256`, LM taking one cycle per tile).
     public var stallPerN: Double
     /// The global buffer's capacity, bytes (FLAT decides from it whether its scores stay on chip).
     public var bufferBytes: Double

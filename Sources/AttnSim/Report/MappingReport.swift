@@ -1,40 +1,69 @@
 import Foundation
 
 /// `attnsim map`: the mapper's ranking for a (hardware, workload) pair — the best mapping, its runners-up, the
-/// size of the space searched, and the `kernel:` block that pins the winner in a workload file.
+/// size of the space searched, and the `kernel:` block that pins the winner in a workload file. GPUs rank kernel
+/// mappings (backend, tiles, scheduling); spatial arrays rank dataflows.
 public struct MappingReport: Sendable {
+    public struct Row: Sendable {
+        public var description: String
+        public var time: Double
+        public var json: JSONValue
+        public var yaml: String
+    }
+
     public var hardware: String
     public var workload: String
     public var searched: Int
-    public var ranked: [RankedMapping<GPUMapping>]
-    public var denseTime: Double
+    public var ranked: [Row]
+    public var denseTime: Double?
 
     public init(hardware: HardwareSpec, workload: Workload, top: Int = 5) throws(Diagnostic) {
-        guard hardware.kind == .gpu, !hardware.kernels.isEmpty else {
-            throw Diagnostic(file: hardware.file, path: "kernels",
-                             message: "`attnsim map` searches GPU kernel mappings; this file has no `kernels:` profiles")
-        }
-        guard GPUEngine.supports(workload) else {
-            throw Diagnostic(file: workload.file, message: "the GPU mapper does not model pruning schedules or block masks yet")
-        }
-        let all = try GPUEngine.rank(hardware: hardware, workload: workload)
         self.hardware = hardware.name
         self.workload = workload.name
-        searched = all.count
-        ranked = Array(all.prefix(top + 1))
-        denseTime = try GPUEngine.simulate(hardware: hardware, workload: workload, mapping: all[0].mapping).dense.time
+        switch hardware.kind {
+        case .gpu:
+            guard !hardware.kernels.isEmpty else {
+                throw Diagnostic(file: hardware.file, path: "kernels",
+                                 message: "`attnsim map` searches GPU kernel mappings; this file has no `kernels:` profiles")
+            }
+            guard GPUEngine.supports(workload) else {
+                throw Diagnostic(file: workload.file, message: "the GPU mapper does not model pruning schedules or block masks yet")
+            }
+            let all = try GPUEngine.rank(hardware: hardware, workload: workload)
+            searched = all.count
+            ranked = all.prefix(top + 1).map {
+                Row(description: $0.mapping.description, time: $0.cost, json: SimulationResult.json($0.mapping),
+                    yaml: $0.mapping.yaml)
+            }
+            denseTime = try GPUEngine.simulate(hardware: hardware, workload: workload, mapping: all[0].mapping).dense.time
+        case .spatial:
+            guard workload.mask.kind == .none && workload.pruning == nil else {
+                throw Diagnostic(file: workload.file, message: "the spatial mapper models dense attention only so far")
+            }
+            let all = try SpatialEngine.rank(hardware: hardware, workload: workload)
+            searched = all.count
+            ranked = all.prefix(top + 1).map {
+                let m = $0.mapping
+                return Row(description: "\(m.dataflow.rawValue) (\(m.cascade)); M0 = P0 = \(m.tile), P1 = \(m.p1), P2 = \(m.p2)",
+                           time: $0.cost, json: SimulationResult.json(m), yaml: "kernel: {backend: \(m.dataflow.rawValue)}")
+            }
+        case .cpu:
+            throw Diagnostic(file: hardware.file, path: "kind", message: "`attnsim map` has no CPU mapper yet")
+        }
     }
 
     public var table: String {
         var table = TextTable(title: "attnsim map: \(workload) on \(hardware) — \(searched) mappings searched, by simulated time")
         table.add("rank", "mapping", "time", "vs best")
         for (index, entry) in ranked.enumerated() {
-            table.add(index == 0 ? "best" : "\(index + 1)", entry.mapping.description, Quantity.format(entry.cost, .time),
-                      String(format: "%.2f×", entry.cost / ranked[0].cost))
+            table.add(index == 0 ? "best" : "\(index + 1)", entry.description, Quantity.format(entry.time, .time),
+                      String(format: "%.2f×", entry.time / ranked[0].time))
         }
-        table.section("dense baseline with the best backend and tiles: \(Quantity.format(denseTime, .time))")
+        if let denseTime {
+            table.section("dense baseline with the best backend and tiles: \(Quantity.format(denseTime, .time))")
+        }
         table.section("to pin the best mapping in the workload:")
-        table.section("  \(ranked[0].mapping.yaml)")
+        table.section("  \(ranked[0].yaml)")
         return table.rendered
     }
 
@@ -43,7 +72,7 @@ public struct MappingReport: Sendable {
             ("hardware", .string(hardware)), ("workload", .string(workload)),
             ("searched", .number(Double(searched))),
             ("dense_time_s", .number(denseTime)),
-            ("ranked", .array(ranked.map { .object([("mapping", SimulationResult.json($0.mapping)), ("time_s", .number($0.cost))]) })),
+            ("ranked", .array(ranked.map { .object([("mapping", $0.json), ("time_s", .number($0.time))]) })),
         ])
     }
 }

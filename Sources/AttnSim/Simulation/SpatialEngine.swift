@@ -60,7 +60,10 @@ public enum SpatialEngine {
                 for name in stage { if let entry = cycles[name] { perArray[entry.array, default: 0] += entry.cycles } }
                 computeCycles += perArray.values.max() ?? 0
             }
-            computeCycles += (cycles["LM"]?.cycles ?? 0) * mapping.stallPerN
+            // Fill and drain of each M0 × P0 tile that is not pipelined with the next: tiles × stall cycles each.
+            let tiles = Double(problem.instances) * Double(problem.keyTokens) * Double(problem.queryTokens)
+                / Double(mapping.tile * mapping.tile)
+            computeCycles += tiles * mapping.stallPerN
             time = max(computeCycles / f, memoryTime)
         case .fusedBlock:
             computeCycles = busy.values.max() ?? 0
