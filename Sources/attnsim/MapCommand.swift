@@ -1,5 +1,6 @@
 import ArgumentParser
 import AttnSim
+import Foundation
 
 struct MapCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -10,11 +11,26 @@ struct MapCommand: ParsableCommand {
     @Argument(help: "Workload file.") var workload: String
     @Option(help: "How many runners-up to print.") var top: Int = 5
     @Option(help: "Output format: table or json.") var format: OutputFormat = .table
+    @Option(name: .customLong("write-mapping"),
+            help: "Spatial hardware: write the best mapping to this file (feed it back with kernel: {mapping: FILE}).")
+    var writeMapping: String?
 
     func run() throws {
         let report = try reportingDiagnostics { () throws(Diagnostic) in
             try MappingReport(hardware: HardwareSpec.load(path: hardware), workload: Workload.load(path: workload),
                               top: max(1, top))
+        }
+        if let writeMapping {
+            guard let yaml = report.bestYAMLFile else {
+                printError("attnsim map: error: --write-mapping is for spatial hardware (GPU mappings are the kernel: block above)")
+                throw ExitCode(2)
+            }
+            do {
+                try yaml.write(toFile: writeMapping, atomically: true, encoding: .utf8)
+            } catch {
+                printError("attnsim map: error: cannot write \(writeMapping): \(error.localizedDescription)")
+                throw ExitCode(1)
+            }
         }
         switch format {
         case .json: print(report.json.serialized())

@@ -16,6 +16,8 @@ public struct MappingReport: Sendable {
     public var searched: Int
     public var ranked: [Row]
     public var denseTime: Double?
+    /// The best mapping as a mapping file (spatial hardware), for `--write-mapping`.
+    public var bestYAMLFile: String?
 
     public init(hardware: HardwareSpec, workload: Workload, top: Int = 5) throws(Diagnostic) {
         self.hardware = hardware.name
@@ -42,6 +44,7 @@ public struct MappingReport: Sendable {
             }
             let all = try SpatialEngine.rank(hardware: hardware, workload: workload)
             searched = all.count
+            bestYAMLFile = all[0].mapping.yaml
             ranked = all.prefix(top + 1).map {
                 let m = $0.mapping
                 return Row(description: "\(m.dataflow.rawValue) (\(m.cascade)); M0 = P0 = \(m.tile), P1 = \(m.p1), P2 = \(m.p2)",

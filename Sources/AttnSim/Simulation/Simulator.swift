@@ -44,8 +44,13 @@ public enum Simulator {
         var spatial: SpatialEvaluation?
         if hardware.kind == .spatial {
             if workload.mask.kind == .none && workload.pruning == nil {
-                let best = try SpatialEngine.rank(hardware: hardware, workload: workload)[0].mapping
-                spatial = try SpatialEngine.evaluate(best, hardware: hardware, problem: problem)
+                let mapping: SpatialMapping
+                if let file = workload.kernel?.mapping {
+                    mapping = try SpatialMapping.load(path: workload.resolve(file), hardware: hardware)
+                } else {
+                    mapping = try SpatialEngine.rank(hardware: hardware, workload: workload)[0].mapping
+                }
+                spatial = try SpatialEngine.evaluate(mapping, hardware: hardware, problem: problem)
             } else {
                 notes.append("the spatial engine models dense attention only so far; masked or pruned time is the roofline's")
             }

@@ -296,3 +296,11 @@ extension Workload {
         return copy
     }
 }
+
+extension Workload {
+    /// A path written in the workload file, relative to the file's folder unless absolute.
+    public func resolve(_ path: String) -> String {
+        guard !path.hasPrefix("/"), let slash = file.lastIndex(of: "/") else { return path }
+        return String(file[...slash]) + path
+    }
+}

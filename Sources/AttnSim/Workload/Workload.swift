@@ -111,6 +111,16 @@ public struct KernelChoice: Sendable, Equatable {
     public var tiling: Choice<Tiling>?
     /// A mapping file to feed back (spatial dataflows).
     public var mapping: String?
+
+    public init(backend: Choice<String>? = nil, qTile: Choice<[Int]>? = nil, kvTile: Choice<[Int]>? = nil,
+                kvTiling: Choice<KVTiling>? = nil, tiling: Choice<Tiling>? = nil, mapping: String? = nil) {
+        self.backend = backend
+        self.qTile = qTile
+        self.kvTile = kvTile
+        self.kvTiling = kvTiling
+        self.tiling = tiling
+        self.mapping = mapping
+    }
 }
 
 /// End-to-end roll-up (Amdahl): the share of a step spent in attention, and how many steps use the sparse variant.
