@@ -1,7 +1,18 @@
+import ArgumentParser
 import Foundation
 
 enum FileHandleWriter {
     static func writeToStandardError(_ string: String) {
         FileHandle.standardError.write(Data(string.utf8))
+    }
+}
+
+/// Writes a result file atomically; a failure is one line on stderr and exit status 1.
+func writeOutput(_ text: String, to path: String, command: String) throws {
+    do {
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+    } catch {
+        printError("attnsim \(command): error: cannot write \(path): \(error.localizedDescription)")
+        throw ExitCode(1)
     }
 }

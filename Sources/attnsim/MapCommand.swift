@@ -1,6 +1,5 @@
 import ArgumentParser
 import AttnSim
-import Foundation
 
 struct MapCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -25,12 +24,7 @@ struct MapCommand: ParsableCommand {
                 printError("attnsim map: error: --write-mapping is for spatial hardware (GPU mappings are the kernel: block above)")
                 throw ExitCode(2)
             }
-            do {
-                try yaml.write(toFile: writeMapping, atomically: true, encoding: .utf8)
-            } catch {
-                printError("attnsim map: error: cannot write \(writeMapping): \(error.localizedDescription)")
-                throw ExitCode(1)
-            }
+            try writeOutput(yaml, to: writeMapping, command: "map")
         }
         switch format {
         case .json: print(report.json.serialized())

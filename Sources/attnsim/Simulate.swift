@@ -1,6 +1,5 @@
 import ArgumentParser
 import AttnSim
-import Foundation
 
 struct Simulate: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -33,12 +32,7 @@ struct Simulate: ParsableCommand {
                 throw ExitCode(2)
             }
             let text = ChromeTrace.json(gpu.sparse, hardware: result.hardware, workload: result.workload).serialized(pretty: false)
-            do {
-                try text.write(toFile: trace, atomically: true, encoding: .utf8)
-            } catch {
-                printError("attnsim simulate: error: cannot write the trace to \(trace): \(error.localizedDescription)")
-                throw ExitCode(1)
-            }
+            try writeOutput(text, to: trace, command: "simulate")
         }
         switch format {
         case .table: print(result.table, terminator: "")
