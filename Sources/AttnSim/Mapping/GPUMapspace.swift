@@ -48,6 +48,10 @@ public struct GPUMapspace: Mapspace {
             if let kv = kernel?.kvTile?.value { shapes = shapes.filter { $0.kv == kv || ($0.tiling == .single_dim && $0.kv == [kv.reduce(1, *)]) } }
             if let tiling = kernel?.tiling?.value { shapes = shapes.filter { $0.tiling == tiling || !isGNA } }
             let kvTiling = kernel?.kvTiling?.value ?? .static
+            if isGNA {
+                let mask = GNAMask(tokens: tokens, mask: workload.mask)
+                shapes = shapes.filter { TileWork.isTractable(mask: mask, qTile: $0.q, kvTile: $0.kv, tiling: $0.tiling) }
+            }
             let schedules = profile.persistent.map { [$0] } ?? [false, true]
             for shape in shapes {
                 for persistent in schedules {

@@ -54,6 +54,14 @@ public struct GNAReport: Sendable {
             throw GNAMaskProblem(field: "sweep-stride", message: "the stride sweep needs --tiling multi_dim (its "
                 + "bound is separable per axis only there)")
         }
+        let candidate = GNAMask(axes: (0..<axes).map {
+            GNAAxis(length: request.tokens[$0], window: request.window[$0], stride: stride[$0],
+                    dilation: dilation[$0], causal: causal[$0])
+        })
+        guard TileWork.isTractable(mask: candidate, qTile: request.qTile, kvTile: request.kvTile, tiling: request.tiling) else {
+            throw GNAMaskProblem(field: "tiling", message: "single_dim tiling of \(candidate.tokens) tokens with these tiles needs "
+                + "over 2·10⁹ tile tests; use multi_dim (closed form) or larger tiles")
+        }
         let mask = GNAMask(axes: (0..<axes).map {
             GNAAxis(length: request.tokens[$0], window: request.window[$0], stride: stride[$0],
                     dilation: dilation[$0], causal: causal[$0])

@@ -68,6 +68,14 @@ public enum GPUEngine {
     static func simulate(hardware: HardwareSpec, workload: Workload, mapping: GPUMapping, baseline: String?,
                          trace: Bool, dense runDense: Bool) throws(Diagnostic) -> Outcome {
         let profile = try profile(hardware, backend: mapping.backend, file: workload.file)
+        // The grid is simulated CTA by CTA: keep it to a size that takes seconds, not hours or all memory.
+        let qTiles = Double(workload.problem.queryTokens) / Double(mapping.qTileTokens)
+        let ctas = qTiles * Double(workload.problem.instances)
+        guard ctas <= 1e8 else {
+            throw Diagnostic(file: workload.file, path: "problem",
+                             message: "the kernel grid would have \(Quantity.formatCount(ctas, "")) CTAs; "
+                                + "the event simulator handles up to 100 M (batch × heads × Q tiles)")
+        }
         let baselineProfile = try baseline.map { (name) throws(Diagnostic) in
             try Self.profile(hardware, backend: name, file: workload.file)
         } ?? profile

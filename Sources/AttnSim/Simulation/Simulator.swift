@@ -139,18 +139,15 @@ public enum Simulator {
     /// tiling unless the workload says otherwise).
     static func gnaAnalysis(_ workload: Workload, mapping: GPUMapping? = nil) -> GNAAnalysis? {
         guard workload.mask.kind == .gna else { return nil }
-        if let mapping {
-            return GNAAnalysis(mask: GNAMask(tokens: workload.problem.tokens, mask: workload.mask),
-                               qTile: mapping.qTile, kvTile: mapping.kvTile, tiling: mapping.tiling,
-                               kvTiling: mapping.kvTiling)
-        }
-        guard let kernel = workload.kernel, let qTile = kernel.qTile?.value, let kvTile = kernel.kvTile?.value else {
+        let kernel = workload.kernel
+        guard let qTile = mapping?.qTile ?? kernel?.qTile?.value, let kvTile = mapping?.kvTile ?? kernel?.kvTile?.value else {
             return nil
         }
-        return GNAAnalysis(mask: GNAMask(tokens: workload.problem.tokens, mask: workload.mask),
-                           qTile: qTile, kvTile: kvTile,
-                           tiling: kernel.tiling?.value ?? .multi_dim,
-                           kvTiling: kernel.kvTiling?.value ?? .static)
+        let tiling = mapping?.tiling ?? kernel?.tiling?.value ?? .multi_dim
+        let mask = GNAMask(tokens: workload.problem.tokens, mask: workload.mask)
+        guard TileWork.isTractable(mask: mask, qTile: qTile, kvTile: kvTile, tiling: tiling) else { return nil }
+        return GNAAnalysis(mask: mask, qTile: qTile, kvTile: kvTile, tiling: tiling,
+                           kvTiling: mapping?.kvTiling ?? kernel?.kvTiling?.value ?? .static)
     }
 
     /// Names under which compute utilization is reported: the unit name (SM, core) or each MAC array.

@@ -59,6 +59,15 @@ extension TileWork {
         }
     }
 
+    /// Whether computing this tile work is cheap enough to do interactively: multi-dimensional tiling always is
+    /// (per-axis closed form); the exact single-dimensional set costs about (N/TQ)·(N/TKV) box tests, capped here
+    /// at 2·10⁹ (HunyuanVideo's 115,200 tokens with 256/128-token tiles need 4·10⁵).
+    public static func isTractable(mask: GNAMask, qTile: [Int], kvTile: [Int], tiling: KernelChoice.Tiling) -> Bool {
+        guard tiling == .single_dim else { return true }
+        let n = Double(mask.tokens)
+        return (n / Double(qTile.reduce(1, *))) * (n / Double(kvTile.reduce(1, *))) <= 2e9
+    }
+
     /// K_SA: KV tiles a dense self-attention Q tile visits.
     static func selfAttentionTiles(_ mask: GNAMask, kvTile: [Int], tiling: KernelChoice.Tiling) -> Int {
         switch tiling {
