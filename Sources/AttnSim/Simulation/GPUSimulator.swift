@@ -61,7 +61,15 @@ public struct GPUSimulation: Sendable {
             }
         }
 
-        if persistent {
+        if !recordTrace, let first = durations.first, durations.allSatisfy({ $0 == first }) {
+            // Uniform work (dense grids): greedy and round-robin scheduling both give slot s the CTAs
+            // s, s + slots, …; the closed form saves the event loop on grids of millions of CTAs.
+            for slot in 0..<min(slots, ctas) {
+                let count = ctas / slots + (slot < ctas % slots ? 1 : 0)
+                slotBusy[slot] = Double(count) * first
+            }
+            end = Double(ceilDiv(ctas, slots)) * first
+        } else if persistent {
             var clock = [Double](repeating: 0, count: slots)
             for cta in 0..<ctas {
                 let slot = cta % slots

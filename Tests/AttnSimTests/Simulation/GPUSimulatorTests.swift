@@ -22,10 +22,14 @@ import Testing
     func wavesOfUniformWork(_ ctas: Int, _ sms: Int, _ waves: Int) {
         let d = 10 * 1e-6
         for persistent in [false, true] {
-            let run = GPUSimulation.run(grid: Self.grid(ctas, visited: 10), instances: 1, cost: Self.cost(sms: sms),
-                                        persistent: persistent, problemBytes: 0)
-            #expect(run.waves == waves)
-            #expect(abs(run.time - Double(waves) * d) < 1e-12, "\(ctas) CTAs on \(sms): \(run.time)")
+            // With a trace the event loop runs; without, uniform grids take the closed-form shortcut: both agree.
+            for trace in [false, true] {
+                let run = GPUSimulation.run(grid: Self.grid(ctas, visited: 10), instances: 1, cost: Self.cost(sms: sms),
+                                            persistent: persistent, problemBytes: 0, recordTrace: trace)
+                #expect(run.waves == waves)
+                #expect(abs(run.time - Double(waves) * d) < 1e-12, "\(ctas) CTAs on \(sms): \(run.time)")
+                #expect(abs(run.smBusy.reduce(0, +) - Double(ctas) * d / run.time) < 1e-9)
+            }
         }
         // Wave efficiency: busy slot-time over slots × makespan.
         let run = GPUSimulation.run(grid: Self.grid(133, visited: 10), instances: 1, cost: Self.cost(sms: 132),
