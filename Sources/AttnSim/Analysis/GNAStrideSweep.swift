@@ -28,7 +28,6 @@ public struct GNAStrideSweep: Sendable {
                 var candidate = axis
                 candidate.stride = stride
                 var worst = 0
-                var selfAttention = 0
                 for group in 0..<axis.dilation {
                     // Dilation groups share the axis' tile grid; the worst over groups bounds the axis.
                     var single = candidate
@@ -37,8 +36,7 @@ public struct GNAStrideSweep: Sendable {
                     let factor = TileWork.axisFactor(single, qTile: qTile[i], kvTile: kvTile[i], kvTiling: kvTiling)
                     worst = max(worst, factor.worst)
                 }
-                selfAttention = ceilDiv(axis.length, kvTile[i])
-                let factor = Double(selfAttention) / Double(worst)
+                let factor = Double(ceilDiv(axis.length, kvTile[i])) / Double(worst)
                 if factor > (front.last?.factor ?? 0) + 1e-12 { front.append(AxisPoint(stride: stride, factor: factor)) }
             }
             return front

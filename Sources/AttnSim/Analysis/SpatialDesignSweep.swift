@@ -42,7 +42,7 @@ public struct SpatialDesignSweep: Sendable {
             resized.shape = array.shape.count == 2 ? [side, side] : [side]
             return resized
         }
-        guard let index = spec.memory.indices.dropFirst().first(where: { spec.memory[$0].size != nil }) else {
+        guard let index = spec.sharedBufferIndex else {
             throw Diagnostic(file: hardware.file, path: "memory", message: "no on-chip buffer level to resize")
         }
         spec.memory[index].size = buffer

@@ -36,6 +36,17 @@ extension HardwareSpec {
         return peak / bandwidth
     }
 
+    /// Index in `memory` of the first on-chip level shared by the whole device (a GPU's L2, an accelerator's
+    /// global buffer): the first sized level inside DRAM that is not one-per-unit.
+    public var sharedBufferIndex: Int? {
+        memory.indices.dropFirst().first { !memory[$0].perUnit && memory[$0].size != nil }
+    }
+
+    /// Capacity of that level, bytes (0 when the file lists none).
+    public var sharedBufferBytes: Double {
+        sharedBufferIndex.flatMap { memory[$0].size } ?? 0
+    }
+
     /// The element types this device has a peak for, in a fixed order.
     public var supportedDTypes: [DType] {
         DType.allCases.filter { peakFLOPs($0) != nil }

@@ -72,7 +72,7 @@ public enum SpatialMapper {
         return SpatialMapping(dataflow: dataflow, cascade: cascadeName, array2D: array2D.name, array1D: array1D.name,
                               tile: tile, p1: p1, p2: p2, bindings: bindings, combination: combination,
                               stallPerN: stall,
-                              bufferBytes: hardware.memory.dropFirst().first { $0.size != nil }?.size ?? 0)
+                              bufferBytes: hardware.sharedBufferBytes)
     }
 
     /// Whether an array can perform every operation of a point (exp through MACs counts).
@@ -106,7 +106,7 @@ public enum SpatialMapper {
         let rows = max(1, problem.queryTokens / tile)
         switch dataflow {
         case .fusemax, .fusemaxArch, .fusemaxCascade:
-            let buffer = hardware.memory.dropFirst().first { $0.size != nil }?.size ?? 0
+            let buffer = hardware.sharedBufferBytes
             let available = buffer - word * Double(tile) * (e + f)
             let perRowWords = dataflow == .fusemaxCascade ? e + Double(2 * tile) + 2 + f : e + 2 + f
             let limit = min(Int(max(0, available / (word * perRowWords * Double(tile))).rounded(.down)), rows)
@@ -118,7 +118,7 @@ public enum SpatialMapper {
             // FLAT's DSE (fusemax.md §4.11, cloud): row granularity with the largest P1 ≤ 1024 whose P1 × M score
             // rows fit the buffer (1024 up to 16K, 512 at 32K, 256 at 64K); when fewer than 128 rows fit
             // (≥ 256K) it moves QK and A off-chip and keeps P1 = 1024.
-            let buffer = hardware.memory.dropFirst().first { $0.size != nil }?.size ?? 0
+            let buffer = hardware.sharedBufferBytes
             var p1 = min(1024, problem.queryTokens)
             while p1 > 1 && Double(p1) * Double(problem.keyTokens) * word > buffer { p1 /= 2 }
             if p1 < 128 { p1 = min(1024, problem.queryTokens) }

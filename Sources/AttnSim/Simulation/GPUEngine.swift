@@ -145,17 +145,18 @@ public enum GPUEngine {
 
     /// The workload's own mapping when `kernel:` fixes everything, else the mapper's best.
     public static func chooseMapping(hardware: HardwareSpec, workload: Workload) throws(Diagnostic) -> GPUMapping {
+        var fixedProfile: KernelProfile?
         if let backend = workload.kernel?.backend?.value {
             let profile = try profile(hardware, backend: backend, file: workload.file)
+            fixedProfile = profile
             if let masks = profile.masks, !masks.contains(workload.mask.kind) {
                 throw Diagnostic(file: workload.file, path: "kernel.backend",
                                  message: "backend `\(backend)` does not implement a \(workload.mask.kind.rawValue) mask "
                                     + "(its profile lists: \(masks.map(\.rawValue).joined(separator: ", ")))")
             }
         }
-        if let kernel = workload.kernel, let backend = kernel.backend?.value,
+        if let kernel = workload.kernel, let backend = kernel.backend?.value, let profile = fixedProfile,
            let q = kernel.qTile?.value, let kv = kernel.kvTile?.value {
-            let profile = try profile(hardware, backend: backend, file: workload.file)
             let tiling = workload.mask.kind == .gna ? (kernel.tiling?.value ?? .multi_dim) : .single_dim
             let flatten = tiling == .single_dim
             return GPUMapping(backend: backend, qTile: flatten ? [q.reduce(1, *)] : q, kvTile: flatten ? [kv.reduce(1, *)] : kv,

@@ -76,7 +76,7 @@ public struct GPUKernelCost: Sendable, Equatable {
         // stream K and V in step, so within a wave L2 catches the rest).
         let visited = Double(grid.visited)
         let unique = Double(grid.denseKVTiles)
-        let l2 = hardware.memory.dropFirst().first { !$0.perUnit && $0.size != nil }?.size ?? 0
+        let l2 = hardware.sharedBufferBytes
         let slots = sms * ctasPerSM
         let activeInstances = min(Double(instances), Double(ceilDiv(slots, max(1, grid.tiles.count))))
         let fits = unique * kvTileBytes * activeInstances <= l2
