@@ -11,6 +11,8 @@ struct AttnSimCommand: ParsableCommand {
 }
 
 /// Output formats shared by the commands.
+extension EnergyAccounting: ExpressibleByArgument {}
+
 enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
     case table, json, csv
 }

@@ -17,6 +17,11 @@ struct Simulate: ParsableCommand {
     @Option(help: "GPU: the backend of the dense baseline run (default: the chosen backend itself), e.g. flash.")
     var baseline: String?
 
+    @Option(help: ArgumentHelp(
+        "Spatial arrays: how register-file energy is counted: full (every PE) or artifact (one PE per array, as the "
+            + "FuseMax artifact does; validation/fusemax/energy-accounting.md).", valueName: "full|artifact"))
+    var energyAccounting: EnergyAccounting = .full
+
     @Option(help: "Write a Chrome/Perfetto trace of the GPU simulation (one track per SM, a slice per CTA).")
     var trace: String?
 
@@ -24,7 +29,8 @@ struct Simulate: ParsableCommand {
         let result = try reportingDiagnostics { () throws(Diagnostic) in
             let hw = try HardwareSpec.load(path: hardware)
             let wl = try Workload.load(path: workload)
-            return try Simulator.run(hardware: hw, workload: wl, trace: trace != nil, baseline: baseline)
+            return try Simulator.run(hardware: hw, workload: wl, trace: trace != nil, baseline: baseline,
+                                     energyAccounting: energyAccounting)
         }
         if let trace {
             guard let gpu = result.gpu else {

@@ -7,6 +7,8 @@ public struct SpatialDesignSweep: Sendable {
         public var buffer: Double
         /// nil when the mapping does not fit (the buffer is too small for the dataflow's minimum blocks).
         public var evaluation: SpatialEvaluation?
+        /// Joules, full accounting (nil without per-action energies in the hardware file).
+        public var energy: Double?
         public var problem: String?
     }
 
@@ -20,8 +22,9 @@ public struct SpatialDesignSweep: Sendable {
                 let variant = try Self.variant(hardware, side: side, buffer: buffer)
                 do {
                     let mapping = try SpatialMapper.mapping(dataflow, hardware: variant, problem: workload.problem)
-                    points.append(Point(side: side, buffer: buffer, evaluation: try SpatialEngine.evaluate(
-                        mapping, hardware: variant, problem: workload.problem)))
+                    let run = try SpatialEngine.evaluate(mapping, hardware: variant, problem: workload.problem)
+                    points.append(Point(side: side, buffer: buffer, evaluation: run,
+                                        energy: run.energy(hardware: variant)?.total))
                 } catch {
                     points.append(Point(side: side, buffer: buffer, evaluation: nil, problem: error.message))
                 }

@@ -57,6 +57,8 @@ extension SimulationResult {
                 ("dense_dram_bytes", .number(simulated.denseDRAMBytes)),
                 ("utilization", .object(simulated.utilization.map { ($0.0, .number($0.1)) })),
                 ("energy_j", .number(simulated.energy)),
+                ("energy_accounting", energyAccountingJSON),
+                ("energy_breakdown_j", energyBreakdownJSON),
                 ("bottleneck", .string(simulated.bottleneck)),
                 ("waves", .number(gpu.map { Double($0.sparse.waves) })),
                 ("wave_efficiency", .number(gpu?.sparse.waveEfficiency)),
@@ -73,5 +75,12 @@ extension SimulationResult {
             ])),
             ("notes", .array(notes.map { .string($0) })),
         ])
+    }
+
+    private var energyAccountingJSON: JSONValue { energy.map { .string($0.accounting.rawValue) } ?? .null }
+
+    private var energyBreakdownJSON: JSONValue {
+        guard let energy else { return .null }
+        return .object(energy.components.map { ($0.name, JSONValue.number($0.joules)) })
     }
 }

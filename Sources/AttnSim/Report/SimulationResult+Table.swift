@@ -53,7 +53,14 @@ extension SimulationResult {
         for (unit, busy) in simulated.utilization {
             table.add("utilization \(unit)", String(format: "%.1f %%", busy * 100))
         }
-        table.add("energy", value(simulated.energy, .energy))
+        if let energy {
+            table.add("energy (\(energy.accounting.rawValue) accounting)", value(energy.total, .energy))
+            for (name, joules) in energy.components where joules > 0 {
+                table.add("  \(name)", value(joules, .energy) + String(format: "  (%.1f %%)", joules / energy.total * 100))
+            }
+        } else {
+            table.add("energy", value(simulated.energy, .energy))
+        }
         if endToEndSpeedup != nil || endToEndFLOPBound != nil {
             table.section("end to end (Amdahl over the step schedule)")
             table.add("from the \(simulated.model) time", times(endToEndSpeedup))

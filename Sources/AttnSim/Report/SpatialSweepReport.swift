@@ -29,7 +29,7 @@ extension SpatialDesignSweep {
             .object([
                 ("side", .number(Double(point.side))), ("buffer_bytes", .number(point.buffer)),
                 ("time_s", .number(point.evaluation?.time)), ("compute_time_s", .number(point.evaluation?.computeTime)),
-                ("memory_time_s", .number(point.evaluation?.memoryTime)),
+                ("memory_time_s", .number(point.evaluation?.memoryTime)), ("energy_j", .number(point.energy)),
                 ("bottleneck", .string(point.evaluation?.bottleneck)), ("p1", .number(point.evaluation.map { Double($0.mapping.p1) })),
                 ("error", .string(point.problem)),
             ])

@@ -5,9 +5,12 @@
 /// — and GPU workloads the event simulator does not model yet (pruning, block masks) — through the roofline
 /// (`Roofline`, model `roofline`: FLOPs over peak or bytes over bandwidth, a lower bound on time).
 public enum Simulator {
-    /// - Parameter baseline: the backend of the dense GPU run (default: the mapping's own backend).
+    /// - Parameters:
+    ///   - baseline: the backend of the dense GPU run (default: the mapping's own backend).
+    ///   - energyAccounting: how register-file accesses are charged on spatial arrays (default: every PE).
     public static func run(hardware: HardwareSpec, workload: Workload, trace: Bool = false,
-                           baseline: String? = nil) throws(Diagnostic) -> SimulationResult {
+                           baseline: String? = nil, energyAccounting: EnergyAccounting = .full)
+        throws(Diagnostic) -> SimulationResult {
         let problem = workload.problem
         guard let peak = hardware.peakFLOPs(problem.dtype) else {
             let known = hardware.supportedDTypes.map(\.rawValue).joined(separator: ", ")
@@ -68,6 +71,16 @@ public enum Simulator {
             notes: notes)
         result.gpu = gpu
         result.spatial = spatial
+        if let spatial {
+            result.energy = spatial.energy(hardware: hardware, accounting: energyAccounting)
+            result.simulated.energy = result.energy?.total
+            if let energy = result.energy, !energy.unpriced.isEmpty {
+                result.notes.append("\(hardware.file) gives no energy for "
+                    + energy.unpriced.map(\.rawValue).joined(separator: ", ") + "; those actions are charged nothing")
+            } else if result.energy == nil {
+                result.notes.append("\(hardware.file) gives no per-action energies (`energy:`), so energy is null")
+            }
+        }
 
         if workload.mask.kind == .gna {
             if let analysis = gnaAnalysis(workload, mapping: gpu?.mapping) {

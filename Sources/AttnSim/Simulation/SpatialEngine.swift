@@ -15,6 +15,13 @@ public struct SpatialEvaluation: Sendable {
     /// Cycles per Einsum (name, array, cycles).
     public var einsumCycles: [(String, String, Double)]
     public var clock: Double
+    /// Words moved and operations performed, by action (the basis of energy).
+    public var actions: SpatialActions
+
+    /// Energy under `accounting`, from the hardware file's per-action energies; nil when it gives none.
+    public func energy(hardware: HardwareSpec, accounting: EnergyAccounting = .full) -> SpatialEnergy? {
+        SpatialEnergy(actions, dataflow: mapping.dataflow, hardware: hardware, accounting: accounting)
+    }
 
     /// Busy fraction of each array over the run (exp-as-MAC cycles count as busy, as in the artifact).
     public var utilization: [(String, Double)] {
@@ -46,7 +53,8 @@ public enum SpatialEngine {
         }
         let f = hardware.clock
         let bandwidth = hardware.offChip.bandwidth!
-        let traffic = dramTraffic(mapping, problem: problem, word: hardware.word ?? 2)
+        let word = hardware.word ?? 2
+        let traffic = dramTraffic(mapping, problem: problem, word: word)
         var busy: [String: Double] = [:]
         for (_, entry) in cycles { busy[entry.array, default: 0] += entry.cycles }
 
@@ -82,7 +90,9 @@ public enum SpatialEngine {
             dramBytes: traffic.total,
             busyCycles: [mapping.array2D, mapping.array1D].map { ($0, busy[$0] ?? 0) },
             einsumCycles: order.compactMap { name in cycles[name].map { (name, $0.array, $0.cycles) } },
-            clock: f)
+            clock: f,
+            actions: actions(mapping, cost: cost, hardware: hardware, problem: problem,
+                             traffic: ((traffic.total - traffic.writes) / word, traffic.writes / word)))
     }
 
     /// DRAM bytes of a dataflow (fusemax.md §3.3), in words of `word` bytes:
@@ -90,24 +100,25 @@ public enum SpatialEngine {
     /// - FLAT: Q, K, V, O plus K and V again per row block of P1; when its row block's scores do not fit the
     ///   buffer, QK and A go off-chip: written and read back once each.
     /// - Unfused: each phase reads its inputs and writes its output (QK; QK → A; A and V → AV).
+    /// `writes` is the part of `total` written (outputs, and scores that spill).
     static func dramTraffic(_ mapping: SpatialMapping, problem: Problem, word w: Double)
-        -> (total: Double, phases: [Double]) {
+        -> (total: Double, phases: [Double], writes: Double) {
         let bh = Double(problem.instances)
         let m = Double(problem.keyTokens), p = Double(problem.queryTokens)
         let e = Double(problem.headDim), f = Double(problem.valueDim)
         switch mapping.dataflow {
         case .fusemax, .fusemaxArch, .fusemaxCascade:
-            return (w * bh * (e * p + f * p + Double(mapping.p2) * m * (e + f)), [])
+            return (w * bh * (e * p + f * p + Double(mapping.p2) * m * (e + f)), [], w * bh * f * p)
         case .flat:
             let blocks = (p / Double(mapping.p1)).rounded(.up)
             let spills = !fitsRows(mapping, problem: problem, word: w)
             let scores = spills ? 4 * w * bh * m * p : 0
-            return (scores + blocks * w * bh * m * (e + f) + w * bh * p * (e + f), [])
+            return (scores + blocks * w * bh * m * (e + f) + w * bh * p * (e + f), [], w * bh * f * p + scores / 2)
         case .unfused:
             let qk = w * bh * (e * p + e * m + m * p)
             let softmax = 2 * w * bh * m * p
             let av = w * bh * (f * p + f * m + m * p)
-            return (qk + softmax + av, [qk, softmax, av])
+            return (qk + softmax + av, [qk, softmax, av], w * bh * (2 * m * p + f * p))
         }
     }
 

@@ -136,6 +136,23 @@ enum CLI {
         #expect(blockSparse["exact"] as? Bool == true)
     }
 
+    /// FuseMax on BERT-Base 1K: the artifact's energy is 1.950645e12 pJ (attn-binding.csv, as tabulated in
+    /// validation/fusemax/energy-accounting.md §6) under its one-PE register-file accounting; counting every PE
+    /// it is 3.1784e12 pJ (§7).
+    @Test func simulateEnergyAccounting() throws {
+        for (accounting, joules) in [("artifact", 1.950645), ("full", 3.1784)] {
+            let output = try CLI.run(["simulate", "hardware/fusemax-cloud.yaml", "workloads/fusemax/bert-base-1k.yaml",
+                                      "--energy-accounting", accounting, "--format", "json"])
+            #expect(output.status == 0, "\(output.stderr)")
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(output.stdout.utf8)) as? [String: Any])
+            let simulated = try #require(object["simulated"] as? [String: Any])
+            #expect(abs((simulated["energy_j"] as? Double ?? 0) / joules - 1) < 1e-4, "\(accounting)")
+            #expect(simulated["energy_accounting"] as? String == accounting)
+            let parts = try #require(simulated["energy_breakdown_j"] as? [String: Double])
+            #expect(abs(parts.values.reduce(0, +) / joules - 1) < 1e-4)
+        }
+    }
+
     @Test func simulateAndGNAAgree() throws {
         let simulate = try CLI.run(["simulate", "hardware/b200.yaml", "workloads/hunyuan-gna-s16x8x8.yaml", "--format", "json"])
         #expect(simulate.status == 0, "\(simulate.stderr)")
