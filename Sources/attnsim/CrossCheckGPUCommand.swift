@@ -7,13 +7,25 @@ struct CrossCheckGPUCommand: ParsableCommand {
         abstract: "Hold GPU predictions against measured kernel runs (validation/gpu/*.json), optionally fitting the profile.")
 
     @Argument(help: "GPU hardware file.") var hardware: String
-    @Argument(help: "Measured JSON from validation/gpu/flex_gna_bench.py.") var measured: String
+    @Argument(help: "Measured JSON from validation/gpu/flex_gna_bench.py or sdpa_decode_bench.py (decode calls).")
+    var measured: String
     @Option(help: "Backend profile to check.") var backend: String = "flex"
     @Flag(help: "Fit the profile's efficiency, masked-tile cost and per-CTA cost on the training configs first.")
     var fit = false
     @Option(help: "Output format: table or json.") var format: OutputFormat = .table
 
     func run() throws {
+        if GPUDecodeCrossCheck.isDecodeFile(path: measured) {
+            let report = try reportingDiagnostics { () throws(Diagnostic) in
+                let check = try GPUDecodeCrossCheck(path: measured)
+                return GPUDecodeCrossCheckReport(device: check.device, rows: try check.rows(hardware: HardwareSpec.load(path: hardware)))
+            }
+            switch format {
+            case .json: print(report.json.serialized())
+            case .table, .csv: print(report.table, terminator: "")
+            }
+            return
+        }
         let report = try reportingDiagnostics { () throws(Diagnostic) in
             var spec = try HardwareSpec.load(path: hardware)
             let check = try GPUCrossCheck(path: measured)

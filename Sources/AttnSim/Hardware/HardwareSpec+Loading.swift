@@ -2,7 +2,7 @@
 extension HardwareSpec {
     static let commonKeys = ["attnsim", "name", "kind", "description", "clock", "memory", "overheads", "sources"]
     static let keysByKind: [Kind: [String]] = [
-        .gpu: ["units", "matrix", "vector", "kernels", "clock_sustained", "sustained_after"],
+        .gpu: ["units", "matrix", "vector", "kernels", "clock_sustained", "sustained_after", "topk"],
         .cpu: ["units", "matrix", "vector", "simd"],
         .spatial: ["word", "arrays", "energy"],
     ]
@@ -65,6 +65,7 @@ extension HardwareSpec {
                                      fmaPerCycle: try positive(map.required("fma_per_cycle"), .number))
             }
             if let kernels = fields.optional("kernels") { spec.kernels = try kernelProfiles(kernels) }
+            if let topK = fields.optional("topk") { spec.topK = try topKTimings(topK) }
             if let sustained = fields.optional("clock_sustained") {
                 let value = try positive(sustained, .frequency)
                 guard value <= spec.clock else {
@@ -109,10 +110,11 @@ extension HardwareSpec {
         var levels: [MemoryLevel] = []
         var previous: (size: Double, node: SpecNode, name: String)?
         for item in items {
-            let map = try item.mapping(allowed: ["name", "size", "bandwidth", "per"])
+            let map = try item.mapping(allowed: ["name", "size", "bandwidth", "per", "burst"])
             var level = MemoryLevel(name: try map.required("name").string(), size: nil, bandwidth: nil, perUnit: false)
             if let size = map.optional("size") { level.size = try positive(size, .bytes) }
             if let bandwidth = map.optional("bandwidth") { level.bandwidth = try positive(bandwidth, .bandwidth) }
+            if let burst = map.optional("burst") { level.burst = try positive(burst, .bytes) }
             if let per = map.optional("per") {
                 switch try per.string() {
                 case "unit": level.perUnit = true
@@ -167,8 +169,24 @@ extension HardwareSpec {
         }
     }
 
+    /// `topk: [{rows: 32, n: 2048, k: 205, time: 31 us}, ...]`: measured top-k calls.
+    static func topKTimings(_ node: SpecNode) throws(Diagnostic) -> [TopKTiming] {
+        var timings: [TopKTiming] = []
+        for item in try node.sequence() {
+            let map = try item.mapping(allowed: ["rows", "n", "k", "time"])
+            let n = try map.required("n").int(atLeast: 2)
+            let kNode = try map.required("k")
+            let k = try kNode.int(atLeast: 1)
+            guard k < n else { throw kNode.error("k must be below n (\(n)) for a selection, found \(k)") }
+            timings.append(TopKTiming(rows: try map.required("rows").int(atLeast: 1), n: n, k: k,
+                                      time: try positive(map.required("time"), .time)))
+        }
+        guard !timings.isEmpty else { throw node.error("expected at least one measured top-k call") }
+        return timings
+    }
+
     static let kernelKeys = ["q_tile_tokens", "kv_tile_tokens", "tile_shapes", "efficiency", "masked_tile_cost", "masked_tile_cost_per_axis", "mask_scope", "masks",
-                             "per_cta", "stages", "persistent", "sources"]
+                             "per_cta", "stages", "persistent", "memory_efficiency", "per_call", "sources"]
 
     static func kernelProfiles(_ node: SpecNode) throws(Diagnostic) -> [String: KernelProfile] {
         var result: [String: KernelProfile] = [:]
@@ -206,6 +224,14 @@ extension HardwareSpec {
                 }
             }
             profile.maskScope = try map.optional("mask_scope")?.choice(MaskScope.self)
+            if let efficiency = map.optional("memory_efficiency") {
+                let value = try efficiency.quantity(.number)
+                guard value > 0 && value <= 1 else {
+                    throw efficiency.error("expected a fraction of the off-chip bandwidth in (0, 1], found \(value)")
+                }
+                profile.memoryEfficiency = value
+            }
+            profile.perCall = try map.optional("per_call")?.quantity(.time)
             if let perAxis = map.optional("masked_tile_cost_per_axis") {
                 let value = try perAxis.quantity(.number)
                 guard value >= 0 else { throw perAxis.error("expected a cost ≥ 0, found \(value)") }

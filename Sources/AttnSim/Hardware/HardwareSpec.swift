@@ -40,6 +40,8 @@ public struct HardwareSpec: Sendable {
     public var launchOverhead: Double?
     /// Backend profiles (GPU): legal tiles and calibrated costs.
     public var kernels: [String: KernelProfile]
+    /// Measured top-k times (GPU): selecting k of n in each of `rows` rows.
+    public var topK: [TopKTiming] = []
     /// Where the numbers come from.
     public var sources: [String]
     /// The file this was loaded from.
@@ -70,6 +72,9 @@ public struct MemoryLevel: Sendable, Equatable {
     public var bandwidth: Double?
     /// True when there is one instance per compute unit (SMEM per SM, L2 per core).
     public var perUnit: Bool
+    /// Smallest unit of transfer, bytes (a DRAM burst, a GPU sector); rows read one by one are padded to it
+    /// (spatten.md §6.4: 48-byte rows on a 32-byte burst). nil: not modelled.
+    public var burst: Double? = nil
 }
 
 /// A spatial PE array: `shape` PEs that each perform the listed operations once per cycle.
@@ -140,6 +145,10 @@ public struct KernelProfile: Sendable, Equatable {
     public var masks: [MaskSpec.Kind]?
     /// Whether the kernel is persistent (one CTA per slot looping over work) instead of one CTA per Q tile.
     public var persistent: Bool?
+    /// Fraction of the off-chip bandwidth the kernel reaches when it streams K and V (memory-bound decode).
+    public var memoryEfficiency: Double?
+    /// Fixed time per call of a memory-bound kernel (launch, prologue, tail), seconds.
+    public var perCall: Double?
     public var sources: [String] = []
 
     public init(qTileTokens: Int? = nil, kvTileTokens: Int? = nil, tileShapes: [TileShapePair] = [],
@@ -155,6 +164,14 @@ public struct KernelProfile: Sendable, Equatable {
         self.persistent = persistent
         self.sources = sources
     }
+}
+
+/// One measured top-k call: `rows` independent rows of n candidates, k kept, taking `time` seconds.
+public struct TopKTiming: Sendable, Equatable {
+    public var rows: Int
+    public var n: Int
+    public var k: Int
+    public var time: Double
 }
 
 public enum MaskScope: String, Sendable, CaseIterable, Hashable {

@@ -25,6 +25,7 @@ extension HardwareSpec {
             var parts: [String] = []
             if let size = level.size { parts.append(Quantity.formatNatural(size, .bytes)) }
             if let bandwidth = level.bandwidth { parts.append(Quantity.formatNatural(bandwidth, .bandwidth)) }
+            if let burst = level.burst { parts.append("burst " + Quantity.formatNatural(burst, .bytes)) }
             if level.perUnit { parts.append("per \(units?.name ?? "unit")") }
             table.add(level.name, parts.joined(separator: ", "))
         }
@@ -75,7 +76,8 @@ extension HardwareSpec {
         }
         pairs.append(("memory", .array(memory.map {
             .object([("name", .string($0.name)), ("size_bytes", .number($0.size)),
-                     ("bandwidth_bytes_per_s", .number($0.bandwidth)), ("per_unit", .bool($0.perUnit))])
+                     ("bandwidth_bytes_per_s", .number($0.bandwidth)), ("per_unit", .bool($0.perUnit)),
+                     ("burst_bytes", .number($0.burst))])
         })))
         pairs.append(("derived", .object(supportedDTypes.map { dtype in
             (dtype.rawValue, .object([

@@ -66,6 +66,7 @@ extension SimulationResult {
                 ("ctas_per_sm", .number(gpu.map { Double($0.sparse.ctasPerSM) })),
                 ("mapping", gpu.map { Self.json($0.mapping) } ?? spatial.map { Self.json($0.mapping) } ?? .null),
             ])),
+            ("pruning", pruningJSON),
             ("end_to_end", .object([
                 ("speedup", .number(endToEndSpeedup)),
                 ("flop_speedup", .number(endToEndFLOPBound)),
@@ -82,5 +83,26 @@ extension SimulationResult {
     private var energyBreakdownJSON: JSONValue {
         guard let energy else { return .null }
         return .object(energy.components.map { ($0.name, JSONValue.number($0.joules)) })
+    }
+
+    private var pruningJSON: JSONValue {
+        guard let pruning else { return .null }
+        let cost = pruning.cost
+        return .object([
+            ("model", .string(pruning.model)),
+            ("kv_bytes", .number(cost.kvBytes)), ("dense_kv_bytes", .number(cost.denseKVBytes)),
+            ("kv_reduction", .number(cost.denseKVBytes / cost.kvBytes)),
+            ("roofline_speedup_bound", .number(pruning.boundSpeedup)),
+            ("attention_time_s", .number(pruning.attentionTime)), ("overhead_time_s", .number(pruning.overheadTime)),
+            ("topk_time_s", .number(pruning.topKTime)), ("topk_share", .number(pruning.topKTime / pruning.time)),
+            ("layers", .array(zip(pruning.layers, cost.layers).map { time, layer in
+                .object([
+                    ("step", .number(Double(time.step))), ("layer", .number(Double(time.layer))),
+                    ("time_s", .number(time.time)), ("dense_time_s", .number(time.denseTime)),
+                    ("topk_time_s", .number(time.topKTime)), ("kv_bytes", .number(layer.kvBytes)),
+                    ("dram_bytes", .number(layer.dramBytes)), ("flops", .number(layer.flops)),
+                ])
+            })),
+        ])
     }
 }

@@ -44,6 +44,18 @@ extension SimulationResult {
                 table.add("  \(name) on \(array)", Quantity.format(cycles / spatial.clock, .time))
             }
         }
+        if let pruning {
+            let cost = pruning.cost
+            table.add("K+V traffic (pruned / dense)", "\(Quantity.format(cost.kvBytes, .bytes)) / "
+                + "\(Quantity.format(cost.denseKVBytes, .bytes)) = \(times(cost.denseKVBytes / cost.kvBytes)) less")
+            table.add("roofline speedup bound", times(pruning.boundSpeedup))
+            if let attention = pruning.attentionTime { table.add("attention calls", value(attention, .time)) }
+            if let overhead = pruning.overheadTime, overhead > 0 {
+                table.add("gathers + importance scores", value(overhead, .time))
+            }
+            table.add("top-k", value(pruning.topKTime, .time)
+                + String(format: "  (%.1f %% of the time)", pruning.topKTime / pruning.time * 100))
+        }
         table.add("time", value(simulated.time, .time))
         table.add("dense time", value(simulated.denseTime, .time))
         table.add("speedup", times(simulated.speedup))

@@ -67,6 +67,8 @@ public struct SimulationResult: Sendable {
     public var gpu: GPUEngine.Outcome?
     /// The spatial-array evaluation (dataflow, P partition, cycles per Einsum), when the spatial engine timed it.
     public var spatial: SpatialEvaluation?
+    /// The pruning run (per-layer times, bytes, top-k), for workloads with a pruning schedule.
+    public var pruning: PruningEngine.Outcome?
     /// Energy by component (spatial arrays with per-action energies); `simulated.energy` is its total.
     public var energy: SpatialEnergy?
     /// What the model left out for this point, in words (printed under the table; JSON key `notes`).

@@ -19,14 +19,12 @@ public enum Simulator {
                                 + "it lists: \(known)")
         }
         let bandwidth = hardware.offChip.bandwidth!   // validated on load: the outermost level has a bandwidth
+        if let pruning = workload.pruning {
+            return try runPruning(hardware: hardware, workload: workload, spec: pruning)
+        }
         var cost = AttentionCost(problem, mask: workload.mask)
         var notes: [String] = []
-        if workload.pruning != nil {
-            // A pruning schedule changes the work per layer; no engine applies it yet, and a dense number in its
-            // place would look plausible and be wrong.
-            cost.effectiveFLOPs = nil
-            notes.append("the pruning schedule is not modelled yet; pruned time and FLOPs are left null")
-        } else if cost.effectiveFLOPs == nil {
+        if cost.effectiveFLOPs == nil {
             notes.append("the \(workload.mask.kind.rawValue) mask has no closed-form work count in this model; "
                 + "masked time and FLOPs are left null")
         }
@@ -46,7 +44,7 @@ public enum Simulator {
         // The spatial engine for dense (unmasked, unpruned) attention on a 2D + 1D array.
         var spatial: SpatialEvaluation?
         if hardware.kind == .spatial {
-            if workload.mask.kind == .none && workload.pruning == nil {
+            if workload.mask.kind == .none {
                 let mapping: SpatialMapping
                 if let file = workload.kernel?.mapping {
                     mapping = try SpatialMapping.load(path: workload.resolve(file), hardware: hardware)
@@ -55,7 +53,7 @@ public enum Simulator {
                 }
                 spatial = try SpatialEngine.evaluate(mapping, hardware: hardware, problem: problem)
             } else {
-                notes.append("the spatial engine models dense attention only so far; masked or pruned time is the roofline's")
+                notes.append("the spatial engine models dense and pruned attention; masked time is the roofline's")
             }
         }
 
@@ -109,6 +107,38 @@ public enum Simulator {
             result.endToEndSpeedup = result.simulated.speedup.map { EndToEnd.speedup(attentionSpeedup: $0, model: model) }
             result.endToEndFLOPBound = result.bounds.flopSpeedup.map { EndToEnd.speedup(attentionSpeedup: $0, model: model) }
             result.endToEndTileBound = result.bounds.tileSpeedup.map { EndToEnd.speedup(attentionSpeedup: $0, model: model) }
+        }
+        return result
+    }
+
+    /// A pruning schedule: every step and layer it covers, timed by `PruningEngine` next to the same steps dense.
+    static func runPruning(hardware: HardwareSpec, workload: Workload, spec: PruningSpec) throws(Diagnostic)
+        -> SimulationResult {
+        let outcome = try PruningEngine.run(hardware: hardware, workload: workload, spec: spec)
+        let cost = outcome.cost
+        let time = outcome.time
+        let bandwidth = hardware.offChip.bandwidth!
+        var result = SimulationResult(
+            hardware: hardware.name, workload: workload.name, denseFLOPs: cost.denseFLOPs, effectiveFLOPs: cost.flops,
+            tiles: nil,
+            bounds: .init(flopSpeedup: cost.denseFLOPs / cost.flops, tileSpeedup: nil, tileSpeedupMean: nil, waveSpeedup: nil),
+            simulated: .init(model: outcome.model, time: time, denseTime: outcome.denseTime, dramBytes: cost.dramBytes,
+                             denseDRAMBytes: cost.denseDRAMBytes,
+                             utilization: [(hardware.offChip.name, cost.dramBytes / (bandwidth * time))],
+                             energy: nil,
+                             bottleneck: outcome.topKTime > 0.5 * time ? "top-k"
+                                : (cost.dramBytes / bandwidth >= 0.5 * time ? "memory" : "compute")),
+            endToEndSpeedup: nil, notes: [])
+        result.pruning = outcome
+        let steps = Set(cost.layers.map(\.step)).count
+        result.notes.append("times cover \(steps) step\(steps == 1 ? "" : "s") × \(spec.layers) layer\(spec.layers == 1 ? "" : "s") "
+            + "(\(cost.layers.count) layer calls) of the \(spec.mode.rawValue) schedule; the dense baseline runs the same steps unpruned")
+        if hardware.kind == .gpu && hardware.topK.isEmpty && cost.layers.contains(where: { $0.tokenTopK != nil || !$0.localTopK.isEmpty }) {
+            result.notes.append("\(hardware.file) has no measured `topk:` table; top-k is charged nothing")
+        }
+        if let model = workload.model {
+            result.endToEndSpeedup = result.simulated.speedup.map { EndToEnd.speedup(attentionSpeedup: $0, model: model) }
+            result.endToEndFLOPBound = result.bounds.flopSpeedup.map { EndToEnd.speedup(attentionSpeedup: $0, model: model) }
         }
         return result
     }

@@ -28,7 +28,9 @@ extension Workload {
             (workload.cascadeName, workload.cascade) = try decodeCascade(cascade, problem: problem)
         }
         if let mask = fields.optional("mask") { workload.mask = try decodeMask(mask, problem: problem) }
-        if let pruning = fields.optional("pruning") { workload.pruning = try decodePruning(pruning, problem: problem) }
+        if let pruning = fields.optional("pruning") {
+            workload.pruning = try decodePruning(pruning, problem: problem, workloadFile: root.file)
+        }
         if let kernel = fields.optional("kernel") { workload.kernel = try decodeKernel(kernel, problem: problem) }
         if let model = fields.optional("model") { (workload.model, workload.layer) = try decodeModel(model) }
         if let sources = fields.optional("sources") { workload.sources = try sources.stringList() }
@@ -152,14 +154,46 @@ extension Workload {
         return mask
     }
 
-    static func decodePruning(_ node: SpecNode, problem: Problem) throws(Diagnostic) -> PruningSpec {
+    static func decodePruning(_ node: SpecNode, problem: Problem, workloadFile: String) throws(Diagnostic) -> PruningSpec {
         let map = try node.mapping(allowed: ["mode", "kv_access", "layers", "token_keep", "head_keep", "value_keep",
-                                             "quantization"])
+                                             "quantization", "steps", "warmup_steps", "trace"])
         let mode = try map.optional("mode")?.choice(PruningSpec.Mode.self) ?? .prefill
         if mode == .decode && problem.queryTokens != 1 {
             throw node.error("decode mode has one query token over kv_tokens of context; set problem.tokens: 1")
         }
-        let layersNode = try map.required("layers", expecting: "the number of layers the schedule covers")
+        let kvAccess = try map.optional("kv_access")?.choice(PruningSpec.KVAccess.self) ?? .compacted
+        if let traceNode = map.optional("trace") {
+            for key in ["layers", "token_keep", "head_keep", "value_keep", "quantization", "steps", "warmup_steps"]
+            where map.optional(key) != nil {
+                throw map.optional(key)!.error("`\(key)` cannot be combined with `trace`: the trace gives the kept counts, "
+                    + "bit widths and steps of every request")
+            }
+            guard mode == .decode else {
+                throw traceNode.error("a SpAtten trace records generation steps; set `mode: decode`")
+            }
+            let path = try traceNode.string()
+            let resolved = Workload.resolve(path, relativeTo: workloadFile)
+            let trace: PruningTrace
+            do {
+                trace = try PruningTrace.load(path: resolved)
+            } catch {
+                if error.line == nil { throw traceNode.error("\(error.message) (\(resolved))") }
+                throw error
+            }
+            if let row = trace.rows.first(where: { $0.headDim != problem.headDim }) {
+                throw traceNode.error("the trace's embedding_length_D is \(row.headDim) but problem.head_dim is \(problem.headDim)")
+            }
+            if let row = trace.rows.first(where: { $0.head >= problem.heads }) {
+                throw traceNode.error("the trace has head \(row.head) but the problem has \(problem.heads) heads")
+            }
+            if let row = trace.rows.first(where: { $0.context > problem.keyTokens }) {
+                throw traceNode.error("the trace has a context of \(row.context) tokens but problem.kv_tokens is \(problem.keyTokens)")
+            }
+            let layers = (trace.rows.map(\.layer).max() ?? 0) + 1
+            return PruningSpec(mode: mode, kvAccess: kvAccess, layers: layers, tokenKeep: Array(repeating: 1, count: layers),
+                               steps: (trace.rows.map(\.step).max() ?? 0) + 1, trace: trace)
+        }
+        let layersNode = try map.required("layers", expecting: "the number of layers the schedule covers (or give `trace`)")
         let layers = try layersNode.int(atLeast: 1)
         let keepNode = try map.required("token_keep", expecting: "one kept fraction per layer, non-increasing")
         var tokenKeep: [Double] = []
@@ -175,9 +209,21 @@ extension Workload {
         guard tokenKeep.count == layers else {
             throw keepNode.error("expected \(layers) values (one per layer, `layers: \(layers)`), found \(tokenKeep.count)")
         }
-        var spec = PruningSpec(mode: mode,
-                               kvAccess: try map.optional("kv_access")?.choice(PruningSpec.KVAccess.self) ?? .compacted,
-                               layers: layers, tokenKeep: tokenKeep)
+        var spec = PruningSpec(mode: mode, kvAccess: kvAccess, layers: layers, tokenKeep: tokenKeep)
+        if let stepsNode = map.optional("steps") {
+            guard mode == .decode else { throw stepsNode.error("`steps` counts generation steps; it needs `mode: decode`") }
+            spec.steps = try stepsNode.int(atLeast: 1)
+            guard spec.steps <= problem.keyTokens else {
+                throw stepsNode.error("\(spec.steps) steps need at least as many context tokens; kv_tokens is \(problem.keyTokens)")
+            }
+        }
+        if let warmupNode = map.optional("warmup_steps") {
+            guard mode == .decode else { throw warmupNode.error("`warmup_steps` needs `mode: decode`") }
+            spec.warmupSteps = try warmupNode.int(atLeast: 0)
+            guard spec.warmupSteps <= spec.steps else {
+                throw warmupNode.error("\(spec.warmupSteps) warm-up steps but only \(spec.steps) steps")
+            }
+        }
         if let headNode = map.optional("head_keep") {
             var heads: [Int] = []
             for item in try headNode.sequence() {
@@ -208,13 +254,29 @@ extension Workload {
                 guard value <= 32 else { throw item.error("expected a bit width from 0 to 32, found \(value)") }
                 return value
             }
-            let refetchNode = try q.required("refetch", expecting: "probability of fetching the LSBs, 0…1")
-            let refetch = try refetchNode.quantity(.number)
-            guard (0...1).contains(refetch) else { throw refetchNode.error("expected a probability in [0, 1], found \(refetch)") }
+            let refetchNode = try q.required("refetch", expecting: "probability of fetching the LSBs, 0…1, or one per layer")
+            func probability(_ item: SpecNode) throws(Diagnostic) -> Double {
+                let value = try item.quantity(.number)
+                guard (0...1).contains(value) else { throw item.error("expected a probability in [0, 1], found \(value)") }
+                return value
+            }
+            var refetch: [Double]
+            if refetchNode.isSequence {
+                refetch = []
+                for item in try refetchNode.sequence() { refetch.append(try probability(item)) }
+                guard refetch.count == layers else {
+                    throw refetchNode.error("expected \(layers) probabilities (one per layer), found \(refetch.count)")
+                }
+            } else {
+                refetch = Array(repeating: try probability(refetchNode), count: layers)
+            }
             let quant = PruningSpec.Quantization(kMSBBits: try bits("k_msb_bits"), kLSBBits: try bits("k_lsb_bits"),
                                                  vBits: try bits("v_bits"), refetch: refetch)
             guard quant.kMSBBits >= 1, quant.vBits >= 1 else {
                 throw quantNode.error("k_msb_bits and v_bits must be at least 1")
+            }
+            if quant.kLSBBits == 0, let item = refetchNode.isSequence ? nil : refetchNode, refetch.contains(where: { $0 > 0 }) {
+                throw item.error("a refetch needs LSBs to fetch; set k_lsb_bits or refetch: 0")
             }
             spec.quantization = quant
         }
@@ -299,7 +361,9 @@ extension Workload {
 
 extension Workload {
     /// A path written in the workload file, relative to the file's folder unless absolute.
-    public func resolve(_ path: String) -> String {
+    public func resolve(_ path: String) -> String { Self.resolve(path, relativeTo: file) }
+
+    static func resolve(_ path: String, relativeTo file: String) -> String {
         guard !path.hasPrefix("/"), let slash = file.lastIndex(of: "/") else { return path }
         return String(file[...slash]) + path
     }

@@ -62,30 +62,38 @@ public struct MaskSpec: Sendable, Equatable {
     public static let none = MaskSpec(kind: .none)
 }
 
-/// SpAtten-style pruning schedule (spatten.md §2–§5).
+/// SpAtten-style pruning schedule (spatten.md §2–§5), given as per-layer ratios or as a per-request trace.
 public struct PruningSpec: Sendable, Equatable {
     public enum Mode: String, Sendable, CaseIterable { case prefill, decode }
-    /// How pruned K/V reach the compute.
+    /// How pruned K/V reach the compute (spatten.md §9.1): physically compacted once (a contiguous cache),
+    /// gathered into a contiguous copy each step, or read row by row through indices by a fused kernel.
     public enum KVAccess: String, Sendable, CaseIterable { case compacted, gathered, indirect }
 
     public struct Quantization: Sendable, Equatable {
         public var kMSBBits: Int
         public var kLSBBits: Int
         public var vBits: Int
-        /// Probability that a query needs the LSBs refetched.
-        public var refetch: Double
+        /// Probability, per layer, that a request (one query of one head) needs the key LSBs refetched.
+        public var refetch: [Double]
     }
 
     public var mode: Mode
     public var kvAccess: KVAccess
     public var layers: Int
-    /// Fraction of tokens kept per layer (cascade: non-increasing).
+    /// Fraction of tokens kept per layer (cascade: non-increasing), relative to the full context
+    /// (decode: `kv_tokens`, the largest context; prefill: the sentence).
     public var tokenKeep: [Double]
     /// Heads kept per layer (non-increasing).
     public var headKeep: [Int]?
-    /// Fraction of values kept per query (local value pruning).
+    /// Fraction of the kept keys whose values are fetched, per query (local value pruning).
     public var valueKeep: Double?
     public var quantization: Quantization?
+    /// Decode: generation steps; the context grows by one token per step and is `kv_tokens` at the last.
+    public var steps: Int = 1
+    /// Decode: leading steps without token pruning (no importance scores exist yet, spatten.md §2.8 step 0).
+    public var warmupSteps: Int = 0
+    /// A released-format trace that replaces the ratios (`trace: file.csv`).
+    public var trace: PruningTrace?
 }
 
 /// A choice that may be left to the mapper (`auto`).

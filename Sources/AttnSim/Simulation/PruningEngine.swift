@@ -1,0 +1,328 @@
+import Foundation
+
+/// Times a pruning schedule (`PruningSchedule`, costed by `PruningCost`) on a target, layer by layer, next to
+/// the same steps run dense:
+///
+/// - **SpAtten-style pipeline** (`kind: spatial` with a comparator array, e.g. `hardware/spatten.yaml`); prefill
+///   runs SpAtten's own additive BERT model (`SpAttenBehavioural`); decode:
+///   fetch → QK → softmax → top-k → AV, one request (one query of one head) per stage, stages overlapped across
+///   requests (double-buffered K/V buffers, spatten.md §6.1), so a request costs its slowest stage; a refetch
+///   re-runs fetch, QK and softmax; the cascade top-k between layers and the pipeline drain are serial;
+/// - **GPU decode** (one query token): per layer one attention call over the kept K/V at the profile's
+///   `memory_efficiency` plus `per_call`, a gather call (`gathered`), an importance call, and the cascade top-k
+///   from the hardware's measured `topk:` table;
+/// - **GPU prefill**: per layer the event simulator on the layer's kept tokens and heads, plus a pass that
+///   recomputes QK for the importance scores (a fused kernel never materializes the probabilities, §9.1);
+/// - **FuseMax-like arrays** (a square 2D array and a 1D array): per layer the spatial engine on the kept
+///   problem (queries padded to the array side), against the K/V bytes at their bit widths; top-k by quick-select
+///   on the 1D array;
+/// - anything else: the roofline per layer (bytes over bandwidth or FLOPs over peak).
+public enum PruningEngine {
+    public struct LayerTime: Sendable, Equatable {
+        public var step: Int
+        public var layer: Int
+        /// The whole pruned layer: attention, pruning overheads and top-k.
+        public var time: Double
+        public var denseTime: Double
+        /// Time of the selections (token, head and local top-k) on the critical path.
+        public var topKTime: Double
+        /// Of `time`: the attention call itself (GPU: the SDPA kernel over the kept K/V), and the other work
+        /// pruning adds (gathers, importance scores); nil where the model does not separate them.
+        public var attentionTime: Double? = nil
+        public var overheadTime: Double? = nil
+    }
+
+    public struct Outcome: Sendable {
+        /// Which model timed it: `spatten-pipeline`, `gpu-decode`, `gpu-event`, `spatial`, `roofline`.
+        public var model: String
+        public var cost: PruningCost
+        public var layers: [LayerTime]
+        /// Roofline times (bytes over bandwidth or FLOPs over peak, per layer): the basis of the speedup bound.
+        public var rooflineTime: Double
+        public var denseRooflineTime: Double
+
+        public var time: Double { layers.reduce(0) { $0 + $1.time } }
+        public var denseTime: Double { layers.reduce(0) { $0 + $1.denseTime } }
+        public var topKTime: Double { layers.reduce(0) { $0 + $1.topKTime } }
+        /// The attention calls alone (nil unless the model separates them).
+        public var attentionTime: Double? {
+            layers.allSatisfy { $0.attentionTime != nil } ? layers.reduce(0) { $0 + $1.attentionTime! } : nil
+        }
+        public var overheadTime: Double? {
+            layers.allSatisfy { $0.overheadTime != nil } ? layers.reduce(0) { $0 + $1.overheadTime! } : nil
+        }
+        /// Upper bound on speedup: the dense steps' roofline time over the pruned steps' (spatten.md §9.2 S_upper,
+        /// with top-k, gathers and fixed costs free).
+        public var boundSpeedup: Double { denseRooflineTime / rooflineTime }
+    }
+
+    public static func run(hardware: HardwareSpec, workload: Workload, spec: PruningSpec) throws(Diagnostic) -> Outcome {
+        let problem = workload.problem
+        let schedule = PruningSchedule(spec, problem: problem)
+        let cost = PruningCost(schedule, burst: hardware.offChip.burst)
+        guard let peak = hardware.peakFLOPs(problem.dtype), let bandwidth = hardware.offChip.bandwidth else {
+            throw Diagnostic(file: hardware.file, message: "\(hardware.name) has no peak for \(problem.dtype.rawValue) or no off-chip bandwidth")
+        }
+        func roofline(_ layer: PruningLayerCost) -> Double { max(layer.dramBytes / bandwidth, layer.flops / peak) }
+        var outcome = Outcome(model: "roofline", cost: cost, layers: [],
+                              rooflineTime: cost.layers.reduce(0) { $0 + roofline($1) },
+                              denseRooflineTime: cost.dense.reduce(0) { $0 + roofline($1) })
+        switch hardware.kind {
+        case .spatial where hardware.arrays.contains(where: { $0.ops.contains(.cmp) }):
+            outcome.model = "spatten-pipeline"
+            let pipeline = try SpAttenPipeline(hardware)
+            if spec.mode == .prefill {
+                outcome.model = "spatten-behavioural"
+                let model = SpAttenBehavioural(keysPerCycle: pipeline.qkLanes / Double(schedule.headDim), clock: hardware.clock)
+                func seconds(_ layer: PruningSchedule.Layer, _ selection: PruningSchedule.Selection?) -> (Double, Double) {
+                    let keys = Int(layer.groups.map(\.keys).max() ?? 0)
+                    let c = model.layer(heads: layer.heads, queries: layer.queries, keys: keys, headDim: schedule.headDim,
+                                        keyBits: layer.keyBits, valueBits: layer.valueBits,
+                                        selection: selection.map { ($0.n, $0.k) })
+                    return (Double(schedule.batch) * c.total / hardware.clock, Double(schedule.batch) * c.topK / hardware.clock)
+                }
+                outcome.layers = schedule.layers.indices.map { index in
+                    let layer = schedule.layers[index]
+                    let (time, topK) = seconds(layer, layer.tokenTopK)
+                    return LayerTime(step: layer.step, layer: layer.layer, time: time,
+                                     denseTime: seconds(schedule.dense[index], nil).0, topKTime: topK)
+                }
+                return outcome
+            }
+            outcome.layers = zip(schedule.layers.indices, cost.layers).map { index, layer in
+                let sparse = pipeline.layer(schedule.layers[index], cost: layer, schedule: schedule)
+                let dense = pipeline.layer(schedule.dense[index], cost: cost.dense[index], schedule: schedule)
+                return LayerTime(step: layer.step, layer: layer.layer, time: sparse.time, denseTime: dense.time,
+                                 topKTime: sparse.topK)
+            }
+        case .spatial:
+            outcome.model = "spatial"
+            outcome.layers = try spatialArray(hardware: hardware, workload: workload, schedule: schedule, cost: cost)
+        case .gpu where spec.mode == .decode:
+            outcome.model = "gpu-decode"
+            outcome.layers = try gpuDecode(hardware: hardware, workload: workload, schedule: schedule, cost: cost)
+        case .gpu where !hardware.kernels.isEmpty:
+            outcome.model = "gpu-event"
+            outcome.layers = try gpuPrefill(hardware: hardware, workload: workload, schedule: schedule, cost: cost)
+        default:
+            outcome.layers = zip(cost.layers, cost.dense).map { sparse, dense in
+                LayerTime(step: sparse.step, layer: sparse.layer, time: roofline(sparse), denseTime: roofline(dense), topKTime: 0)
+            }
+        }
+        return outcome
+    }
+
+    // MARK: GPU
+
+    /// The decode kernel profile: the workload's backend, else `sdpa`, else any profile with a memory efficiency.
+    static func decodeProfile(_ hardware: HardwareSpec, workload: Workload) throws(Diagnostic) -> (String, KernelProfile) {
+        let named = workload.kernel?.backend?.value
+        let candidates = [named, "sdpa"].compactMap { $0 } + hardware.kernels.keys.sorted()
+        for name in candidates {
+            if let profile = hardware.kernels[name], profile.memoryEfficiency != nil, profile.perCall != nil {
+                return (name, profile)
+            }
+        }
+        throw Diagnostic(file: hardware.file, path: "kernels",
+                         message: "GPU decode needs a kernel profile with `memory_efficiency` and `per_call` "
+                            + "(e.g. `sdpa`, fitted to validation/gpu/h100-sdpa-decode.json)")
+    }
+
+    /// GPU time of `rows` selections of k of n, from the hardware's measured `topk:` table: the measurement nearest
+    /// in rows and n (log scale; ties go to the closer k/n), scaled linearly in elements (rows × n) when the call is
+    /// larger, never below the nearest measured time (small calls sit on a launch floor). nil without a table.
+    public static func gpuTopKTime(_ hardware: HardwareSpec, rows: Double, n: Int, k: Int) -> Double? {
+        guard !hardware.topK.isEmpty else { return nil }
+        guard k < n, rows > 0 else { return 0 }
+        func distance(_ t: TopKTiming) -> Double {
+            abs(log2(Double(t.rows) / rows)) + abs(log2(Double(t.n) / Double(n)))
+                + 0.01 * abs(Double(t.k) / Double(t.n) - Double(k) / Double(n))
+        }
+        let nearest = hardware.topK.min { distance($0) < distance($1) }!
+        let scale = rows * Double(n) / (Double(nearest.rows) * Double(nearest.n))
+        return nearest.time * max(1, scale)
+    }
+
+    static func gpuDecode(hardware: HardwareSpec, workload: Workload, schedule: PruningSchedule, cost: PruningCost)
+        throws(Diagnostic) -> [LayerTime] {
+        let (_, profile) = try decodeProfile(hardware, workload: workload)
+        let bandwidth = hardware.offChip.bandwidth! * profile.memoryEfficiency!
+        let perCall = profile.perCall!
+        let peak = hardware.peakFLOPs(workload.problem.dtype)!
+        func attention(_ layer: PruningLayerCost) -> Double {
+            perCall + max((layer.kvBytes + layer.activationBytes + layer.indexBytes) / bandwidth, layer.flops / peak)
+        }
+        var result: [LayerTime] = []
+        for (index, layer) in cost.layers.enumerated() {
+            let kernel = attention(layer)
+            var overhead = 0.0
+            if layer.gatherBytes > 0 { overhead += perCall + layer.gatherBytes / bandwidth }
+            // Importance: the probabilities of the kept keys read back and summed over heads (fp32).
+            overhead += perCall + layer.importanceAdds * 4 / bandwidth
+            var topK = 0.0
+            for selection in [layer.tokenTopK, layer.headTopK].compactMap({ $0 }) {
+                topK += gpuTopKTime(hardware, rows: selection.count, n: selection.n, k: selection.k) ?? 0
+            }
+            // Local value pruning needs a top-k per request (rows = requests of a group).
+            for selection in layer.localTopK {
+                topK += gpuTopKTime(hardware, rows: selection.count, n: selection.n, k: selection.k) ?? 0
+            }
+            result.append(LayerTime(step: layer.step, layer: layer.layer, time: kernel + overhead + topK,
+                                    denseTime: attention(cost.dense[index]), topKTime: topK, attentionTime: kernel,
+                                    overheadTime: overhead))
+        }
+        return result
+    }
+
+    static func gpuPrefill(hardware: HardwareSpec, workload: Workload, schedule: PruningSchedule, cost: PruningCost)
+        throws(Diagnostic) -> [LayerTime] {
+        var cache: [String: Double] = [:]
+        func attentionTime(heads: Int, tokens: Int) throws(Diagnostic) -> Double {
+            let key = "\(heads)x\(tokens)"
+            if let time = cache[key] { return time }
+            var layerWorkload = workload
+            layerWorkload.pruning = nil
+            layerWorkload.mask = .none
+            layerWorkload.problem.heads = heads
+            layerWorkload.problem.tokens = [tokens]
+            layerWorkload.problem.kvTokens = [tokens]
+            let mapping = try GPUEngine.chooseMapping(hardware: hardware, workload: layerWorkload)
+            let time = try GPUEngine.simulate(hardware: hardware, workload: layerWorkload, mapping: mapping,
+                                              baseline: nil, trace: false).sparse.time
+            cache[key] = time
+            return time
+        }
+        let e = Double(schedule.headDim), f = Double(schedule.valueDim)
+        var result: [LayerTime] = []
+        for (index, layer) in schedule.layers.enumerated() {
+            let attention = try attentionTime(heads: layer.heads, tokens: layer.queries)
+            // The importance pass recomputes QK and the softmax: the QK share of the attention time.
+            let importance = attention * e / (e + f)
+            var topK = 0.0
+            let c = cost.layers[index]
+            for selection in ([c.tokenTopK, c.headTopK].compactMap { $0 } + c.localTopK) {
+                topK += gpuTopKTime(hardware, rows: selection.count, n: selection.n, k: selection.k) ?? 0
+            }
+            let dense = schedule.dense[index]
+            result.append(LayerTime(step: layer.step, layer: layer.layer, time: attention + importance + topK,
+                                    denseTime: try attentionTime(heads: dense.heads, tokens: dense.queries), topKTime: topK,
+                                    attentionTime: attention, overheadTime: importance))
+        }
+        return result
+    }
+
+    // MARK: FuseMax-like arrays
+
+    static func spatialArray(hardware: HardwareSpec, workload: Workload, schedule: PruningSchedule, cost: PruningCost)
+        throws(Diagnostic) -> [LayerTime] {
+        guard let square = hardware.arrays.first(where: { $0.shape.count == 2 && $0.shape[0] == $0.shape[1] }) else {
+            throw Diagnostic(file: hardware.file, path: "arrays",
+                             message: "pruning on a spatial array needs a square 2D array (FuseMax-like) or a comparator "
+                                + "array (`ops: [cmp]`, SpAtten-like)")
+        }
+        let tile = square.shape[0]
+        let bandwidth = hardware.offChip.bandwidth!
+        let comparators = hardware.arrays.filter { $0.ops.contains(.cmp) || $0.ops.contains(.max) }
+            .filter { $0.shape.count == 1 }.map(\.lanes).max() ?? 1
+        let engine = TopKEngine(comparators: comparators)
+        var cache: [String: Double] = [:]
+        func computeTime(heads: Int, queries: Int, keys: Int) throws(Diagnostic) -> Double {
+            let pad = { (x: Int) in max(tile, (x + tile - 1) / tile * tile) }
+            let key = "\(heads)x\(queries)x\(keys)"
+            if let time = cache[key] { return time }
+            var problem = workload.problem
+            problem.heads = heads
+            problem.tokens = [pad(queries)]
+            problem.kvTokens = [pad(keys)]
+            var layerWorkload = workload
+            layerWorkload.pruning = nil
+            layerWorkload.problem = problem
+            let mapping = try SpatialEngine.rank(hardware: hardware, workload: layerWorkload)[0].mapping
+            let time = try SpatialEngine.evaluate(mapping, hardware: hardware, problem: problem).computeTime
+            cache[key] = time
+            return time
+        }
+        var result: [LayerTime] = []
+        for (index, layer) in schedule.layers.enumerated() {
+            let c = cost.layers[index]
+            let keys = Int((layer.groups.map(\.keys).max() ?? 1).rounded(.up))
+            let compute = try computeTime(heads: layer.heads, queries: layer.queries, keys: keys)
+                * (1 + (layer.refetches / max(1, layer.requests)))
+            var topKCycles = 0.0
+            for selection in ([c.tokenTopK, c.headTopK].compactMap { $0 } + c.localTopK) {
+                topKCycles += selection.count * engine.cycles(n: selection.n, k: selection.k)
+            }
+            let topK = topKCycles / hardware.clock
+            let dense = schedule.dense[index]
+            let denseCompute = try computeTime(heads: dense.heads, queries: dense.queries, keys: dense.context)
+            result.append(LayerTime(step: layer.step, layer: layer.layer,
+                                    time: max(compute, c.dramBytes / bandwidth) + topK,
+                                    denseTime: max(denseCompute, cost.dense[index].dramBytes / bandwidth), topKTime: topK))
+        }
+        return result
+    }
+}
+
+/// The SpAtten pipeline (spatten.md §6.1) on a spatial hardware file: the first two MAC arrays are the QK and
+/// prob·V modules, the array with `exp` the softmax units, the array with `cmp` the top-k engine's comparators.
+public struct SpAttenPipeline: Sendable {
+    public var qkLanes: Double
+    public var pvLanes: Double
+    public var softmaxLanes: Double
+    public var topK: TopKEngine
+    /// DRAM bytes per cycle.
+    public var bytesPerCycle: Double
+    public var clock: Double
+    /// Cycles to drain the pipeline once per layer: QK (SRAM 1 + multiply 1 + reduction tree 9) and softmax
+    /// (dequantize 7 + exp 21 + accumulate 23 + divide 29 + quantize 7), spatten.md §6.2 (`bert.cpp`).
+    public var drain: Double = 11 + 87
+
+    public init(_ hardware: HardwareSpec) throws(Diagnostic) {
+        let macs = hardware.arrays.filter { $0.ops.contains(.mac) }
+        guard macs.count >= 2, let softmax = hardware.arrays.first(where: { $0.ops.contains(.exp) }),
+              let comparators = hardware.arrays.first(where: { $0.ops.contains(.cmp) }) else {
+            throw Diagnostic(file: hardware.file, path: "arrays",
+                             message: "a SpAtten-style pipeline needs two MAC arrays (QK, prob·V), an array with exp "
+                                + "(softmax) and an array with cmp (top-k comparators)")
+        }
+        qkLanes = Double(macs[0].lanes)
+        pvLanes = Double(macs[1].lanes)
+        softmaxLanes = Double(softmax.lanes)
+        topK = TopKEngine(comparators: comparators.lanes)
+        bytesPerCycle = hardware.offChip.bandwidth! / hardware.clock
+        clock = hardware.clock
+    }
+
+    /// Stage cycles of one request fetching `keys` keys and `values` values (with a refetch or not).
+    public func stages(keys: Double, values: Double, refetch: Bool, layer: PruningSchedule.Layer,
+                       schedule: PruningSchedule) -> (fetch: Double, qk: Double, softmax: Double, topK: Double, pv: Double) {
+        let d = Double(schedule.headDim), f = Double(schedule.valueDim)
+        let passes = refetch ? 2.0 : 1.0
+        let keyBytes = keys * d * (layer.keyBits + (refetch ? layer.lsbBits : 0)) / 8
+        let valueBytes = values * f * layer.valueBits / 8
+        return ((keyBytes + valueBytes) / bytesPerCycle, passes * keys * d / qkLanes, passes * keys / softmaxLanes,
+                values < keys ? topK.cycles(n: Int(keys), k: Int(values)) : 0, values * f / pvLanes)
+    }
+
+    /// Seconds of a layer, and of it the part the top-k selections add (the layer again with free selections).
+    public func layer(_ layer: PruningSchedule.Layer, cost: PruningLayerCost, schedule: PruningSchedule)
+        -> (time: Double, topK: Double) {
+        func cycles(withTopK: Bool) -> Double {
+            var total = drain
+            for group in layer.groups {
+                for (share, refetch) in [(1 - group.refetch, false), (group.refetch, true)] where share > 0 {
+                    let s = stages(keys: group.keys, values: group.values, refetch: refetch, layer: layer, schedule: schedule)
+                    total += group.count * share * max(s.fetch, s.qk, s.softmax, withTopK ? s.topK : 0, s.pv)
+                }
+            }
+            if withTopK {
+                for selection in [cost.tokenTopK, cost.headTopK].compactMap({ $0 }) {
+                    total += selection.count * topK.cycles(n: selection.n, k: selection.k)
+                }
+            }
+            return total
+        }
+        let full = cycles(withTopK: true)
+        return (full / clock, (full - cycles(withTopK: false)) / clock)
+    }
+}
