@@ -37,6 +37,8 @@ public enum PruningEngine {
         public var model: String
         public var cost: PruningCost
         public var layers: [LayerTime]
+        /// What the model left out or fell back on, in words.
+        public var notes: [String] = []
         /// Roofline times (bytes over bandwidth or FLOPs over peak, per layer): the basis of the speedup bound.
         public var rooflineTime: Double
         public var denseRooflineTime: Double
@@ -98,13 +100,18 @@ public enum PruningEngine {
         case .spatial:
             outcome.model = "spatial"
             outcome.layers = try spatialArray(hardware: hardware, workload: workload, schedule: schedule, cost: cost)
-        case .gpu where spec.mode == .decode:
+        case .gpu where spec.mode == .decode && (try? decodeProfile(hardware, workload: workload)) != nil:
             outcome.model = "gpu-decode"
             outcome.layers = try gpuDecode(hardware: hardware, workload: workload, schedule: schedule, cost: cost)
         case .gpu where !hardware.kernels.isEmpty:
             outcome.model = "gpu-event"
             outcome.layers = try gpuPrefill(hardware: hardware, workload: workload, schedule: schedule, cost: cost)
         default:
+            if hardware.kind == .gpu {
+                outcome.notes.append(spec.mode == .decode
+                    ? "\(hardware.file) has no decode kernel profile (`memory_efficiency`, `per_call`), so time is the roofline's"
+                    : "\(hardware.file) lists no kernel profiles, so time is the roofline's")
+            }
             outcome.layers = zip(cost.layers, cost.dense).map { sparse, dense in
                 LayerTime(step: sparse.step, layer: sparse.layer, time: roofline(sparse), denseTime: roofline(dense), topKTime: 0)
             }

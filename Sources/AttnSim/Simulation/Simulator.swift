@@ -130,6 +130,7 @@ public enum Simulator {
                                 : (cost.dramBytes / bandwidth >= 0.5 * time ? "memory" : "compute")),
             endToEndSpeedup: nil, notes: [])
         result.pruning = outcome
+        result.notes += outcome.notes
         let steps = Set(cost.layers.map(\.step)).count
         result.notes.append("times cover \(steps) step\(steps == 1 ? "" : "s") × \(spec.layers) layer\(spec.layers == 1 ? "" : "s") "
             + "(\(cost.layers.count) layer calls) of the \(spec.mode.rawValue) schedule; the dense baseline runs the same steps unpruned")

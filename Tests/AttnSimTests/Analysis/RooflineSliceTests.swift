@@ -76,14 +76,26 @@ import Testing
         #expect(MaskWork.attendedPairs(problem, MaskSpec(kind: .causal)) == Double(count))
     }
 
-    /// A pruning schedule is not applied by the roofline model, so the pruned numbers are null, with a note.
-    @Test func pruningIsNotGuessed() throws {
+    /// A pruning schedule on a GPU file without kernel profiles: each layer at its roofline time. Hand count for
+    /// workloads/gpt2-small-decode-pruned.yaml (spatten.md §2.8, one decode step at 1024 tokens): layer l keeps
+    /// k = ⌊1024·keep_l⌋ keys and ⌊0.2·k⌋ values of 12 heads × 64 dims; K at 6 bits plus 4 LSB bits on 6.1% of the
+    /// requests, V at 6 bits, Q and O at 16; rows read by index (`kv_access: indirect`) are padded to the H100's
+    /// 32-byte sectors (a 48-byte 6-bit row costs 64, a 32-byte LSB row 32), and the k kept indices are read at
+    /// ⌈log2 1024⌉ = 10 bits; memory-bound at 3.35 TB/s. Dense: 1024 keys and values at 16 bits.
+    @Test func pruningOnTheRoofline() throws {
         let result = try simulate("h100-sxm5-80gb", "gpt2-small-decode-pruned")
-        #expect(result.effectiveFLOPs == nil)
-        #expect(result.simulated.time == nil)
-        #expect(result.simulated.denseTime != nil)
-        #expect(!result.notes.isEmpty)
-        #expect(result.json["simulated"]?["time_s"] == .null)
+        #expect(result.simulated.model == "roofline")
+        var bytes = 0.0
+        for keep in [0.9, 0.7, 0.2, 0.2, 0.2, 0.2, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1] {
+            let k = (1024 * keep).rounded(.down), v = (0.2 * k).rounded(.down)
+            let keyBytes: Double = k * (64 + 0.061 * 32)
+            let valueBytes: Double = v * 64
+            bytes += 12 * (keyBytes + valueBytes + 128 * 2) + k * 10 / 8
+        }
+        let dense: Double = 12 * 12 * (1024 * 64 * 2 * 2 + 128 * 2)
+        #expect(abs(try #require(result.simulated.time) / (bytes / 3.35e12) - 1) < 1e-9)
+        #expect(abs(try #require(result.simulated.denseTime) / (dense / 3.35e12) - 1) < 1e-9)
+        #expect(result.notes.contains { $0.contains("roofline") })
     }
 
     /// EndToEnd against gna.md §3.3's worked check (HunyuanVideo, a = 0.607, s = 11.11): 2.23 with no dense steps.

@@ -160,7 +160,7 @@ struct BruteForceGNA {
 }
 
 /// A small deterministic generator (SplitMix64) so failures reproduce.
-struct SplitMix64 {
+struct SplitMix64: RandomNumberGenerator {
     var state: UInt64
     mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
