@@ -32,13 +32,8 @@ extension Benchmark {
                 let workload = pinned
                 return { (try? Simulator.run(hardware: hardware, workload: workload).simulated.time ?? 0) ?? 0 }
             },
-            Benchmark(name: "simulate.mapped.bert-1k-h100",
-                      summary: "one mapped point: mapper plus simulation of BERT-Base 1K on H100 (target ≤ 300 ms)",
-                      target: 0.3) {
-                let hardware = try HardwareSpec.load(path: root + "/hardware/h100-sxm5-80gb.yaml")
-                let workload = try Workload.load(path: root + "/workloads/bert-base-1k.yaml")
-                return { (try? Simulator.run(hardware: hardware, workload: workload).simulated.time ?? 0) ?? 0 }
-            },
+            simulating("simulate.mapped.bert-1k-h100", "h100-sxm5-80gb", "bert-base-1k", root: root, target: 0.3,
+                       summary: "one mapped point: mapper plus simulation of BERT-Base 1K on H100 (target ≤ 300 ms)"),
             Benchmark(name: "simulate.roofline.bert-1k-epyc",
                       summary: "one roofline point (no engine for the kind yet): BERT-Base 1K on the EPYC preset") {
                 let hardware = try HardwareSpec.load(path: root + "/hardware/epyc-9354.yaml")
@@ -75,14 +70,9 @@ extension Benchmark {
                 let workload = try Workload.load(path: root + "/workloads/hunyuan-gna-s16x8x8.yaml")
                 return { (try? GPUEngine.rank(hardware: hardware, workload: workload).first?.cost) ?? 0 }
             },
-            Benchmark(name: "spatial.fusemax.bert-1m",
-                      summary: "one FuseMax point: map (all five dataflows) and evaluate BERT-Base at 1M tokens on "
-                        + "fusemax-cloud, files preloaded (target ≤ 1 ms)",
-                      target: 1e-3) {
-                let hardware = try HardwareSpec.load(path: root + "/hardware/fusemax-cloud.yaml")
-                let workload = try Workload.load(path: root + "/workloads/fusemax/bert-base-1m.yaml")
-                return { (try? Simulator.run(hardware: hardware, workload: workload).simulated.time ?? 0) ?? 0 }
-            },
+            simulating("spatial.fusemax.bert-1m", "fusemax-cloud", "fusemax/bert-base-1m", root: root, target: 1e-3,
+                       summary: "one FuseMax point: map (all five dataflows) and evaluate BERT-Base at 1M tokens on "
+                        + "fusemax-cloud, files preloaded (target ≤ 1 ms)"),
             Benchmark(name: "spatial.sweep.bert-256k",
                       summary: "FuseMax design sweep at 256K: 6 array sides × 12 buffers") {
                 let hardware = try HardwareSpec.load(path: root + "/hardware/fusemax-cloud.yaml")
@@ -90,6 +80,18 @@ extension Benchmark {
                 let buffers = (2...13).map { Double(1 << $0) * 1024 }
                 return { Double((try? SpatialDesignSweep(hardware: hardware, workload: workload, dataflow: .fusemax,
                                                          sides: [16, 32, 64, 128, 256, 512], buffers: buffers).points.count) ?? 0) }
+            },
+            simulating("pruning.gpt2-medium-trace.spatten", "spatten", "spatten/gpt2-medium-decode-trace", root: root,
+                       target: 10e-3,
+                       summary: "SpAtten pipeline on the released GPT-2 Medium trace (32 steps × 24 layers, 11,328 "
+                        + "requests), schedule, costs and dense baseline, trace preloaded (target ≤ 10 ms)"),
+            simulating("pruning.gpt2-small.h100", "h100-sxm5-80gb", "spatten/gpt2-small-decode", root: root, target: 10e-3,
+                       summary: "GPU decode of the GPT-2 Small ratio schedule (32 steps × 12 layers) on H100 with top-k "
+                        + "from the measured table (target ≤ 10 ms)"),
+            Benchmark(name: "pruning.trace.load",
+                      summary: "read and validate the GPT-2 Medium trace (11,328 rows)") {
+                { Double((try? PruningTrace.load(path: root + "/data/spatten-traces/"
+                    + "summary-gpt2-medium-wikitext2-per0-hp-step5+dedic+glob_p+local_p+hp+topk+quant.csv").rows.count) ?? 0) }
             },
             Benchmark(name: "load.h100+bert",
                       summary: "read, parse and validate a hardware and a workload file") {
@@ -107,5 +109,16 @@ extension Benchmark {
                     + Double(cascade.passes().total) }
             },
         ]
+    }
+
+    /// A case that simulates one (hardware, workload) pair, both files read once beforehand: `hardware/NAME.yaml`,
+    /// `workloads/NAME.yaml`.
+    static func simulating(_ name: String, _ hardware: String, _ workload: String, root: String, target: Double? = nil,
+                           summary: String) -> Benchmark {
+        Benchmark(name: name, summary: summary, target: target) {
+            let hardware = try HardwareSpec.load(path: root + "/hardware/\(hardware).yaml")
+            let workload = try Workload.load(path: root + "/workloads/\(workload).yaml")
+            return { (try? Simulator.run(hardware: hardware, workload: workload).simulated.time ?? 0) ?? 0 }
+        }
     }
 }

@@ -44,6 +44,7 @@ extension SimulationResult {
                 ("tile_speedup", .number(bounds.tileSpeedup)),
                 ("tile_speedup_mean", .number(bounds.tileSpeedupMean)),
                 ("wave_speedup", .number(bounds.waveSpeedup)),
+                ("roofline_speedup", .number(pruning?.boundSpeedup)),
                 ("tile_speedup_qpad", .number(gna?.bounds.qPadding)),
                 ("tile_speedup_range", .number(gna?.bounds.tileRange)),
             ])),

@@ -121,13 +121,14 @@ public enum Simulator {
         var result = SimulationResult(
             hardware: hardware.name, workload: workload.name, denseFLOPs: cost.denseFLOPs, effectiveFLOPs: cost.flops,
             tiles: nil,
-            bounds: .init(flopSpeedup: cost.denseFLOPs / cost.flops, tileSpeedup: nil, tileSpeedupMean: nil, waveSpeedup: nil),
+            // The FLOP ratio is no bound here: a memory-bound step gains from quantized bytes beyond it. The bound is
+            // the roofline's (bounds.roofline_speedup): max(FLOP ratio, byte ratio) per layer, summed.
+            bounds: .init(flopSpeedup: nil, tileSpeedup: nil, tileSpeedupMean: nil, waveSpeedup: nil),
             simulated: .init(model: outcome.model, time: time, denseTime: outcome.denseTime, dramBytes: cost.dramBytes,
                              denseDRAMBytes: cost.denseDRAMBytes,
                              utilization: [(hardware.offChip.name, cost.dramBytes / (bandwidth * time))],
                              energy: nil,
-                             bottleneck: outcome.topKTime > 0.5 * time ? "top-k"
-                                : (cost.dramBytes / bandwidth >= 0.5 * time ? "memory" : "compute")),
+                             bottleneck: bottleneck(time: time, topK: outcome.topKTime, memory: cost.dramBytes / bandwidth)),
             endToEndSpeedup: nil, notes: [])
         result.pruning = outcome
         result.notes += outcome.notes
@@ -139,9 +140,14 @@ public enum Simulator {
         }
         if let model = workload.model {
             result.endToEndSpeedup = result.simulated.speedup.map { EndToEnd.speedup(attentionSpeedup: $0, model: model) }
-            result.endToEndFLOPBound = result.bounds.flopSpeedup.map { EndToEnd.speedup(attentionSpeedup: $0, model: model) }
         }
         return result
+    }
+
+    /// What a pruned run spends most of its time on: top-k, moving bytes, or the rest (compute, fixed costs).
+    static func bottleneck(time: Double, topK: Double, memory: Double) -> String {
+        let rest = max(0, time - topK - memory)
+        return [("top-k", topK), ("memory", memory), ("compute", rest)].max { $0.1 < $1.1 }!.0
     }
 
     static func roofline(_ cost: AttentionCost, hardware: HardwareSpec, peak: Double, bandwidth: Double)

@@ -67,6 +67,19 @@ import Testing
         #expect(report.boundViolations.isEmpty)
     }
 
+    /// Every shipped pruning workload on every target: the predicted speedup never exceeds the roofline bound.
+    @Test func predictionsStayUnderTheBound() throws {
+        for workload in ["gpt2-small-decode", "gpt2-medium-decode", "gpt2-small-decode-trace", "bert-base-prefill"] {
+            let w = try Workload.load(path: Repo.path("workloads/spatten/\(workload).yaml"))
+            for name in ["spatten", "spatten-eighth", "h100-sxm5-80gb", "fusemax-cloud", "b200", "a100-sxm4-80gb"] {
+                let result = try Simulator.run(hardware: Self.hardware(name), workload: w)
+                let bound = try #require(result.pruning).boundSpeedup
+                #expect(try #require(result.simulated.speedup) <= bound * (1 + 1e-12), "\(workload) on \(name)")
+                #expect(result.bounds.flopSpeedup == nil)
+            }
+        }
+    }
+
     /// The same pruning workload runs on the three kinds of target, each through its own model.
     @Test func sameWorkloadOnThreeTargets() throws {
         let w = try Workload.load(path: Repo.path("workloads/spatten/gpt2-small-decode.yaml"))

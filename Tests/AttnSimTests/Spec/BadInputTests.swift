@@ -200,4 +200,31 @@ import Testing
         #expect(error.path == "cascade")
         #expect(error.message.contains("did you mean `attention-1pass`"))
     }
+
+    static let decodeProblem = "attnsim: 1\nname: d\nproblem: {heads: 12, head_dim: 64, tokens: 1, kv_tokens: 1024, dtype: fp16}\n"
+
+    /// Pruning schedules: contradictory or malformed fields name the field and what was expected.
+    @Test func badPruningSchedules() throws {
+        let both = try #require(workloadError(Self.decodeProblem
+            + "pruning: {mode: decode, trace: t.csv, layers: 2, token_keep: [1, 0.5]}\n"))
+        #expect(both.path == "pruning.layers" && both.message.contains("cannot be combined with `trace`"))
+        let refetch = try #require(workloadError(Self.decodeProblem + """
+            pruning: {mode: decode, layers: 2, token_keep: [1, 0.5],
+                      quantization: {k_msb_bits: 6, k_lsb_bits: 4, v_bits: 6, refetch: [0.1, 0.2, 0.3]}}
+
+            """))
+        #expect(refetch.path == "pruning.quantization.refetch" && refetch.message.contains("expected 2 probabilities"))
+        let noLSB = try #require(workloadError(Self.decodeProblem + """
+            pruning: {mode: decode, layers: 1, token_keep: [0.5], quantization: {k_msb_bits: 6, k_lsb_bits: 0, v_bits: 6, refetch: 0.1}}
+
+            """))
+        #expect(noLSB.message.contains("a refetch needs LSBs"))
+        let warmup = try #require(workloadError(Self.decodeProblem
+            + "pruning: {mode: decode, steps: 2, warmup_steps: 3, layers: 1, token_keep: [0.5]}\n"))
+        #expect(warmup.path == "pruning.warmup_steps")
+        let missing = try #require(workloadError(Self.decodeProblem + "pruning: {mode: decode, trace: nowhere.csv}\n"))
+        #expect(missing.path == "pruning.trace" && missing.line == 4 && missing.message.contains("cannot read"))
+        let prefillTrace = try #require(workloadError(Self.decodeProblem + "pruning: {trace: t.csv}\n"))
+        #expect(prefillTrace.message.contains("mode: decode"))
+    }
 }
