@@ -1,0 +1,37 @@
+/// A contiguous fp32 tensor of `instances` (batch × heads) blocks of `tokens × width` values, row-major: the
+/// layout every CPU kernel here reads and writes (Q, K, V and the output O).
+public struct Tensor: @unchecked Sendable {
+    public let instances: Int
+    public let tokens: Int
+    public let width: Int
+    public let storage: UnsafeMutableBufferPointer<Float>
+
+    public init(instances: Int, tokens: Int, width: Int) {
+        self.instances = instances
+        self.tokens = tokens
+        self.width = width
+        storage = .allocate(capacity: max(1, instances * tokens * width))
+        storage.initialize(repeating: 0)
+    }
+
+    /// Uniform values in [-1, 1) from a fixed seed (reproducible inputs for tests and timing).
+    public func fillRandom(seed: UInt64) {
+        var state = seed &+ 0x9E37_79B9_7F4A_7C15
+        for i in 0..<instances * tokens * width {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            z ^= z >> 31
+            storage[i] = Float(z >> 40) / Float(1 << 23) - 1
+        }
+    }
+
+    /// The first value of row `token` of instance `instance`.
+    @inlinable
+    public func row(_ instance: Int, _ token: Int) -> UnsafeMutablePointer<Float> {
+        storage.baseAddress! + (instance * tokens + token) * width
+    }
+
+    public func deallocate() { storage.deallocate() }
+}
