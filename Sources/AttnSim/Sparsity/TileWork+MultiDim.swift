@@ -14,41 +14,38 @@ extension TileWork {
             let n = axis.groupLength(group)
             var q0 = 0
             while q0 < n {
-                let q1 = min(q0 + qTile, n) - 1          // last real query of the tile
-                let first = axis.keys(ofQuery: q0, groupLength: n)
-                let last = axis.keys(ofQuery: q1, groupLength: n)
-                let union = first.lowerBound ..< last.upperBound
-                // Keys every real query of the tile attends: windows are monotone in q.
-                let common = last.lowerBound ..< max(last.lowerBound, first.upperBound)
-                tiles.append(visit(union: union, common: common, length: n, kvTile: kvTile, kvTiling: kvTiling))
+                var tile = AxisTile(visited: 0, full: 0)
+                forEachKVTile(axis, groupLength: n, qStart: q0, qTile: qTile, kvTile: kvTile, kvTiling: kvTiling) { _, full in
+                    tile.visited += 1
+                    if full { tile.full += 1 }
+                }
+                tiles.append(tile)
                 q0 += qTile
             }
         }
         return tiles
     }
 
-    /// KV tiles over `union` (static grid from 0, or dynamic from the union's start, clipped at its end) and how
-    /// many lie inside `common`. A tile clipped by the axis end counts as ending there.
-    static func visit(union: Range<Int>, common: Range<Int>, length: Int, kvTile t: Int,
-                      kvTiling: KernelChoice.KVTiling) -> AxisTile {
-        var tile = AxisTile(visited: 0, full: 0)
-        var begin: Int
-        let stop: Int
-        switch kvTiling {
-        case .static:
-            begin = (union.lowerBound / t) * t
-            stop = union.upperBound
-        case .dynamic:
-            begin = union.lowerBound
-            stop = union.upperBound
-        }
+    /// The KV tiles (in-group key ranges) that the Q tile of in-group queries [q0, q0 + qTile) visits along one
+    /// axis, and whether every real query of the tile attends all of a tile's keys (a full tile): the union of
+    /// the tile's windows cut into KV tiles (a static grid from 0, or dynamic from the union's start, clipped at
+    /// its end), full when inside the windows' common part (windows are monotone in q). A tile clipped by the axis
+    /// end counts as ending there. CPU kernels walk the same tiles this counts.
+    @inlinable
+    public static func forEachKVTile(_ axis: GNAAxis, groupLength n: Int, qStart q0: Int, qTile: Int, kvTile t: Int,
+                                     kvTiling: KernelChoice.KVTiling, _ body: (Range<Int>, Bool) -> Void) {
+        let q1 = min(q0 + qTile, n) - 1          // last real query of the tile
+        let first = axis.keys(ofQuery: q0, groupLength: n)
+        let last = axis.keys(ofQuery: q1, groupLength: n)
+        let union = first.lowerBound ..< last.upperBound
+        let common = last.lowerBound ..< max(last.lowerBound, first.upperBound)
+        var begin = kvTiling == .static ? (union.lowerBound / t) * t : union.lowerBound
+        let stop = union.upperBound
         while begin < stop {
-            let end = kvTiling == .static ? min(begin + t, length) : min(begin + t, stop)
-            tile.visited += 1
-            if begin >= common.lowerBound && end <= common.upperBound { tile.full += 1 }
+            let end = kvTiling == .static ? min(begin + t, n) : min(begin + t, stop)
+            body(begin ..< end, begin >= common.lowerBound && end <= common.upperBound)
             begin += t
         }
-        return tile
     }
 
     static func multiDimensional(mask: GNAMask, qTile: [Int], kvTile: [Int],
