@@ -1,0 +1,330 @@
+import Foundation
+
+/// Tiled online-softmax attention on the CPU (FlashAttention-2's loop: per Q tile, stream the KV tiles it visits,
+/// keep a running max, sum and output), fp32, driven by an `AttentionPlan`: dense, causal, GNA or anything else
+/// the plan lists. SIMD8 FMAs in 4 × 16 register blocks, unsafe buffers and no allocation in the hot loop, work
+/// items (instance, Q tile) handed out to `threads` workers as they free up — the kernel a GPU would launch as a
+/// grid of CTAs.
+///
+/// Before the tiles run, K and V are packed per KV tile (the token permutation): K transposed to E × TKV and V as
+/// TKV × F, padded to 16 keys, so a visit reads two contiguous blocks. The element mask runs on partial tiles only.
+public enum AttentionKernel {
+    typealias V8 = SIMD8<Float>
+
+    /// Runs `plan` on every instance: out = softmax(q·kᵀ / √E) · v.
+    public static func run(plan: AttentionPlan, q: Tensor, k: Tensor, v: Tensor, out: Tensor, threads: Int) {
+        precondition(q.instances == k.instances && k.instances == v.instances && out.instances == q.instances)
+        precondition(q.width == k.width && out.width == v.width && q.tokens == plan.queries && k.tokens == plan.keys
+                     && v.tokens == plan.keys && out.tokens == plan.queries)
+        let layout = Layout(plan: plan, e: q.width, f: v.width)
+        let tiles = plan.kvOffsets.count - 1
+        let packed = Shared(.allocate(capacity: max(1, q.instances * tiles * layout.packedTile)))
+        defer { packed.pointer.deallocate() }
+        let workers = max(1, threads)
+
+        // Pack K and V per KV tile.
+        parallel(items: q.instances * tiles, workers: workers) { item, _ in
+            let instance = item / tiles, tile = item % tiles
+            let base = packed.pointer + item * layout.packedTile
+            pack(plan: plan, tile: tile, instance: instance, k: k, v: v, into: base, layout: layout)
+        }
+        // Run the Q tiles.
+        let scratch = (0..<workers).map { _ in Scratch(layout) }
+        defer { scratch.forEach { $0.deallocate() } }
+        let qTiles = plan.qTileCount
+        parallel(items: q.instances * qTiles, workers: workers) { item, worker in
+            let instance = item / qTiles, tile = item % qTiles
+            let kvBase = packed.pointer + instance * tiles * layout.packedTile
+            runQTile(plan: plan, tile: tile, instance: instance, q: q, out: out, packed: kvBase, layout: layout,
+                     scratch: scratch[worker])
+        }
+    }
+
+    /// A buffer the workers share (each writes its own part).
+    struct Shared: @unchecked Sendable {
+        let pointer: UnsafeMutablePointer<Float>
+        init(_ pointer: UnsafeMutablePointer<Float>) { self.pointer = pointer }
+    }
+
+    /// Tile geometry: rows padded to 4 (register block), keys to 16, F to 16.
+    struct Layout {
+        let e: Int
+        let f: Int
+        let fPad: Int
+        let qPad: Int
+        let kvPad: Int
+        var packedTile: Int { e * kvPad + kvPad * fPad }
+
+        init(plan: AttentionPlan, e: Int, f: Int) {
+            self.e = e
+            self.f = f
+            fPad = (f + 15) / 16 * 16
+            qPad = max(4, (plan.maxQTile + 3) / 4 * 4)
+            kvPad = max(16, (plan.maxKVTile + 15) / 16 * 16)
+        }
+    }
+
+    /// Per-worker buffers, allocated once per call.
+    final class Scratch: @unchecked Sendable {
+        let q: UnsafeMutablePointer<Float>
+        let s: UnsafeMutablePointer<Float>
+        let acc: UnsafeMutablePointer<Float>
+        let m: UnsafeMutablePointer<Float>
+        let l: UnsafeMutablePointer<Float>
+
+        init(_ layout: Layout) {
+            q = .allocate(capacity: layout.qPad * layout.e)
+            s = .allocate(capacity: layout.qPad * layout.kvPad)
+            acc = .allocate(capacity: layout.qPad * layout.fPad)
+            m = .allocate(capacity: layout.qPad)
+            l = .allocate(capacity: layout.qPad)
+        }
+
+        func deallocate() {
+            q.deallocate(); s.deallocate(); acc.deallocate(); m.deallocate(); l.deallocate()
+        }
+    }
+
+    static func pack(plan: AttentionPlan, tile: Int, instance: Int, k: Tensor, v: Tensor,
+                     into base: UnsafeMutablePointer<Float>, layout: Layout) {
+        let start = plan.kvOffsets[tile], count = plan.kvOffsets[tile + 1] - start
+        let kt = base, vs = base + layout.e * layout.kvPad
+        kt.initialize(repeating: 0, count: layout.e * layout.kvPad)
+        vs.initialize(repeating: 0, count: layout.kvPad * layout.fPad)
+        plan.kvRows.withUnsafeBufferPointer { rows in
+            for j in 0..<count {
+                let row = Int(rows[start + j])
+                let kRow = k.row(instance, row)
+                for d in 0..<layout.e { kt[d * layout.kvPad + j] = kRow[d] }
+                (vs + j * layout.fPad).update(from: v.row(instance, row), count: layout.f)
+            }
+        }
+    }
+
+    static func runQTile(plan: AttentionPlan, tile: Int, instance: Int, q: Tensor, out: Tensor,
+                         packed: UnsafeMutablePointer<Float>, layout: Layout, scratch: Scratch) {
+        let e = layout.e, fPad = layout.fPad, kvPad = layout.kvPad
+        let qStart = plan.qOffsets[tile], nq = plan.qOffsets[tile + 1] - qStart
+        let rowsPad = (nq + 3) / 4 * 4
+        // Q rows, scaled by log2(e)/√E so the softmax runs on exp2.
+        let scale = Float(1.4426950408889634 / Double(e).squareRoot())
+        plan.qRows.withUnsafeBufferPointer { rows in
+            for i in 0..<rowsPad {
+                let dst = scratch.q + i * e
+                if i < nq {
+                    let src = q.row(instance, Int(rows[qStart + i]))
+                    for d in 0..<e { dst[d] = src[d] * scale }
+                } else {
+                    dst.initialize(repeating: 0, count: e)
+                }
+            }
+        }
+        scratch.acc.initialize(repeating: 0, count: rowsPad * fPad)
+        scratch.m.initialize(repeating: -.infinity, count: rowsPad)
+        scratch.l.initialize(repeating: 0, count: rowsPad)
+
+        let visitStart = plan.visitOffsets[tile], visitEnd = plan.visitOffsets[tile + 1]
+        for index in visitStart..<visitEnd {
+            let visit = plan.visits[index]
+            let kvTile = Int(visit.kvTile)
+            let nk = plan.kvOffsets[kvTile + 1] - plan.kvOffsets[kvTile]
+            let kt = packed + kvTile * layout.packedTile
+            let vs = kt + e * kvPad
+            let colsPad = (nk + 15) / 16 * 16
+            scores(q: scratch.q, kt: kt, s: scratch.s, rows: rowsPad, cols: colsPad, e: e, ldk: kvPad)
+            // Padding keys, and on a partial tile the element mask, score -inf.
+            for i in 0..<nq {
+                let row = scratch.s + i * kvPad
+                for j in nk..<colsPad { row[j] = -.infinity }
+            }
+            if !visit.full {
+                applyMask(plan: plan, qTile: tile, kvTile: kvTile, nq: nq, nk: nk, s: scratch.s, lds: kvPad)
+            }
+            softmaxUpdate(s: scratch.s, lds: kvPad, rows: nq, rowsPad: rowsPad, cols: colsPad, m: scratch.m,
+                          l: scratch.l, acc: scratch.acc, fPad: fPad)
+            accumulate(p: scratch.s, lds: kvPad, vs: vs, acc: scratch.acc, rows: rowsPad, keys: nk, fPad: fPad)
+        }
+        plan.qRows.withUnsafeBufferPointer { rows in
+            for i in 0..<nq {
+                let dst = out.row(instance, Int(rows[qStart + i]))
+                let l = scratch.l[i]
+                let inverse: Float = l > 0 ? 1 / l : 0
+                let src = scratch.acc + i * fPad
+                for f in 0..<layout.f { dst[f] = src[f] * inverse }
+            }
+        }
+    }
+
+    /// s[i][j] = Σ_d q[i][d]·kt[d][j] for i < rows (a multiple of 4), j < cols (a multiple of 16).
+    @inline(__always)
+    static func scores(q: UnsafeMutablePointer<Float>, kt: UnsafeMutablePointer<Float>, s: UnsafeMutablePointer<Float>,
+                       rows: Int, cols: Int, e: Int, ldk: Int) {
+        var i = 0
+        while i < rows {
+            let q0 = q + i * e, q1 = q0 + e, q2 = q1 + e, q3 = q2 + e
+            var j = 0
+            while j < cols {
+                var c00 = V8(), c01 = V8(), c10 = V8(), c11 = V8(), c20 = V8(), c21 = V8(), c30 = V8(), c31 = V8()
+                var kp = kt + j
+                for d in 0..<e {
+                    let k0 = SIMDMath.load(kp), k1 = SIMDMath.load(kp + 8)
+                    let a0 = V8(repeating: q0[d]), a1 = V8(repeating: q1[d])
+                    let a2 = V8(repeating: q2[d]), a3 = V8(repeating: q3[d])
+                    c00 = c00.addingProduct(a0, k0); c01 = c01.addingProduct(a0, k1)
+                    c10 = c10.addingProduct(a1, k0); c11 = c11.addingProduct(a1, k1)
+                    c20 = c20.addingProduct(a2, k0); c21 = c21.addingProduct(a2, k1)
+                    c30 = c30.addingProduct(a3, k0); c31 = c31.addingProduct(a3, k1)
+                    kp += ldk
+                }
+                let s0 = s + i * ldk + j, s1 = s0 + ldk, s2 = s1 + ldk, s3 = s2 + ldk
+                SIMDMath.store(c00, s0); SIMDMath.store(c01, s0 + 8)
+                SIMDMath.store(c10, s1); SIMDMath.store(c11, s1 + 8)
+                SIMDMath.store(c20, s2); SIMDMath.store(c21, s2 + 8)
+                SIMDMath.store(c30, s3); SIMDMath.store(c31, s3 + 8)
+                j += 16
+            }
+            i += 4
+        }
+    }
+
+    /// acc[i][:] += Σ_{j < keys} p[i][j]·vs[j][:] for i < rows (a multiple of 4).
+    @inline(__always)
+    static func accumulate(p: UnsafeMutablePointer<Float>, lds: Int, vs: UnsafeMutablePointer<Float>,
+                           acc: UnsafeMutablePointer<Float>, rows: Int, keys: Int, fPad: Int) {
+        var i = 0
+        while i < rows {
+            let p0 = p + i * lds, p1 = p0 + lds, p2 = p1 + lds, p3 = p2 + lds
+            var f = 0
+            while f < fPad {
+                let o0 = acc + i * fPad + f, o1 = o0 + fPad, o2 = o1 + fPad, o3 = o2 + fPad
+                var c00 = SIMDMath.load(o0), c01 = SIMDMath.load(o0 + 8)
+                var c10 = SIMDMath.load(o1), c11 = SIMDMath.load(o1 + 8)
+                var c20 = SIMDMath.load(o2), c21 = SIMDMath.load(o2 + 8)
+                var c30 = SIMDMath.load(o3), c31 = SIMDMath.load(o3 + 8)
+                var vp = vs + f
+                for j in 0..<keys {
+                    let v0 = SIMDMath.load(vp), v1 = SIMDMath.load(vp + 8)
+                    let a0 = V8(repeating: p0[j]), a1 = V8(repeating: p1[j])
+                    let a2 = V8(repeating: p2[j]), a3 = V8(repeating: p3[j])
+                    c00 = c00.addingProduct(a0, v0); c01 = c01.addingProduct(a0, v1)
+                    c10 = c10.addingProduct(a1, v0); c11 = c11.addingProduct(a1, v1)
+                    c20 = c20.addingProduct(a2, v0); c21 = c21.addingProduct(a2, v1)
+                    c30 = c30.addingProduct(a3, v0); c31 = c31.addingProduct(a3, v1)
+                    vp += fPad
+                }
+                SIMDMath.store(c00, o0); SIMDMath.store(c01, o0 + 8)
+                SIMDMath.store(c10, o1); SIMDMath.store(c11, o1 + 8)
+                SIMDMath.store(c20, o2); SIMDMath.store(c21, o2 + 8)
+                SIMDMath.store(c30, o3); SIMDMath.store(c31, o3 + 8)
+                f += 16
+            }
+            i += 4
+        }
+    }
+
+    /// The online-softmax step on a tile of scores (log2 units): new running max, probabilities in place of the
+    /// scores, rescaled running sum and output. Rows past `rows` get zero probabilities.
+    @inline(__always)
+    static func softmaxUpdate(s: UnsafeMutablePointer<Float>, lds: Int, rows: Int, rowsPad: Int, cols: Int,
+                              m: UnsafeMutablePointer<Float>, l: UnsafeMutablePointer<Float>,
+                              acc: UnsafeMutablePointer<Float>, fPad: Int) {
+        for i in 0..<rows {
+            let row = s + i * lds
+            var best = V8(repeating: -.infinity)
+            var j = 0
+            while j < cols {
+                best = pointwiseMax(best, SIMDMath.load(row + j))
+                j += 8
+            }
+            let tileMax = best.max()
+            let old = m[i]
+            let new = Swift.max(old, tileMax)
+            if new == -.infinity {
+                // Every score of the row masked so far: nothing to add.
+                row.initialize(repeating: 0, count: cols)
+                continue
+            }
+            let shift = V8(repeating: new)
+            var sum = V8()
+            j = 0
+            while j < cols {
+                let p = SIMDMath.exp2(SIMDMath.load(row + j) - shift)
+                SIMDMath.store(p, row + j)
+                sum += p
+                j += 8
+            }
+            let alpha: Float = old == -.infinity ? 0 : SIMDMath.exp2(V8(repeating: old - new))[0]
+            l[i] = l[i] * alpha + sum.sum()
+            m[i] = new
+            if alpha != 1 {
+                let o = acc + i * fPad
+                let a = V8(repeating: alpha)
+                var f = 0
+                while f < fPad {
+                    SIMDMath.store(SIMDMath.load(o + f) * a, o + f)
+                    f += 8
+                }
+            }
+        }
+        for i in rows..<rowsPad { (s + i * lds).initialize(repeating: 0, count: cols) }
+    }
+
+    /// Sets masked scores of a partial tile to -inf.
+    static func applyMask(plan: AttentionPlan, qTile: Int, kvTile: Int, nq: Int, nk: Int,
+                          s: UnsafeMutablePointer<Float>, lds: Int) {
+        let qStart = plan.qOffsets[qTile], kStart = plan.kvOffsets[kvTile]
+        switch plan.mask {
+        case .none:
+            return
+        case .causal(let offset):
+            for i in 0..<nq {
+                let limit = Int(plan.qRows[qStart + i]) + offset
+                let row = s + i * lds
+                for j in 0..<nk where Int(plan.kvRows[kStart + j]) > limit { row[j] = -.infinity }
+            }
+        case .gna(let group, let index, let lo, let hi):
+            let dims = index.count
+            for i in 0..<nq {
+                let query = Int(plan.qRows[qStart + i])
+                let row = s + i * lds
+                let g = group[query]
+                for j in 0..<nk {
+                    let key = Int(plan.kvRows[kStart + j])
+                    var visible = group[key] == g
+                    var a = 0
+                    while visible && a < dims {
+                        let x = index[a][key]
+                        visible = x >= lo[a][query] && x < hi[a][query]
+                        a += 1
+                    }
+                    if !visible { row[j] = -.infinity }
+                }
+            }
+        }
+    }
+
+    /// Runs `body(item, worker)` for items 0..<items on `workers` threads, each taking the next item when free.
+    static func parallel(items: Int, workers: Int, _ body: @Sendable (Int, Int) -> Void) {
+        guard items > 0 else { return }
+        let counter = WorkCounter()
+        DispatchQueue.concurrentPerform(iterations: min(workers, items)) { worker in
+            while true {
+                let item = counter.next()
+                if item >= items { return }
+                body(item, worker)
+            }
+        }
+    }
+
+    final class WorkCounter: @unchecked Sendable {
+        private var value = 0
+        private let lock = NSLock()
+
+        func next() -> Int {
+            lock.lock()
+            defer { lock.unlock() }
+            value += 1
+            return value - 1
+        }
+    }
+}

@@ -1,0 +1,70 @@
+import Foundation
+import Testing
+@testable import AttnSim
+@testable import AttnSimKernels
+
+/// The CPU kernels against the textbook definition (`ReferenceAttention`, Double, no tiling) on random inputs:
+/// max |error| < 1e-4 (issue 7), and the plans' visits against attnsim's own tile counts.
+@Suite struct AttentionKernelTests {
+    static func tensors(instances: Int, queries: Int, keys: Int, e: Int, f: Int, seed: UInt64)
+        -> (q: Tensor, k: Tensor, v: Tensor) {
+        let q = Tensor(instances: instances, tokens: queries, width: e)
+        let k = Tensor(instances: instances, tokens: keys, width: e)
+        let v = Tensor(instances: instances, tokens: keys, width: f)
+        q.fillRandom(seed: seed)
+        k.fillRandom(seed: seed + 1)
+        v.fillRandom(seed: seed + 2)
+        return (q, k, v)
+    }
+
+    static func maxError(plan: AttentionPlan, instances: Int, e: Int, f: Int, threads: Int, seed: UInt64,
+                         visible: (Int, Int) -> Bool) -> Float {
+        let (q, k, v) = tensors(instances: instances, queries: plan.queries, keys: plan.keys, e: e, f: f, seed: seed)
+        let out = Tensor(instances: instances, tokens: plan.queries, width: f)
+        let expected = Tensor(instances: instances, tokens: plan.queries, width: f)
+        defer { [q, k, v, out, expected].forEach { $0.deallocate() } }
+        AttentionKernel.run(plan: plan, q: q, k: k, v: v, out: out, threads: threads)
+        ReferenceAttention.run(q: q, k: k, v: v, out: expected, visible: visible)
+        var worst: Float = 0
+        for i in 0..<out.storage.count { worst = max(worst, abs(out.storage[i] - expected.storage[i])) }
+        return worst
+    }
+
+    @Test(arguments: [(64, 64, 64, 64, 64), (100, 77, 64, 64, 16), (33, 130, 128, 128, 32), (5, 200, 40, 24, 64)])
+    func dense(_ p: Int, _ m: Int, _ e: Int, _ f: Int, _ tile: Int) {
+        let plan = AttentionPlan.dense(queries: p, keys: m, qTile: tile, kvTile: tile)
+        #expect(Self.maxError(plan: plan, instances: 3, e: e, f: f, threads: 2, seed: 1) { _, _ in true } < 1e-4)
+    }
+
+    @Test(arguments: [(64, 64, 16), (100, 100, 32), (50, 130, 16), (1, 300, 64)])
+    func causal(_ p: Int, _ m: Int, _ tile: Int) {
+        let plan = AttentionPlan.causal(queries: p, keys: m, qTile: tile, kvTile: tile)
+        let error = Self.maxError(plan: plan, instances: 2, e: 32, f: 32, threads: 2, seed: 7) { i, j in j <= i + m - p }
+        #expect(error < 1e-4)
+        let grid = QTileGrid.causal(queries: p, keys: m, qTile: tile, kvTile: tile)
+        #expect(plan.visitCount == grid.visited && plan.fullCount == grid.full)
+    }
+
+    /// GNA in 1-D to 3-D with strides, dilation, causal axes, static and dynamic KV tiles; visits and full tiles
+    /// equal `QTileGrid.gna`'s counts.
+    @Test(arguments: [
+        ([40], [9], [1], [1], [false], [8], [8], KernelChoice.KVTiling.static),
+        ([40], [9], [4], [2], [false], [8], [8], .dynamic),
+        ([24], [7], [3], [1], [true], [4], [8], .static),
+        ([10, 12], [5, 7], [2, 3], [1, 2], [false, true], [2, 4], [4, 4], .static),
+        ([6, 8, 9], [3, 5, 4], [1, 2, 2], [2, 1, 1], [false, false, true], [2, 2, 4], [2, 4, 2], .dynamic),
+    ])
+    func gna(_ tokens: [Int], _ window: [Int], _ stride: [Int], _ dilation: [Int], _ causal: [Bool],
+             _ qTile: [Int], _ kvTile: [Int], _ kvTiling: KernelChoice.KVTiling) {
+        let mask = GNAMask(axes: (0..<tokens.count).map {
+            GNAAxis(length: tokens[$0], window: window[$0], stride: stride[$0], dilation: dilation[$0], causal: causal[$0])
+        })
+        let plan = AttentionPlan.gna(mask, qTile: qTile, kvTile: kvTile, kvTiling: kvTiling)
+        let error = Self.maxError(plan: plan, instances: 2, e: 32, f: 48, threads: 2, seed: 11,
+                                  visible: ReferenceAttention.gnaVisible(mask))
+        #expect(error < 1e-4)
+        let grid = QTileGrid.gna(mask, qTile: qTile, kvTile: kvTile, tiling: .multi_dim, kvTiling: kvTiling)
+        #expect(plan.qTileCount == grid.tiles.count)
+        #expect(plan.visitCount == grid.visited && plan.fullCount == grid.full)
+    }
+}
