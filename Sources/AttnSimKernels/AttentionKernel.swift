@@ -233,10 +233,12 @@ public enum AttentionKernel {
             var best = V8(repeating: -.infinity)
             var j = 0
             while j < cols {
-                best = pointwiseMax(best, SIMDMath.load(row + j))
+                let x = SIMDMath.load(row + j)
+                best = best.replacing(with: x, where: x .> best)   // (generic pointwiseMax does not vectorize)
                 j += 8
             }
-            let tileMax = best.max()
+            var tileMax = best[0]
+            for lane in 1..<8 where best[lane] > tileMax { tileMax = best[lane] }
             let old = m[i]
             let new = Swift.max(old, tileMax)
             if new == -.infinity {

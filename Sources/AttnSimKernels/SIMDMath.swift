@@ -17,8 +17,10 @@ enum SIMDMath {
         p = V(repeating: 0.24022650695910071).addingProduct(p, r)
         p = V(repeating: 0.69314718055994531).addingProduct(p, r)
         p = V(repeating: 1).addingProduct(p, r)
-        let bits = SIMD8<Int32>(n) &+ 127
-        let scale = unsafeBitCast(bits &<< 23, to: V.self)
+        // 2^n: n + 127 lands in the low mantissa bits of (n + 127 + 1.5·2^23); shifted into the exponent field.
+        // (A per-lane Float → Int32 conversion would not vectorize.)
+        let biased = unsafeBitCast(n + V(repeating: 127 + 12_582_912), to: SIMD8<Int32>.self) &- 0x4B40_0000
+        let scale = unsafeBitCast(biased &<< 23, to: V.self)
         let result = p * scale
         return result.replacing(with: V(repeating: 0), where: x .< -126)
     }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import AttnSim
+import AttnSimKernels
 import Foundation
 
 struct BenchCommand: ParsableCommand {
@@ -17,7 +18,7 @@ struct BenchCommand: ParsableCommand {
         printError("attnsim bench: warning: this is a debug build; time a release build (swift build -c release)")
         #endif
         guard samples >= 1 else { printError("attnsim bench: error: --samples must be at least 1"); throw ExitCode(2) }
-        let cases = Benchmark.all(root: root).filter { filter == nil || $0.name.contains(filter!) }
+        let cases = (Benchmark.all(root: root) + KernelBenchmarks.all()).filter { filter == nil || $0.name.contains(filter!) }
         let runner = BenchmarkRunner(samples: samples)
         var results: [BenchmarkResult] = []
         for (index, benchmark) in cases.enumerated() {

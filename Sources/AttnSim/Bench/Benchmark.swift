@@ -10,12 +10,15 @@ public struct Benchmark: Sendable {
     /// Prepares inputs (not timed) and returns the timed body; the body returns a value that is consumed so the
     /// optimizer cannot drop the work.
     public var prepare: @Sendable () throws -> @Sendable () -> Double
+    /// Floating-point operations one run performs (kernels), for a throughput column.
+    public var flops: Double?
 
-    public init(name: String, summary: String, target: Double? = nil,
+    public init(name: String, summary: String, target: Double? = nil, flops: Double? = nil,
                 prepare: @escaping @Sendable () throws -> @Sendable () -> Double) {
         self.name = name
         self.summary = summary
         self.target = target
+        self.flops = flops
         self.prepare = prepare
     }
 }
@@ -30,6 +33,10 @@ public struct BenchmarkResult: Sendable {
     public var max: Double
     /// Runs of the body in total (samples × runs per sample).
     public var runs: Int
+    /// Operations per run (kernels): throughput = flops / median.
+    public var flops: Double? = nil
+
+    public var throughput: Double? { flops.map { $0 / median } }
 
     public var meetsTarget: Bool? { target.map { median <= $0 } }
 
@@ -38,6 +45,7 @@ public struct BenchmarkResult: Sendable {
             ("name", .string(name)), ("median_s", .number(median)), ("min_s", .number(min)), ("max_s", .number(max)),
             ("runs", .number(Double(runs))), ("target_s", .number(target)),
             ("meets_target", meetsTarget.map { .bool($0) } ?? .null),
+            ("flop_per_s", .number(throughput)),
         ])
     }
 }
@@ -64,7 +72,7 @@ public struct BenchmarkRunner: Sendable {
         consume(sink)
         return BenchmarkResult(name: benchmark.name, summary: benchmark.summary, target: benchmark.target,
                                median: times[times.count / 2], min: times[0], max: times[times.count - 1],
-                               runs: samples * iterations)
+                               runs: samples * iterations, flops: benchmark.flops)
     }
 
     private func measure(iterations: Int, _ body: () -> Double, _ sink: inout Double) -> Double {
