@@ -7,7 +7,7 @@ struct AttnSimCommand: ParsableCommand {
         commandName: "attnsim",
         abstract: "Predict how fast attention runs on a device, and how much sparsity or pruning can gain.",
         version: AttnSimVersion.string,
-        subcommands: [Simulate.self, GNACommand.self, MapCommand.self, SpatialSweepCommand.self, CrossCheckGPUCommand.self, HardwareCommand.self, CascadeCommand.self, BenchCommand.self])
+        subcommands: [Simulate.self, GNACommand.self, MapCommand.self, SpatialSweepCommand.self, CrossCheckCommand.self, CrossCheckGPUCommand.self, HardwareCommand.self, CascadeCommand.self, BenchCommand.self])
 }
 
 /// Output formats shared by the commands.

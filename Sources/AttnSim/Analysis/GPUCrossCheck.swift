@@ -123,54 +123,16 @@ public struct GPUCrossCheck: Sendable {
         return rows
     }
 
-    /// Fits the profile's efficiency, masked-tile cost (base and per axis) and per-CTA cost to the training configs' measured dense
-    /// and GNA times (least squares on log time), by coordinate-wise golden-section search within physical ranges.
+    /// Fits the profile's efficiency, masked-tile cost (base and per axis) and per-CTA cost to the training configs'
+    /// measured dense and GNA times (`ProfileFit`).
     public func fit(hardware: HardwareSpec, backend: String) throws(Diagnostic) -> KernelProfile {
-        var spec = hardware
         // A backend not yet in the file starts as FlexAttention does: 128-token tiles, mask on partial tiles only.
-        var profile = spec.kernels[backend]
+        let start = hardware.kernels[backend]
             ?? KernelProfile(qTileTokens: 128, kvTileTokens: 128, efficiency: 0.6, maskedTileCost: 1.3, perCTA: 2e-6)
-        let training = measurements.enumerated().filter { Self.isTraining($0.offset) }.map(\.element)
-        var workloads: [Workload] = []
-        for m in training { workloads.append(try Self.workload(m, backend: backend)) }
-        var params = [profile.efficiency ?? 0.6, profile.maskedTileCost ?? 1.3, (profile.perCTA ?? 2e-6) * 1e6,
-                      profile.maskedTileCostPerAxis ?? 0.3]
-        let ranges: [ClosedRange<Double>] = [0.2...1.0, 1.0...4.0, 0.0...40.0, 0.0...1.5]
-        func apply(_ p: [Double]) -> KernelProfile {
-            var candidate = profile
-            candidate.efficiency = p[0]
-            candidate.maskedTileCost = p[1]
-            candidate.perCTA = p[2] * 1e-6
-            candidate.maskedTileCostPerAxis = p[3]
-            return candidate
+        var samples: [ProfileFit.Sample] = []
+        for (index, m) in measurements.enumerated() where Self.isTraining(index) {
+            samples.append(.init(workload: try Self.workload(m, backend: backend), dense: m.denseTime, sparse: m.sparseTime))
         }
-        func loss(_ p: [Double]) -> Double {
-            spec.kernels[backend] = apply(p)
-            var total = 0.0
-            for (m, workload) in zip(training, workloads) {
-                guard let mapping = try? GPUEngine.chooseMapping(hardware: spec, workload: workload),
-                      let outcome = try? GPUEngine.simulate(hardware: spec, workload: workload, mapping: mapping) else {
-                    return .infinity
-                }
-                total += pow(log(outcome.sparse.time / m.sparseTime), 2) + pow(log(outcome.dense.time / m.denseTime), 2)
-            }
-            return total
-        }
-        for _ in 0..<4 {
-            for i in params.indices {
-                var (a, b) = (ranges[i].lowerBound, ranges[i].upperBound)
-                let ratio = (sqrt(5.0) - 1) / 2
-                for _ in 0..<30 {
-                    let c = b - ratio * (b - a), d = a + ratio * (b - a)
-                    var pc = params, pd = params
-                    pc[i] = c
-                    pd[i] = d
-                    if loss(pc) < loss(pd) { b = d } else { a = c }
-                }
-                params[i] = (a + b) / 2
-            }
-        }
-        profile = apply(params)
-        return profile
+        return ProfileFit.fit(hardware: hardware, backend: backend, start: start, samples: samples)
     }
 }

@@ -3,7 +3,7 @@ extension HardwareSpec {
     static let commonKeys = ["attnsim", "name", "kind", "description", "clock", "memory", "overheads", "sources"]
     static let keysByKind: [Kind: [String]] = [
         .gpu: ["units", "matrix", "vector", "kernels", "clock_sustained", "sustained_after", "topk"],
-        .cpu: ["units", "matrix", "vector", "simd"],
+        .cpu: ["units", "matrix", "vector", "simd", "kernels"],
         .spatial: ["word", "arrays", "energy"],
     ]
 

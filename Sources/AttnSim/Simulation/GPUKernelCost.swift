@@ -1,4 +1,4 @@
-/// What one CTA's work costs on one SM for a backend profile: the time of a full KV tile (tensor-core rate or
+/// What one CTA's work costs on one SM (or one Q tile's on one CPU core) for a backend profile: the time of a full KV tile (tensor-core rate or
 /// memory, whichever binds), the factor for a partially masked tile, the fixed cost per CTA, and how many
 /// CTAs fit on an SM at once.
 ///
@@ -53,8 +53,8 @@ public struct GPUKernelCost: Sendable, Equatable {
     ///   of (batch, head) problems sharing L2.
     public init(hardware: HardwareSpec, profile: KernelProfile, problem: Problem, qTileTokens tq: Int,
                 kvTileTokens tkv: Int, grid: QTileGrid, instances: Int, maskAxes: Int = 1) throws(Diagnostic) {
-        guard hardware.kind == .gpu, let units = hardware.units, let peak = hardware.peakFLOPs(problem.dtype) else {
-            throw Diagnostic(file: hardware.file, message: "\(hardware.name) has no GPU peak for \(problem.dtype.rawValue)")
+        guard hardware.kind != .spatial, let units = hardware.units, let peak = hardware.peakFLOPs(problem.dtype) else {
+            throw Diagnostic(file: hardware.file, message: "\(hardware.name) has no peak for \(problem.dtype.rawValue) per unit")
         }
         let bytes = problem.dtype.bytes
         let e = Double(problem.headDim), f = Double(problem.valueDim)
@@ -64,11 +64,12 @@ public struct GPUKernelCost: Sendable, Equatable {
         let regsPerCTA = Double(tq) * (f + Double(tkv)) * 4
         let fit = min(smem / smemPerCTA, Self.registerFileBytes / regsPerCTA)
         sms = units.count
-        ctasPerSM = max(1, min(32, Int(fit.rounded(.down))))
+        // A CPU runs one work item per core (one thread each); a GPU SM as many CTAs as fit.
+        ctasPerSM = hardware.kind == .cpu ? 1 : max(1, min(32, Int(fit.rounded(.down))))
         let smPeak = peak / Double(units.count) * (profile.efficiency ?? 1)
         tileFLOPs = 2 * Double(tq) * Double(tkv) * (e + f)
         // A tile set too large for one SM still runs (spilling), but slower: charge the overflow.
-        computeTileTime = tileFLOPs / smPeak * Double(ctasPerSM) / min(1, fit)
+        computeTileTime = tileFLOPs / smPeak * Double(ctasPerSM) / (hardware.kind == .cpu ? 1 : min(1, fit))
 
         kvTileBytes = Double(tkv) * (e + f) * bytes
         // DRAM serves each KV tile of an instance once per pass of its Q tiles: once if the instance's K and V

@@ -103,8 +103,8 @@ public enum PruningEngine {
         case .gpu where spec.mode == .decode && (try? decodeProfile(hardware, workload: workload)) != nil:
             outcome.model = "gpu-decode"
             outcome.layers = try gpuDecode(hardware: hardware, workload: workload, schedule: schedule, cost: cost)
-        case .gpu where !hardware.kernels.isEmpty:
-            outcome.model = "gpu-event"
+        case .gpu where !hardware.kernels.isEmpty, .cpu where !hardware.kernels.isEmpty:
+            outcome.model = hardware.kind == .cpu ? "cpu-event" : "gpu-event"
             outcome.layers = try gpuPrefill(hardware: hardware, workload: workload, schedule: schedule, cost: cost)
         default:
             if hardware.kind == .gpu {

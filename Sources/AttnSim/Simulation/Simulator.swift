@@ -31,7 +31,7 @@ public enum Simulator {
 
         // The GPU event simulator, when it applies; its mapping also fixes the tiles of the GNA analysis.
         var gpu: GPUEngine.Outcome?
-        if hardware.kind == .gpu, GPUEngine.supports(workload) {
+        if hardware.kind != .spatial, GPUEngine.supports(workload) {
             if hardware.kernels.isEmpty {
                 notes.append("\(hardware.file) lists no kernel profiles (`kernels:`), so time is the roofline's")
             } else {
@@ -178,7 +178,7 @@ public enum Simulator {
         let sparse = outcome.sparse
         let bandwidth = hardware.offChip.bandwidth!
         return SimulationResult.Simulated(
-            model: "gpu-event", time: sparse.time, denseTime: outcome.dense.time,
+            model: hardware.kind == .cpu ? "cpu-event" : "gpu-event", time: sparse.time, denseTime: outcome.dense.time,
             dramBytes: sparse.dramBytes, denseDRAMBytes: outcome.dense.dramBytes,
             utilization: [(hardware.units?.name ?? "SM", sparse.executedFLOPs / (peak * sparse.time)),
                           (hardware.offChip.name, sparse.dramBytes / (bandwidth * sparse.time))],

@@ -1,0 +1,143 @@
+import AttnSim
+import Foundation
+
+/// Holds attnsim's CPU predictions against real kernel runs on this machine (`attnsim crosscheck`): for each
+/// workload, the simulator picks the mapping; the kernels run that mapping's tiles — the sparse workload (causal,
+/// GNA, or a pruned prefill schedule on compacted K/V) and its dense baseline — timed with a warm-up and the
+/// median of several repetitions; the simulator predicts both.
+public struct CPUCrossCheck: Sendable {
+    public struct Row: Sendable {
+        public var workload: String
+        public var training: Bool
+        public var measuredDense: Double
+        public var measuredSparse: Double
+        public var predictedDense: Double
+        public var predictedSparse: Double
+        /// The wave-aware bound (GNA) or the roofline bound (pruning); nil where none applies.
+        public var bound: Double?
+        public var model: String
+
+        public var measuredSpeedup: Double { measuredDense / measuredSparse }
+        public var predictedSpeedup: Double { predictedDense / predictedSparse }
+        public var speedupError: Double { predictedSpeedup / measuredSpeedup - 1 }
+        public var timeError: Double { predictedSparse / measuredSparse - 1 }
+    }
+
+    /// Every third workload of the list (the first, fourth, …) may train a profile fit; the rest are held out.
+    public static func isTraining(_ index: Int) -> Bool { index % 3 == 0 }
+
+    public var threads: Int
+    public var repetitions: Int
+
+    public init(threads: Int, repetitions: Int = 5) {
+        self.threads = max(1, threads)
+        self.repetitions = max(1, repetitions)
+    }
+
+    /// Median seconds of `body` over the repetitions, after one warm-up run.
+    func time(_ body: () -> Void) -> Double {
+        body()
+        var times: [Double] = []
+        for _ in 0..<repetitions {
+            let start = DispatchTime.now().uptimeNanoseconds
+            body()
+            times.append(Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9)
+        }
+        times.sort()
+        return times[times.count / 2]
+    }
+
+    /// The measured (dense, sparse) seconds of a workload on `hardware`'s chosen mapping.
+    public func measure(_ workload: Workload, hardware: HardwareSpec) throws(Diagnostic) -> (dense: Double, sparse: Double) {
+        let problem = workload.problem
+        if let pruning = workload.pruning {
+            guard pruning.mode == .prefill, pruning.kvAccess == .compacted else {
+                throw Diagnostic(file: workload.file, path: "pruning",
+                                 message: "the CPU kernels run pruned prefill on compacted K/V (`mode: prefill`, `kv_access: compacted`)")
+            }
+            let tile = try denseTile(hardware: hardware, workload: workload)
+            let schedule = PruningSchedule(pruning, problem: problem)
+            var sparse = 0.0, dense = 0.0
+            for (layer, full) in zip(schedule.layers, schedule.dense) {
+                sparse += run(.dense(queries: layer.queries, keys: layer.queries, qTile: tile, kvTile: tile),
+                              instances: problem.batch * layer.heads, problem: problem)
+                dense += run(.dense(queries: full.queries, keys: full.queries, qTile: tile, kvTile: tile),
+                             instances: problem.batch * full.heads, problem: problem)
+            }
+            return (dense, sparse)
+        }
+        let mapping = try GPUEngine.chooseMapping(hardware: hardware, workload: workload)
+        let p = problem.queryTokens, m = problem.keyTokens
+        let plan: AttentionPlan
+        switch workload.mask.kind {
+        case .none:
+            plan = .dense(queries: p, keys: m, qTile: mapping.qTileTokens, kvTile: mapping.kvTileTokens)
+        case .causal:
+            plan = .causal(queries: p, keys: m, qTile: mapping.qTileTokens, kvTile: mapping.kvTileTokens)
+        case .gna:
+            guard mapping.tiling == .multi_dim else {
+                throw Diagnostic(file: workload.file, path: "kernel.tiling",
+                                 message: "the CPU GNA kernel runs multi-dimensional tiles; set `kernel: {tiling: multi_dim}`")
+            }
+            plan = .gna(GNAMask(tokens: problem.tokens, mask: workload.mask), qTile: mapping.qTile, kvTile: mapping.kvTile,
+                        kvTiling: mapping.kvTiling)
+        case .block:
+            throw Diagnostic(file: workload.file, path: "mask.kind", message: "block masks have no CPU kernel")
+        }
+        let dense = AttentionPlan.dense(queries: p, keys: m, qTile: mapping.qTileTokens, kvTile: mapping.kvTileTokens)
+        return (run(dense, instances: problem.instances, problem: problem),
+                run(plan, instances: problem.instances, problem: problem))
+    }
+
+    /// The 1-D tile of the dense kernel: the backend profile's token counts.
+    func denseTile(hardware: HardwareSpec, workload: Workload) throws(Diagnostic) -> Int {
+        let backend = workload.kernel?.backend?.value ?? hardware.kernels.keys.sorted().first ?? ""
+        return try GPUEngine.profile(hardware, backend: backend, file: workload.file).qTileTokens ?? 64
+    }
+
+    func run(_ plan: AttentionPlan, instances: Int, problem: Problem) -> Double {
+        let q = Tensor(instances: instances, tokens: plan.queries, width: problem.headDim)
+        let k = Tensor(instances: instances, tokens: plan.keys, width: problem.headDim)
+        let v = Tensor(instances: instances, tokens: plan.keys, width: problem.valueDim)
+        let out = Tensor(instances: instances, tokens: plan.queries, width: problem.valueDim)
+        defer { [q, k, v, out].forEach { $0.deallocate() } }
+        q.fillRandom(seed: 1)
+        k.fillRandom(seed: 2)
+        v.fillRandom(seed: 3)
+        return time { AttentionKernel.run(plan: plan, q: q, k: k, v: v, out: out, threads: threads) }
+    }
+
+    /// Measures and predicts every workload; `progress` is told each workload's name before it runs.
+    public func rows(_ workloads: [Workload], hardware: HardwareSpec, progress: (Int, String) -> Void = { _, _ in })
+        throws(Diagnostic) -> [Row] {
+        var rows: [Row] = []
+        for (index, workload) in workloads.enumerated() {
+            progress(index, workload.name)
+            let measured = try measure(workload, hardware: hardware)
+            rows.append(try predict(workload, hardware: hardware, measured: measured, training: Self.isTraining(index)))
+        }
+        return rows
+    }
+
+    /// The simulator's prediction for a measured workload.
+    public func predict(_ workload: Workload, hardware: HardwareSpec, measured: (dense: Double, sparse: Double),
+                        training: Bool) throws(Diagnostic) -> Row {
+        let result = try Simulator.run(hardware: hardware, workload: workload)
+        let sparse: Double?, dense: Double?
+        if let pruning = result.pruning {
+            // The kernels run the attention calls only (no importance pass or top-k).
+            sparse = pruning.attentionTime
+            dense = pruning.denseTime
+        } else {
+            sparse = result.simulated.time
+            dense = result.simulated.denseTime
+        }
+        guard let sparse, let dense else {
+            throw Diagnostic(file: workload.file, message: "\(hardware.name) predicted no time for \(workload.name) "
+                                + "(model \(result.simulated.model)); a CPU file needs a kernel profile under `kernels:`")
+        }
+        return Row(workload: workload.name, training: training, measuredDense: measured.dense, measuredSparse: measured.sparse,
+                   predictedDense: dense, predictedSparse: sparse,
+                   bound: result.bounds.waveSpeedup ?? result.pruning?.boundSpeedup, model: result.simulated.model)
+    }
+}

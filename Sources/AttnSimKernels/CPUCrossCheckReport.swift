@@ -1,0 +1,69 @@
+import AttnSim
+import Foundation
+
+/// What `attnsim crosscheck` prints: per workload the measured and predicted times and speedups, the bound, and
+/// the errors; the summary gives the medians over all workloads and over the ones a fit did not train on.
+public struct CPUCrossCheckReport: Sendable {
+    public var hardware: String
+    public var threads: Int
+    public var rows: [CPUCrossCheck.Row]
+    /// The profile fitted on the training workloads, when `--fit` ran.
+    public var fitted: KernelProfile?
+
+    public init(hardware: String, threads: Int, rows: [CPUCrossCheck.Row], fitted: KernelProfile? = nil) {
+        self.hardware = hardware
+        self.threads = threads
+        self.rows = rows
+        self.fitted = fitted
+    }
+
+    /// The rows to judge the model by: held-out ones when a fit trained on the others, else all.
+    public var judged: [CPUCrossCheck.Row] { fitted == nil ? rows : rows.filter { !$0.training } }
+    public var medianSpeedupError: Double? { GPUCrossCheckReport.median(judged.map { abs($0.speedupError) }) }
+    public var medianTimeError: Double? { GPUCrossCheckReport.median(judged.map { abs($0.timeError) }) }
+    /// Workloads whose measured speedup beats the bound (there must be none).
+    public var boundViolations: [CPUCrossCheck.Row] {
+        rows.filter { row in row.bound.map { $0 < row.measuredSpeedup } ?? false }
+    }
+
+    public var table: String {
+        let ms = { (x: Double) in String(format: "%.2f", x * 1e3) }
+        let pct = { (x: Double) in String(format: "%+.1f %%", x * 100) }
+        var table = TextTable(title: "attnsim crosscheck: \(hardware), \(threads) threads — measured vs predicted (ms)")
+        table.add("workload", "set", "dense meas/pred", "sparse meas/pred", "time error", "speedup meas/pred",
+                  "speedup error", "bound")
+        for row in rows {
+            table.add(row.workload, fitted == nil ? "—" : (row.training ? "fit" : "held-out"),
+                      "\(ms(row.measuredDense)) / \(ms(row.predictedDense))",
+                      "\(ms(row.measuredSparse)) / \(ms(row.predictedSparse))", pct(row.timeError),
+                      String(format: "%.2f× / %.2f×", row.measuredSpeedup, row.predictedSpeedup), pct(row.speedupError),
+                      row.bound.map { String(format: "%.2f×", $0) } ?? "—")
+        }
+        var summary = TextTable()
+        summary.add("judged workloads", fitted == nil ? "all \(rows.count)" : "\(judged.count) held out of \(rows.count)")
+        summary.add("median |speedup error|", medianSpeedupError.map { String(format: "%.1f %%", $0 * 100) } ?? "—")
+        summary.add("median |time error|", medianTimeError.map { String(format: "%.1f %%", $0 * 100) } ?? "—")
+        summary.add("bound below a measured speedup", "\(boundViolations.count) workload(s)"
+            + (boundViolations.isEmpty ? "" : ": " + boundViolations.map(\.workload).joined(separator: ", ")))
+        if let fitted {
+            summary.add("fitted profile", String(format: "efficiency %.3f, masked_tile_cost %.3f + %.3f per extra axis, per_cta %.2f us",
+                                                 fitted.efficiency ?? 0, fitted.maskedTileCost ?? 0,
+                                                 fitted.maskedTileCostPerAxis ?? 0, (fitted.perCTA ?? 0) * 1e6))
+        }
+        return table.rendered + summary.rendered
+    }
+
+    /// The contract's list: one object per workload (DESIGN.md `crosscheck --format json`).
+    public var json: JSONValue {
+        .array(rows.map { row in
+            .object([
+                ("workload", .string(row.workload)), ("measured_time_s", .number(row.measuredSparse)),
+                ("predicted_time_s", .number(row.predictedSparse)), ("measured_speedup", .number(row.measuredSpeedup)),
+                ("predicted_speedup", .number(row.predictedSpeedup)), ("bound_speedup", .number(row.bound)),
+                ("measured_dense_time_s", .number(row.measuredDense)), ("predicted_dense_time_s", .number(row.predictedDense)),
+                ("speedup_error", .number(row.speedupError)), ("time_error", .number(row.timeError)),
+                ("set", .string(fitted == nil ? "all" : (row.training ? "fit" : "held-out"))), ("model", .string(row.model)),
+            ])
+        })
+    }
+}

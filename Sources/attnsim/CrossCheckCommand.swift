@@ -1,0 +1,88 @@
+import ArgumentParser
+import AttnSim
+import AttnSimKernels
+import Foundation
+
+struct CrossCheckCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "crosscheck",
+        abstract: "Run real CPU attention kernels on this machine and hold attnsim's predictions against them.",
+        discussion: """
+            For each workload the simulator picks the mapping; the kernels run its tiles — the sparse workload (causal, \
+            GNA, or a pruned prefill on compacted K/V) and its dense baseline — with a warm-up and the median of \
+            --repetitions runs. A folder argument stands for every .yaml file in it. Example:
+              attnsim crosscheck hardware/host-calibrated.yaml validation/cpu/workloads
+            """)
+
+    @Argument(help: "CPU hardware file with a kernel profile (e.g. from `attnsim calibrate`).") var hardware: String
+    @Argument(help: "Workload files or folders of them.") var workloads: [String]
+    @Option(help: "Worker threads (default: the hardware file's core count).") var threads: Int?
+    @Option(help: "Timed runs per kernel after one warm-up (the median is reported).") var repetitions: Int = 5
+    @Flag(help: "Fit the profile's efficiency, masked-tile cost and per-Q-tile cost on every third workload first; the others are held out.")
+    var fit = false
+    @Option(help: "Kernel profile to use and fit.") var backend: String = "cpu"
+    @Option(help: "Output format: table or json.") var format: OutputFormat = .table
+
+    func run() throws {
+        guard repetitions >= 1 else { printError("attnsim crosscheck: error: --repetitions must be at least 1"); throw ExitCode(2) }
+        let report = try reportingDiagnostics { () throws(Diagnostic) -> CPUCrossCheckReport in
+            var spec = try HardwareSpec.load(path: hardware)
+            guard spec.kind == .cpu else {
+                throw Diagnostic(file: hardware, path: "kind", message: "crosscheck runs CPU kernels; this file is `kind: \(spec.kind.rawValue)`")
+            }
+            var loaded: [Workload] = []
+            for path in try Self.expand(workloads) {
+                var workload = try Workload.load(path: path)
+                if workload.kernel?.backend == nil {
+                    var kernel = workload.kernel ?? KernelChoice()
+                    kernel.backend = .fixed(backend)
+                    workload.kernel = kernel
+                }
+                loaded.append(workload)
+            }
+            let count = threads ?? min(spec.units?.count ?? 1, ProcessInfo.processInfo.activeProcessorCount)
+            let check = CPUCrossCheck(threads: count, repetitions: repetitions)
+            var measured: [(Workload, (dense: Double, sparse: Double))] = []
+            for (index, workload) in loaded.enumerated() {
+                printError("[\(index + 1)/\(loaded.count)] \(workload.name)")
+                measured.append((workload, try check.measure(workload, hardware: spec)))
+            }
+            var fitted: KernelProfile?
+            if fit {
+                let start = try GPUEngine.profile(spec, backend: backend, file: hardware)
+                let samples = measured.enumerated().filter { CPUCrossCheck.isTraining($0.offset) && $0.element.0.pruning == nil }
+                    .map { ProfileFit.Sample(workload: $0.element.0, dense: $0.element.1.dense, sparse: $0.element.1.sparse) }
+                fitted = ProfileFit.fit(hardware: spec, backend: backend, start: start, samples: samples)
+                spec.kernels[backend] = fitted
+            }
+            var rows: [CPUCrossCheck.Row] = []
+            for (index, (workload, times)) in measured.enumerated() {
+                rows.append(try check.predict(workload, hardware: spec, measured: times, training: CPUCrossCheck.isTraining(index)))
+            }
+            return CPUCrossCheckReport(hardware: spec.name, threads: count, rows: rows, fitted: fitted)
+        }
+        switch format {
+        case .json: print(report.json.serialized())
+        case .table, .csv: print(report.table, terminator: "")
+        }
+    }
+
+    /// Files as given; a folder stands for its .yaml files, sorted.
+    static func expand(_ paths: [String]) throws(Diagnostic) -> [String] {
+        var files: [String] = []
+        for path in paths {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+                throw Diagnostic(file: path, message: "no such file or folder")
+            }
+            if isDirectory.boolValue {
+                let names = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
+                files += names.filter { $0.hasSuffix(".yaml") }.sorted().map { path + "/" + $0 }
+            } else {
+                files.append(path)
+            }
+        }
+        guard !files.isEmpty else { throw Diagnostic(file: paths.first ?? ".", message: "no workload files given") }
+        return files
+    }
+}
