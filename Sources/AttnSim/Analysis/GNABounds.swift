@@ -35,10 +35,17 @@ public struct GNABounds: Sendable, Equatable {
 
     /// The wave-aware bound for `instances` (batch × heads) copies of the problem on `units` SMs or cores.
     public func wave(units: Int, instances: Int) -> Double {
+        Self.wave(denseQTiles: denseQTiles, denseKVTiles: denseKVTiles, visited: work.visited,
+                  worstVisited: work.worstVisited, units: units, instances: instances)
+    }
+
+    /// DESIGN.md's wave-aware bound for any tile grid: dense waves of full Q tiles against the sparse grid's
+    /// longest Q tile or its total tiles spread over the units, whichever is more, every tile at the same cost.
+    public static func wave(denseQTiles: Int, denseKVTiles: Int, visited: Int, worstVisited: Int, units: Int,
+                            instances: Int) -> Double {
         let denseWaves = ceilDiv(denseQTiles * instances, units)
         let dense = Double(denseWaves) * Double(denseKVTiles)
-        let total = work.visited * instances
-        let sparse = max(work.worstVisited, ceilDiv(total, units))
+        let sparse = max(worstVisited, ceilDiv(visited * instances, units))
         return dense / Double(sparse)
     }
 }
