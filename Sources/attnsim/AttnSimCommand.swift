@@ -7,7 +7,7 @@ struct AttnSimCommand: ParsableCommand {
         commandName: "attnsim",
         abstract: "Predict how fast attention runs on a device, and how much sparsity or pruning can gain.",
         version: AttnSimVersion.string,
-        subcommands: [Simulate.self, GNACommand.self, MapCommand.self, SpatialSweepCommand.self, CrossCheckCommand.self, CrossCheckGPUCommand.self, HardwareCommand.self, CascadeCommand.self, BenchCommand.self])
+        subcommands: [Simulate.self, GNACommand.self, MapCommand.self, SpatialSweepCommand.self, SweepCommand.self, MergeCommand.self, ReportCommand.self, CrossCheckCommand.self, CrossCheckGPUCommand.self, HardwareCommand.self, CascadeCommand.self, CalibrateCommand.self, BenchCommand.self])
 }
 
 /// Output formats shared by the commands.
@@ -27,9 +27,9 @@ func reportingDiagnostics<T>(_ body: () throws(Diagnostic) -> T) throws -> T {
     }
 }
 
-func printError(_ text: String) {
+func printError(_ text: String, terminator: String = "\n") {
     var standardError = StandardError()
-    print(text, to: &standardError)
+    print(text, terminator: terminator, to: &standardError)
 }
 
 struct StandardError: TextOutputStream {

@@ -9,10 +9,15 @@ public enum Flatten {
         }
     }
 
-    /// RFC 4180 CSV: a header row and one data row; numbers in JSON's form, null as an empty field.
+    /// RFC 4180 CSV: a header row (every column any row has, in order of first appearance) and a row per value;
+    /// numbers in JSON's form, null or absent as an empty field.
     public static func csv(_ rows: [JSONValue]) -> String {
-        guard let first = rows.first else { return "" }
-        let header = columns(first).map(\.0)
+        guard !rows.isEmpty else { return "" }
+        var header: [String] = []
+        var seen: Set<String> = []
+        for row in rows {
+            for (name, _) in columns(row) where seen.insert(name).inserted { header.append(name) }
+        }
         var lines = [header.map(field).joined(separator: ",")]
         for row in rows {
             let values = Dictionary(columns(row), uniquingKeysWith: { a, _ in a })

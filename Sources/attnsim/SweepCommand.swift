@@ -1,0 +1,56 @@
+import ArgumentParser
+import AttnSim
+import Foundation
+
+struct SweepCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sweep",
+        abstract: "Run a design-space sweep (sweeps/*.yaml) into a results folder; rerun the same command to resume.",
+        discussion: """
+            Each point is written to DIR/points/ as it finishes; an interrupted run (even kill -9) resumes with the \
+            missing points only. When all are done, DIR/points.jsonl and DIR/points.csv hold one row per point, \
+            byte-identical whatever --jobs is. --shard I/N runs every N-th point from I (0-based); `attnsim merge` \
+            combines the shards.
+            """)
+
+    @Argument(help: "Sweep spec (e.g. sweeps/hunyuan-strides.yaml).") var spec: String
+    @Option(help: "Results folder.") var out: String
+    @Option(help: "Parallel workers (default: every core).") var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
+    @Option(help: "Run one deterministic slice I/N of the points (0 ≤ I < N).") var shard: String?
+
+    func run() throws {
+        guard jobs >= 1 else { printError("attnsim sweep: error: --jobs must be at least 1"); throw ExitCode(2) }
+        var slice: (index: Int, count: Int)?
+        if let shard {
+            let parts = shard.split(separator: "/")
+            guard parts.count == 2, let i = Int(parts[0]), let n = Int(parts[1]), n >= 1, (0..<n).contains(i) else {
+                printError("attnsim sweep: error: --shard expects I/N with 0 ≤ I < N, e.g. 0/4; found \(shard)")
+                throw ExitCode(2)
+            }
+            slice = (i, n)
+        }
+        let interactive = isatty(STDERR_FILENO) != 0
+        let summary = try reportingDiagnostics { () throws(Diagnostic) in
+            let sweep = try SweepSpec.load(path: spec)
+            let runner = SweepRunner(spec: sweep, output: out, jobs: jobs, shard: slice)
+            return try runner.run(progress: SweepProgress(interactive: interactive) { printError($0, terminator: "") })
+        }
+        printError("attnsim sweep: \(summary.mine) of \(summary.points) points in \(out)"
+            + (slice.map { " (shard \($0.index)/\($0.count))" } ?? "") + "; \(summary.evaluated) evaluated now, "
+            + "\(summary.failed) recorded with an error; results: \(out)/points.jsonl, \(out)/points.csv")
+    }
+}
+
+struct MergeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "merge",
+        abstract: "Combine the shard folders of one sweep, checking that no point is missing or repeated.")
+
+    @Argument(help: "Shard results folders.") var folders: [String]
+    @Option(help: "Merged results folder.") var out: String
+
+    func run() throws {
+        let count = try reportingDiagnostics { () throws(Diagnostic) in try SweepRunner.merge(folders, into: out) }
+        printError("attnsim merge: \(count) points from \(folders.count) folders into \(out)/points.jsonl and points.csv")
+    }
+}
