@@ -1,3 +1,5 @@
+import Foundation
+
 /// The benchmark cases of this version. Each names what it measures and, where the project set one, its target.
 extension Benchmark {
     /// HunyuanVideo 30×48×80, window 18×24×24, stride 1, Q 4×8×8 / KV 2×8×8 (gna.md §3.3).
@@ -92,6 +94,18 @@ extension Benchmark {
                       summary: "read and validate the GPT-2 Medium trace (11,328 rows)") {
                 { Double((try? PruningTrace.load(path: root + "/data/spatten-traces/"
                     + "summary-gpt2-medium-wikitext2-per0-hp-step5+dedic+glob_p+local_p+hp+topk+quant.csv").rows.count) ?? 0) }
+            },
+            Benchmark(name: "sweep.hunyuan-strides",
+                      summary: "sweeps/hunyuan-strides.yaml: 6,006 GNA points on H100 and B200, all cores, into a fresh "
+                        + "folder, run once (target ≤ 60 s)",
+                      target: 60, single: true) {
+                let spec = try SweepSpec.load(path: root + "/sweeps/hunyuan-strides.yaml")
+                return {
+                    let folder = NSTemporaryDirectory() + "attnsim-bench-sweep-\(UUID().uuidString)"
+                    defer { try? FileManager.default.removeItem(atPath: folder) }
+                    let runner = SweepRunner(spec: spec, output: folder, jobs: ProcessInfo.processInfo.activeProcessorCount)
+                    return Double((try? runner.run())?.points ?? 0)
+                }
             },
             Benchmark(name: "load.h100+bert",
                       summary: "read, parse and validate a hardware and a workload file") {

@@ -12,13 +12,16 @@ public struct Benchmark: Sendable {
     public var prepare: @Sendable () throws -> @Sendable () -> Double
     /// Floating-point operations one run performs (kernels), for a throughput column.
     public var flops: Double?
+    /// A case that takes seconds runs once, without a warm-up (a whole sweep).
+    public var single = false
 
-    public init(name: String, summary: String, target: Double? = nil, flops: Double? = nil,
+    public init(name: String, summary: String, target: Double? = nil, flops: Double? = nil, single: Bool = false,
                 prepare: @escaping @Sendable () throws -> @Sendable () -> Double) {
         self.name = name
         self.summary = summary
         self.target = target
         self.flops = flops
+        self.single = single
         self.prepare = prepare
     }
 }
@@ -63,6 +66,13 @@ public struct BenchmarkRunner: Sendable {
 
     public func run(_ benchmark: Benchmark) throws -> BenchmarkResult {
         let body = try benchmark.prepare()
+        if benchmark.single {
+            var sink = 0.0
+            let time = measure(iterations: 1, body, &sink)
+            consume(sink)
+            return BenchmarkResult(name: benchmark.name, summary: benchmark.summary, target: benchmark.target,
+                                   median: time, min: time, max: time, runs: 1, flops: benchmark.flops)
+        }
         var sink = body()   // warm-up
         let once = measure(iterations: 1, body, &sink)
         let iterations = Swift.max(1, Int((minSampleTime / Swift.max(once, 1e-9)).rounded(.up)))
