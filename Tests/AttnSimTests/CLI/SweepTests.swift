@@ -120,4 +120,29 @@ import Testing
         #expect(other.status == 2 && other.stderr.contains("another sweep"))
         #expect(try CLI.run(["sweep", spec, "--out", dir.path + "/o3", "--shard", "3/2"]).status == 2)
     }
+
+    static var hasGNUParallel: Bool {
+        ["/usr/bin/parallel", "/usr/local/bin/parallel"].contains { FileManager.default.isExecutableFile(atPath: $0) }
+    }
+
+    /// scripts/sweep-parallel.sh: three shards through GNU parallel, merged, equal to a single run (.ci/run installs
+    /// GNU parallel; without it this test is reported as skipped).
+    @Test(.enabled(if: hasGNUParallel, "GNU parallel is not installed")) func gnuParallelFanOut() throws {
+        let dir = try Self.folder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let spec = try Self.spec(in: dir)
+        #expect(try CLI.run(["sweep", spec, "--out", dir.path + "/full"]).status == 0)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/bash")
+        process.arguments = [Repo.path("scripts/sweep-parallel.sh"), spec, dir.path + "/fan", "3"]
+        var environment = ProcessInfo.processInfo.environment
+        environment["ATTNSIM"] = try #require(CLI.executable).path
+        process.environment = environment
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        #expect(try Self.outputs(dir.path + "/fan/merged") == Self.outputs(dir.path + "/full"))
+    }
 }
