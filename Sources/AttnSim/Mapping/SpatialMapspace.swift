@@ -10,13 +10,14 @@ public struct SpatialMapspace: Mapspace {
     }
 
     public func candidates() -> [SpatialMapping] {
-        let names: [SpatialMapping.Dataflow]
+        dataflows.compactMap { try? SpatialMapper.mapping($0, hardware: hardware, problem: workload.problem) }
+    }
+
+    var dataflows: [SpatialMapping.Dataflow] {
         if let backend = workload.kernel?.backend?.value, let dataflow = SpatialMapping.Dataflow(rawValue: backend) {
-            names = [dataflow]
-        } else {
-            names = SpatialMapping.Dataflow.allCases
+            return [dataflow]
         }
-        return names.compactMap { try? SpatialMapper.mapping($0, hardware: hardware, problem: workload.problem) }
+        return SpatialMapping.Dataflow.allCases
     }
 }
 
@@ -35,6 +36,11 @@ extension SpatialEngine {
             try evaluate(mapping, hardware: hardware, problem: workload.problem).time
         }
         guard !ranked.isEmpty else {
+            // Say why the first dataflow does not fit (the arrays, or a buffer too small for its blocks).
+            let space = SpatialMapspace(hardware: hardware, workload: workload)
+            for dataflow in space.dataflows {
+                do { _ = try SpatialMapper.mapping(dataflow, hardware: hardware, problem: workload.problem) } catch { throw error }
+            }
             throw Diagnostic(file: hardware.file, path: "arrays",
                              message: "no spatial dataflow fits this hardware (it needs a square 2D MAC array and a 1D array)")
         }
