@@ -479,37 +479,75 @@ private struct Page {
             html += paretoTable(front)
         }
         for axis in axes.prefix(3) where !timed.isEmpty {
-            let cats = categories(axis, of: timed)
-            let others = naming.filter { $0 != axis && !report.determines(axis, $0) }
-            let groups = series(timed) { point in valuesLabel(point, others) }
-            for (metric, value, format, unit) in [
-                ("predicted time", { (r: SweepReport.Result) in r.time }, Format.time, "time"),
-                ("energy", { (r: SweepReport.Result) in r.energy }, Format.energy, "energy"),
-            ] as [(String, (SweepReport.Result) -> Double?, (Double) -> String, String)] {
-                let numbers = timed.compactMap { value($0.result!) }.filter { $0 > 0 }
-                guard !numbers.isEmpty else { continue }
-                var chart = SVGChart(title: "\(metric) against \(axis)", x: SVGChart.xCategories(cats.labels),
-                                     y: SVGChart.yScale(numbers, logSpan: 10), xLabel: axis, yLabel: metric, yFormat: format)
-                for (number, group) in groups.enumerated() {
-                    let color = number < SVGChart.palette.count ? group.color : SVGChart.other
-                    let place: (SweepReport.Point) -> Int? = { point in point.value(of: axis).flatMap { cats.position[SweepReport.key($0)] } }
-                    chart.line(pointsByPlace(group.points, place: place) { point in value(point.result!).flatMap { $0 > 0 ? $0 : nil } },
-                               color: color, width: 1.8, title: group.label.isEmpty ? metric : group.label)
-                    let items = group.points.compactMap { point in
-                        place(point).flatMap { at in value(point.result!).flatMap { number in
-                            number > 0 ? (x: Double(at), y: number, title: tooltip(point, ["\(unit) \(format(number))"])) : nil
-                        } }
-                    }
-                    chart.markers(items, color: color, radius: 3.5, limit: SweepReport.markerLimit / max(groups.count, 1))
-                }
-                chart.legendTitle = others.isEmpty ? nil : others.joined(separator: " · ")
-                chart.legend = seriesLegend(groups.map { Series(label: $0.label.isEmpty ? metric : $0.label, color: $0.color, points: $0.points) },
-                                            prefix: "")
-                html += "<figure>\(chart.rendered())<figcaption>\(HTML.escape(metric.prefix(1).uppercased() + metric.dropFirst())) "
-                    + "(a prediction) against <code>\(HTML.escape(axis))</code>, one line per value of the other axes.</figcaption></figure>\n"
+            for (metric, value, format) in [
+                ("predicted time", { (r: SweepReport.Result) in r.time }, Format.time),
+                ("energy", { (r: SweepReport.Result) in r.energy }, Format.energy),
+            ] as [(String, (SweepReport.Result) -> Double?, (Double) -> String)] {
+                html += spatialAxisChart(timed, axis: axis, metric: metric, value: value, format: format)
             }
         }
         return html.isEmpty ? nil : html
+    }
+
+    /// A metric against one size axis. With few enough combinations of the other axes, one line per combination;
+    /// else one line per value of the other axis with the fewest values, at the lowest value over the rest, with a
+    /// band from lowest to highest.
+    func spatialAxisChart(_ timed: [SweepReport.Point], axis: String, metric: String, value: @escaping (SweepReport.Result) -> Double?,
+                          format: @escaping (Double) -> String) -> String {
+        let measured = timed.filter { (value($0.result!) ?? 0) > 0 }
+        guard !measured.isEmpty else { return "" }
+        let cats = categories(axis, of: measured)
+        let place: (SweepReport.Point) -> Int? = { point in point.value(of: axis).flatMap { cats.position[SweepReport.key($0)] } }
+        let others = naming.filter { $0 != axis && !report.determines(axis, $0) }
+        var chart = SVGChart(title: "\(metric) against \(axis)", x: SVGChart.xCategories(cats.labels),
+                             y: SVGChart.yScale(measured.map { value($0.result!)! }, logSpan: 10), xLabel: axis, yLabel: metric,
+                             yFormat: format)
+        let combinations = series(measured) { valuesLabel($0, others) }
+        var caption: String
+        if combinations.count <= SVGChart.palette.count {
+            for group in combinations {
+                chart.line(pointsByPlace(group.points, place: place) { value($0.result!) }, color: group.color, width: 1.8,
+                           title: group.label.isEmpty ? metric : group.label)
+                let items = group.points.compactMap { point in
+                    place(point).map { (x: Double($0), y: value(point.result!)!, title: tooltip(point, ["\(metric) \(format(value(point.result!)!))"])) }
+                }
+                chart.markers(items, color: group.color, radius: 3.5, limit: SweepReport.markerLimit)
+            }
+            chart.legendTitle = others.isEmpty ? nil : others.joined(separator: " · ")
+            chart.legend = seriesLegend(combinations.map { Series(label: $0.label.isEmpty ? metric : $0.label, color: $0.color, points: $0.points) },
+                                        prefix: "")
+            caption = others.isEmpty ? "" : ", one line per value of " + others.map { "<code>\(HTML.escape($0))</code>" }.joined(separator: " and ")
+        } else {
+            let counts = others.map { other in Set(measured.compactMap { $0.value(of: other).map(SweepReport.key) }).count }
+            let seriesAxis = zip(others, counts).filter { $0.1 <= SVGChart.palette.count }.min { $0.1 < $1.1 }?.0
+            let rest = others.filter { $0 != seriesAxis }
+            let groups = series(measured) { point in seriesAxis.map { valuesLabel(point, [$0]) } ?? metric }
+            for group in groups {
+                var lowest: [Int: SweepReport.Point] = [:], highest: [Int: Double] = [:]
+                for point in group.points {
+                    guard let at = place(point), let number = value(point.result!) else { continue }
+                    if lowest[at].map({ number < value($0.result!)! }) ?? true { lowest[at] = point }
+                    highest[at] = max(highest[at] ?? number, number)
+                }
+                let positions = lowest.keys.sorted()
+                let low = positions.map { (Double($0), value(lowest[$0]!.result!)!) }
+                let high = positions.map { (Double($0), highest[$0]!) }
+                chart.polygon(low + high.reversed(), color: group.color, opacity: 0.12, title: "\(group.label): lowest to highest over the other axes")
+                chart.line(low, color: group.color, width: 1.8, title: "\(group.label): the lowest over the other axes")
+                chart.markers(positions.map { at in
+                    let point = lowest[at]!
+                    return (x: Double(at), y: value(point.result!)!, title: tooltip(point, ["\(metric) \(format(value(point.result!)!)), the lowest here"]))
+                }, color: group.color, radius: 3.5, limit: SweepReport.markerLimit)
+            }
+            chart.legendTitle = seriesAxis
+            chart.legend = seriesLegend(groups, prefix: "")
+            chart.legend.append(.init(label: "range over the other axes", color: "#777", swatch: .band))
+            caption = (seriesAxis.map { ", one line per value of <code>\(HTML.escape($0))</code>" } ?? "")
+                + ": the line is the lowest over " + rest.map { "<code>\(HTML.escape($0))</code>" }.joined(separator: " and ")
+                + ", the band spans lowest to highest"
+        }
+        return "<figure>\(chart.rendered())<figcaption>\(HTML.escape(metric.prefix(1).uppercased() + metric.dropFirst())) (a prediction) "
+            + "against <code>\(HTML.escape(axis))</code>\(caption).</figcaption></figure>\n"
     }
 
     func paretoTable(_ front: [SweepReport.Point]) -> String {
@@ -599,7 +637,7 @@ private struct Page {
         }
         for (row, point) in shown.enumerated() {
             let y0 = top + Double(row) * rowHeight
-            let label = name(point) + (point.result!.speedup.map { "  \(Format.speedup($0))" } ?? "")
+            let label = name(point) + (point.result!.speedup.flatMap { abs($0 - 1) > 1e-9 ? "  \(Format.speedup($0))" : nil } ?? "")
             svg += "<text x=\"\(SVGChart.f(left - 8))\" y=\"\(SVGChart.f(y0 + Double(units.count) * bar / 2 + 4))\" font-size=\"11\""
                 + " text-anchor=\"end\"><title>\(HTML.escape(tooltip(point, [])))</title>\(HTML.escape(SVGChart.clip(label, 38)))</text>"
             for (number, unit) in units.enumerated() {
@@ -861,7 +899,13 @@ private struct Page {
 /// Number formats of the report: units on every value, `µs` rather than `us`.
 enum Format {
     static func time(_ seconds: Double) -> String { micro(Quantity.format(seconds, .time)) }
-    static func energy(_ joules: Double) -> String { micro(Quantity.format(joules, .energy)) }
+    /// Energies up to 1000 J with SI prefixes (`812 J`, `3.2 µJ`); larger ones in kJ, MJ and GJ.
+    static func energy(_ joules: Double) -> String {
+        for (size, unit) in [(1e9, "GJ"), (1e6, "MJ"), (1e3, "kJ")] where abs(joules) >= size * 0.99995 {
+            return Quantity.format(joules / size, .number) + " " + unit
+        }
+        return micro(Quantity.format(joules, .energy))
+    }
     static func bytes(_ bytes: Double) -> String { Quantity.format(bytes, .bytes) }
     static func rate(_ flops: Double) -> String { Quantity.format(flops, .flopRate) }
 

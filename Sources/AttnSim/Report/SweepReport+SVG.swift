@@ -110,7 +110,7 @@ struct SVGChart {
 
     static let width = 920.0
     static let height = 400.0
-    static let plotLeft = 84.0
+    static let plotLeft = 100.0
     static let plotRight = 650.0
     static let plotTop = 22.0
     static let plotBottom = 330.0
@@ -256,8 +256,8 @@ struct SVGChart {
         svg += "<text x=\"\(SVGChart.f((plotLeft + plotRight) / 2))\" y=\"\(SVGChart.f(xTitleY))\" font-size=\"12\""
             + " text-anchor=\"middle\" font-weight=\"600\">\(HTML.escape(xLabel + (x.isLog ? " (log)" : "")))</text>"
         let yMid = SVGChart.f((plotTop + plotBottom) / 2)
-        svg += "<text x=\"18\" y=\"\(yMid)\" font-size=\"12\" text-anchor=\"middle\" font-weight=\"600\""
-            + " transform=\"rotate(-90 18 \(yMid))\">\(HTML.escape(yLabel + (y.isLog ? " (log)" : "")))</text>"
+        svg += "<text x=\"16\" y=\"\(yMid)\" font-size=\"12\" text-anchor=\"middle\" font-weight=\"600\""
+            + " transform=\"rotate(-90 16 \(yMid))\">\(HTML.escape(yLabel + (y.isLog ? " (log)" : "")))</text>"
         // Legend, right of the plot.
         var ly = plotTop + 8
         if let legendTitle, !legend.isEmpty {

@@ -172,6 +172,28 @@ import Testing
         #expect(report.namingAxes == ["hardware", "mask.stride"])
     }
 
+    @Test func spatialChartsSummarizeManyCombinations() throws {
+        // 3 array sides × 5 buffers × 2 dataflows: against the side, 10 combinations of the other axes are too many
+        // lines, so each dataflow gets the lowest value over the buffers and a band.
+        var lines: [String] = []
+        for side in [64, 128, 256] {
+            for buffer in ["64 KiB", "256 KiB", "1 MiB", "4 MiB", "16 MiB"] {
+                for flow in ["fusemax", "flat"] {
+                    let time = 100.0 / Double(side) * (flow == "flat" ? 2 : 1)
+                    lines.append(Self.line(lines.count, [("hardware.arrays[0].shape", Self.ints([side, side])),
+                                                         ("hardware.memory[1].size", .string(buffer)), ("kernel.backend", .string(flow))],
+                                           result: Self.spatialResult(side: side, time: time, energy: 2e5 + Double(lines.count))))
+                }
+            }
+        }
+        let report = try SweepReport.parse(sweep: "{\"name\": \"design space\"}", points: lines.joined(separator: "\n"), crossCheck: nil)
+        #expect(report.spatialAxes == ["hardware.arrays[0].shape", "hardware.memory[1].size"])
+        let html = report.html()
+        #expect(html.contains("one line per value of <code>kernel.backend</code>: the line is the lowest over "
+            + "<code>hardware.memory[1].size</code>, the band spans lowest to highest"))
+        #expect(html.contains("200 kJ"))
+    }
+
     // MARK: Output properties
 
     @Test func escapesStringsFromTheData() throws {
