@@ -31,9 +31,23 @@ struct BenchCommand: ParsableCommand {
             }
 
         }
+        // Kernel throughput is reported against the FMA peak measured now, on every core.
+        var peak: Double?
+        if results.contains(where: { $0.flops != nil }) {
+            peak = HostCalibration.measurePeakFMA(threads: ProcessInfo.processInfo.activeProcessorCount, seconds: 0.5)
+        }
         switch format {
-        case .json: print(JSONValue.array(results.map(\.json)).serialized())
-        case .table, .csv: print(BenchmarkReport.table(results), terminator: "")
+        case .json:
+            var list = results.map(\.json)
+            if let peak {
+                list = list.map { item in
+                    guard case .object(var pairs) = item, let rate = item["flop_per_s"]?.doubleValue else { return item }
+                    pairs.append(("share_of_peak", .number(rate / peak)))
+                    return .object(pairs)
+                }
+            }
+            print(JSONValue.array(list).serialized())
+        case .table, .csv: print(BenchmarkReport.table(results, peak: peak), terminator: "")
         }
     }
 }
