@@ -1,0 +1,168 @@
+import AttnSim
+import Foundation
+
+/// This host, measured (`attnsim calibrate`): cores, clock, peak fp32 SIMD FMA rate on one core and on all of
+/// them, STREAM triad bandwidth, and the cache hierarchy the OS reports; `hardwareYAML()` writes it as a
+/// `kind: cpu` hardware file whose `sources:` record what was measured, how and when.
+///
+/// ```swift
+/// let host = HostCalibration.measure(.quick) { print($0) }
+/// let spec = try HardwareSpec.parse(text: host.hardwareYAML(), file: "host.yaml")
+/// print(host.fmaAllCores / 1e9, "GFLOP/s")
+/// ```
+///
+/// - Complexity: about `Options.clockSeconds + 2 × fmaSeconds` of timed work plus the triad over three arrays of
+///   `triadArrayBytes` (standard: ~6 s in a release build on a 2-core Zen 5; quick: under 1 s).
+public struct HostCalibration: Sendable {
+    /// How long and how big each measurement is.
+    public struct Options: Sendable {
+        /// Wall time of the add-chain clock measurement, seconds.
+        public var clockSeconds: Double
+        /// Wall time of each FMA measurement (one thread, then all), seconds.
+        public var fmaSeconds: Double
+        /// Bytes of each triad array; nil: `triadLLCMultiple` × the last-level cache, at least 32 MiB.
+        public var triadArrayBytes: Int?
+        /// Each triad array is this many times the total last-level cache when `triadArrayBytes` is nil.
+        public var triadLLCMultiple: Int
+        /// Timed triad passes (the best counts), after one warm-up pass.
+        public var triadRepetitions: Int
+        /// Threads for the all-core runs; nil: `ProcessInfo.activeProcessorCount`.
+        public var threads: Int?
+
+        public init(clockSeconds: Double, fmaSeconds: Double, triadArrayBytes: Int? = nil, triadLLCMultiple: Int,
+                    triadRepetitions: Int, threads: Int? = nil) {
+            self.clockSeconds = clockSeconds
+            self.fmaSeconds = fmaSeconds
+            self.triadArrayBytes = triadArrayBytes
+            self.triadLLCMultiple = triadLLCMultiple
+            self.triadRepetitions = triadRepetitions
+            self.threads = threads
+        }
+
+        /// About 5–10 s in a release build: arrays 4× the LLC (STREAM's rule), 10 triad passes.
+        public static let standard = Options(clockSeconds: 0.5, fmaSeconds: 2, triadLLCMultiple: 4, triadRepetitions: 10)
+        /// About 1 s: for tests and a first look.
+        public static let quick = Options(clockSeconds: 0.05, fmaSeconds: 0.15, triadLLCMultiple: 2, triadRepetitions: 2)
+    }
+
+    /// When the measurement ran.
+    public var date: Date
+    /// `/proc/cpuinfo` "model name".
+    public var model: String
+    /// Online logical CPUs (`sysconf`).
+    public var onlineCPUs: Int
+    /// Hardware threads per core (sysfs `thread_siblings_list`).
+    public var threadsPerCore: Int
+    /// Threads used for the all-core measurements.
+    public var threads: Int
+    /// Clocks the system reports, Hz (see `HostProbe.reportedClocks`).
+    public var reportedClocks: [HostProbe.ReportedClock]
+    /// The add-chain clock estimate on one thread, Hz.
+    public var measuredClock: Double
+    /// Peak fp32 FMA rate on one thread, FLOP/s.
+    public var fmaSingleCore: Double
+    /// Peak fp32 FMA rate on `threads` threads, FLOP/s.
+    public var fmaAllCores: Double
+    /// STREAM triad bandwidth on `threads` threads, bytes/s (3 arrays × 4 B per element).
+    public var triadBandwidth: Double
+    /// Bytes of each triad array.
+    public var triadArrayBytes: Int
+    /// Timed triad passes.
+    public var triadRepetitions: Int
+    /// CPU 0's caches as the OS reports them.
+    public var caches: [HostProbe.Cache]
+    /// The share of the host's CPU time other processes took while this ran, 0 to 1 (nil where unknown).
+    public var othersCPUShare: Double?
+    /// The options the measurement ran with.
+    public var options: Options
+    /// Whether this is an optimized build (a debug build measures unoptimized kernels).
+    public var optimized: Bool
+
+    /// Above this share of the CPU time taken by other processes, the host was not idle and the rates are low.
+    public static let busyShare = 0.05
+
+    /// Physical cores: online CPUs over threads per core.
+    public var cores: Int { max(1, onlineCPUs / threadsPerCore) }
+
+    /// Whether the add-chain estimate is trusted: an optimized build, and within 0.5×–2× of the first reported
+    /// clock (0.3–8 GHz where none is reported). Where it is not, the reported clock is used.
+    public var measuredClockIsPlausible: Bool {
+        guard optimized else { return false }
+        if let reported = reportedClocks.first?.frequency {
+            return measuredClock >= 0.5 * reported && measuredClock <= 2 * reported
+        }
+        return measuredClock >= 0.3e9 && measuredClock <= 8e9
+    }
+
+    /// The clock the file states: the add-chain estimate where plausible, else the first reported clock.
+    public var clock: Double {
+        measuredClockIsPlausible ? measuredClock : (reportedClocks.first?.frequency ?? measuredClock)
+    }
+
+    /// fp32 FLOP per cycle on one core, measured (one thread's FMA rate over `clock`).
+    public var flopPerCyclePerCore: Double { fmaSingleCore / clock }
+
+    /// Bits of one `SIMD8<Float>` FMA instruction as compiled for this target: one ymm on x86-64 (AVX2),
+    /// two 128-bit NEON registers elsewhere.
+    public static var simdBits: Int {
+        #if arch(x86_64)
+        return 256
+        #else
+        return 128
+        #endif
+    }
+
+    /// FMA instructions per cycle per core, measured: FLOP/cycle over (fp32 lanes of `simdBits` × 2 FLOP).
+    public var fmaPerCycle: Double { flopPerCyclePerCore / Double(Self.simdBits / 32 * 2) }
+
+    /// The last-level cache's total size over all its instances, bytes (nil where the OS reports no cache).
+    public static func lastLevelCacheBytes(_ caches: [HostProbe.Cache], onlineCPUs: Int) -> Double? {
+        guard let last = caches.filter({ $0.type != "Instruction" }).max(by: { $0.level < $1.level }) else { return nil }
+        return last.size * Double(instances(of: last, onlineCPUs: onlineCPUs))
+    }
+
+    /// Instances of a cache on the whole host: online CPUs over the CPUs sharing one (rounded up).
+    static func instances(of cache: HostProbe.Cache, onlineCPUs: Int) -> Int {
+        guard cache.sharedCPUs > 0 else { return 1 }
+        return max(1, (onlineCPUs + cache.sharedCPUs - 1) / cache.sharedCPUs)
+    }
+
+    /// Measures this host: reads what the OS reports, then times the add chain (1 thread), the FMA kernel
+    /// (1 thread, then all) and the triad (all threads), calling `progress` with one line before each step.
+    public static func measure(_ options: Options = .standard, progress: (String) -> Void = { _ in }) -> HostCalibration {
+        let onlineCPUs = HostProbe.onlineCPUs()
+        let threads = max(1, options.threads ?? ProcessInfo.processInfo.activeProcessorCount)
+        let caches = HostProbe.caches()
+        let llc = lastLevelCacheBytes(caches, onlineCPUs: onlineCPUs) ?? 32 * 1024 * 1024
+        let arrayBytes = options.triadArrayBytes ?? max(32 << 20, options.triadLLCMultiple * Int(llc))
+        let date = Date()
+        let before = HostProbe.cpuTimes()
+
+        progress("clock: dependent add chain on 1 thread (\(Quantity.format(options.clockSeconds, .time)))")
+        let clock = measureClock(seconds: options.clockSeconds)
+        progress("peak FMA: 12 independent SIMD8<Float> FMA chains on 1 thread (\(Quantity.format(options.fmaSeconds, .time)))")
+        let single = measurePeakFMA(threads: 1, seconds: options.fmaSeconds)
+        progress("peak FMA: the same on \(threads) threads")
+        let all = measurePeakFMA(threads: threads, seconds: options.fmaSeconds)
+        progress("STREAM triad: 3 × \(Quantity.formatNatural(Double(arrayBytes), .bytes)) on \(threads) threads, "
+            + "best of \(options.triadRepetitions)")
+        let triad = measureTriad(threads: threads, arrayBytes: arrayBytes, repetitions: options.triadRepetitions)
+        let others = before.flatMap { start in HostProbe.cpuTimes().map { $0.othersShare(since: start) } }
+        if let others, others > busyShare {
+            progress("warning: other processes took \(Int((others * 100).rounded())) % of the CPU time meanwhile; "
+                + "the rates are low: measure on an idle host")
+        }
+
+        #if DEBUG
+        let optimized = false
+        #else
+        let optimized = true
+        #endif
+        return HostCalibration(
+            date: date, model: HostProbe.modelName(), onlineCPUs: onlineCPUs, threadsPerCore: HostProbe.threadsPerCore(),
+            threads: threads, reportedClocks: HostProbe.reportedClocks(), measuredClock: clock,
+            fmaSingleCore: single, fmaAllCores: all, triadBandwidth: triad,
+            triadArrayBytes: triadChunk(threads: threads, arrayBytes: arrayBytes) * threads * MemoryLayout<Float>.stride,
+            triadRepetitions: options.triadRepetitions, caches: caches, othersCPUShare: others, options: options, optimized: optimized)
+    }
+}
