@@ -13,7 +13,7 @@ public struct CPUCrossCheck: Sendable {
         public var measuredSparse: Double
         public var predictedDense: Double
         public var predictedSparse: Double
-        /// The wave-aware bound (GNA) or the roofline bound (pruning); nil where none applies.
+        /// The wave-aware bound (GNA); nil where none applies (causal, pruning: see README).
         public var bound: Double?
         public var model: String
 
@@ -138,6 +138,6 @@ public struct CPUCrossCheck: Sendable {
         }
         return Row(workload: workload.name, training: training, measuredDense: measured.dense, measuredSparse: measured.sparse,
                    predictedDense: dense, predictedSparse: sparse,
-                   bound: result.bounds.waveSpeedup ?? result.pruning?.boundSpeedup, model: result.simulated.model)
+                   bound: result.bounds.waveSpeedup, model: result.simulated.model)
     }
 }

@@ -22,6 +22,8 @@ struct CrossCheckCommand: ParsableCommand {
     var fit = false
     @Option(help: "Kernel profile to use and fit.") var backend: String = "cpu"
     @Option(help: "Output format: table or json.") var format: OutputFormat = .table
+    @Option(name: .customLong("save-json"), help: "Also write the JSON list to this file (e.g. validation/cpu/results.json).")
+    var saveJSON: String?
 
     func run() throws {
         guard repetitions >= 1 else { printError("attnsim crosscheck: error: --repetitions must be at least 1"); throw ExitCode(2) }
@@ -61,6 +63,7 @@ struct CrossCheckCommand: ParsableCommand {
             }
             return CPUCrossCheckReport(hardware: spec.name, threads: count, rows: rows, fitted: fitted)
         }
+        if let saveJSON { try writeOutput(report.json.serialized() + "\n", to: saveJSON, command: "crosscheck") }
         switch format {
         case .json: print(report.json.serialized())
         case .table, .csv: print(report.table, terminator: "")

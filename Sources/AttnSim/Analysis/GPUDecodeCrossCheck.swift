@@ -91,7 +91,7 @@ public struct GPUDecodeCrossCheck: Sendable {
             }
             let dense = measurements.first { $0.batch == m.batch && $0.heads == m.heads && $0.context == m.context && $0.keep == 1 }
             rows.append(Row(measurement: m, training: m.keep == 1, predicted: attention, measuredDense: dense?.time,
-                            predictedDense: outcome.denseTime, bound: outcome.boundSpeedup))
+                            predictedDense: outcome.denseTime, bound: outcome.rooflineSpeedup))
         }
         return rows
     }

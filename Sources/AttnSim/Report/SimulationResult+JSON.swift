@@ -44,7 +44,6 @@ extension SimulationResult {
                 ("tile_speedup", .number(bounds.tileSpeedup)),
                 ("tile_speedup_mean", .number(bounds.tileSpeedupMean)),
                 ("wave_speedup", .number(bounds.waveSpeedup)),
-                ("roofline_speedup", .number(pruning?.boundSpeedup)),
                 ("tile_speedup_qpad", .number(gna?.bounds.qPadding)),
                 ("tile_speedup_range", .number(gna?.bounds.tileRange)),
             ])),
@@ -93,7 +92,7 @@ extension SimulationResult {
             ("model", .string(pruning.model)),
             ("kv_bytes", .number(cost.kvBytes)), ("dense_kv_bytes", .number(cost.denseKVBytes)),
             ("kv_reduction", .number(cost.denseKVBytes / cost.kvBytes)),
-            ("roofline_speedup_bound", .number(pruning.boundSpeedup)),
+            ("roofline_speedup", .number(pruning.rooflineSpeedup)),
             ("attention_time_s", .number(pruning.attentionTime)), ("overhead_time_s", .number(pruning.overheadTime)),
             ("topk_time_s", .number(pruning.topKTime)), ("topk_share", .number(pruning.topKTime / pruning.time)),
             ("layers", .array(zip(pruning.layers, cost.layers).map { time, layer in

@@ -28,7 +28,6 @@ extension SimulationResult {
         table.add("FLOP-wise", times(bounds.flopSpeedup))
         table.add("tile-wise (NATTEN)", times(bounds.tileSpeedup))
         table.add("wave-aware", times(bounds.waveSpeedup))
-        if let pruning { table.add("roofline (pruned bytes or FLOPs)", times(pruning.boundSpeedup)) }
         table.section(simulated.model == "roofline"
             ? "time (model: roofline — peak compute or bandwidth, whichever binds; a lower bound, not calibrated)"
             : "prediction (model: \(simulated.model))")
@@ -47,6 +46,7 @@ extension SimulationResult {
         }
         if let pruning {
             let cost = pruning.cost
+            table.add("roofline ratio (equal rates)", times(pruning.rooflineSpeedup))
             table.add("K+V traffic (pruned / dense)", "\(Quantity.format(cost.kvBytes, .bytes)) / "
                 + "\(Quantity.format(cost.denseKVBytes, .bytes)) = \(times(cost.denseKVBytes / cost.kvBytes)) less")
             if let attention = pruning.attentionTime { table.add("attention calls", value(attention, .time)) }

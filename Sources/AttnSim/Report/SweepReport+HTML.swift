@@ -663,7 +663,7 @@ private struct Page {
         var html = ""
         let paired = rows.filter { ($0.measuredSpeedup ?? 0) > 0 && ($0.predictedSpeedup ?? 0) > 0 }
         let violations = rows.filter { row in
-            guard let bound = row.boundSpeedup, let measured = row.measuredSpeedup else { return false }
+            guard let bound = row.rooflineSpeedup, let measured = row.measuredSpeedup else { return false }
             return bound < measured * (1 - 1e-9)
         }
         let errors = rows.compactMap(\.speedupError).map(abs).sorted()
@@ -688,7 +688,7 @@ private struct Page {
                 for row in serie.points {
                     let violation = violations.contains { $0.workload == row.workload }
                     var text = [row.workload, "measured \(Format.speedup(row.measuredSpeedup!))", "predicted \(Format.speedup(row.predictedSpeedup!))"]
-                    if let bound = row.boundSpeedup { text.append("upper bound \(Format.speedup(bound))" + (violation ? " — below the measurement" : "")) }
+                    if let bound = row.rooflineSpeedup { text.append("upper bound \(Format.speedup(bound))" + (violation ? " — below the measurement" : "")) }
                     if let error = row.speedupError { text.append("error \(Format.signedPercent(error))") }
                     chart.marker(row.measuredSpeedup!, row.predictedSpeedup!, color: serie.color, radius: 4.5, stroke: violation ? "#D00" : nil,
                                  title: text.joined(separator: "\n"))
@@ -713,7 +713,7 @@ private struct Page {
                 + numberCell(row.measuredTime, Format.time) + numberCell(row.predictedTime, Format.time)
                 + numberCell(row.timeError, Format.signedPercent)
                 + numberCell(row.measuredSpeedup, Format.speedup) + numberCell(row.predictedSpeedup, Format.speedup)
-                + numberCell(row.speedupError, Format.signedPercent) + numberCell(row.boundSpeedup, Format.speedup) + "</tr>"
+                + numberCell(row.speedupError, Format.signedPercent) + numberCell(row.rooflineSpeedup, Format.speedup) + "</tr>"
         }
         return html + "</tbody></table>\n"
     }
@@ -771,7 +771,7 @@ private struct Page {
             numeric("FLOP bound", \.flopBound, Format.speedup),
             numeric("tile bound (NATTEN)", \.tileBound, Format.speedup),
             numeric("wave-aware bound", \.waveBound, Format.speedup),
-            numeric("roofline bound", \.rooflineBound, Format.speedup),
+            numeric("roofline ratio", \.rooflineBound, Format.speedup),
             numeric("end-to-end speedup", \.endToEndSpeedup, Format.speedup),
             numeric("effective FLOPs", \.effectiveFLOPs, { Quantity.formatCount($0, "FLOP") }),
             numeric("DRAM", \.dramBytes, Format.bytes),

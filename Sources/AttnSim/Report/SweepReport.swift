@@ -92,7 +92,7 @@ public struct SweepReport: Sendable {
             flopBound = number("bounds", "flop_speedup")
             tileBound = number("bounds", "tile_speedup")
             waveBound = number("bounds", "wave_speedup")
-            rooflineBound = number("bounds", "roofline_speedup")
+            rooflineBound = number("pruning", "roofline_speedup")
             hasTiles = tileBound != nil || json["tiles"]?["visited"]?.doubleValue != nil
             time = number("simulated", "time_s")
             denseTime = number("simulated", "dense_time_s")
@@ -152,18 +152,18 @@ public struct SweepReport: Sendable {
         public var predictedTime: Double?
         public var measuredSpeedup: Double?
         public var predictedSpeedup: Double?
-        public var boundSpeedup: Double?
+        public var rooflineSpeedup: Double?
         /// `fit`, `held-out` or `all` where the list says.
         public var set: String?
 
         public init(workload: String, measuredTime: Double? = nil, predictedTime: Double? = nil, measuredSpeedup: Double? = nil,
-                    predictedSpeedup: Double? = nil, boundSpeedup: Double? = nil, set: String? = nil) {
+                    predictedSpeedup: Double? = nil, rooflineSpeedup: Double? = nil, set: String? = nil) {
             self.workload = workload
             self.measuredTime = measuredTime
             self.predictedTime = predictedTime
             self.measuredSpeedup = measuredSpeedup
             self.predictedSpeedup = predictedSpeedup
-            self.boundSpeedup = boundSpeedup
+            self.rooflineSpeedup = rooflineSpeedup
             self.set = set
         }
 
@@ -351,7 +351,7 @@ extension SweepReport {
             if case .string(let text)? = item["set"] { set = text }
             rows.append(CrossCheckRow(workload: name, measuredTime: number("measured_time_s"), predictedTime: number("predicted_time_s"),
                                       measuredSpeedup: number("measured_speedup"), predictedSpeedup: number("predicted_speedup"),
-                                      boundSpeedup: number("bound_speedup"), set: set))
+                                      rooflineSpeedup: number("bound_speedup"), set: set))
         }
         return rows
     }

@@ -121,8 +121,8 @@ public enum Simulator {
         var result = SimulationResult(
             hardware: hardware.name, workload: workload.name, denseFLOPs: cost.denseFLOPs, effectiveFLOPs: cost.flops,
             tiles: nil,
-            // The FLOP ratio is no bound here: a memory-bound step gains from quantized bytes beyond it. The bound is
-            // the roofline's (bounds.roofline_speedup): max(FLOP ratio, byte ratio) per layer, summed.
+            // The FLOP ratio is no bound here: a memory-bound step gains from quantized bytes beyond it. The pruning
+            // object carries the roofline ratio (equal rates assumed), which is not a strict bound either.
             bounds: .init(flopSpeedup: nil, tileSpeedup: nil, tileSpeedupMean: nil, waveSpeedup: nil),
             simulated: .init(model: outcome.model, time: time, denseTime: outcome.denseTime, dramBytes: cost.dramBytes,
                              denseDRAMBytes: cost.denseDRAMBytes,

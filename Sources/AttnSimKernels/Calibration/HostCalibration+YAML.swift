@@ -35,8 +35,24 @@ extension HostCalibration {
             let padding = String(repeating: " ", count: nameWidth - level.name.count)
             lines.append("  - {name: \(level.name),\(padding) \(level.fields)}")
         }
+        var sources = sources()
+        if let denseKernel {
+            // A starting profile for attnsim's CPU kernels, so `attnsim crosscheck` runs on this file at once.
+            let efficiency = min(1, denseKernel / fmaAllCores)
+            lines.append("kernels:")
+            lines.append("  cpu: {q_tile_tokens: 64, kv_tile_tokens: 64, efficiency: \(String(format: "%.3f", efficiency)), "
+                + "masked_tile_cost: \(Self.maskedTileCost), masked_tile_cost_per_axis: \(Self.maskedTileCostPerAxis), "
+                + "per_cta: \(Self.perQTileMicroseconds) us}")
+            sources.append("kernels.cpu.efficiency: attnsim's dense CPU attention kernel (64 x 64 tiles, head_dim 64, "
+                + "\(threads) threads) measured now at \(rate(denseKernel)) = \(String(format: "%.3f", efficiency)) of "
+                + "vector.fp32")
+            sources.append("kernels.cpu.masked_tile_cost \(Self.maskedTileCost) (+ \(Self.maskedTileCostPerAxis) per extra "
+                + "token axis) and per_cta \(Self.perQTileMicroseconds) us: NOT measured on this host; fitted by `attnsim "
+                + "crosscheck ... validation/cpu/workloads --fit` on the development host (AMD EPYC, 2 cores, 2026-11-23, "
+                + "validation/cpu/README.md). Refit here with: attnsim crosscheck THIS_FILE validation/cpu/workloads --fit")
+        }
         lines.append("sources:")
-        lines += sources().map { "  - " + quoted($0) }
+        lines += sources.map { "  - " + quoted($0) }
         return lines.joined(separator: "\n") + "\n"
     }
 
@@ -69,9 +85,16 @@ extension HostCalibration {
         return formatter.string(from: date)
     }
 
+    /// The masked-tile and per-Q-tile costs of attnsim's CPU kernel, as fitted on the development host
+    /// (validation/cpu/README.md); calibrate does not measure them.
+    static let maskedTileCost = 1.589
+    static let maskedTileCostPerAxis = 0.209
+    static let perQTileMicroseconds = 8.18
+
+    func rate(_ value: Double) -> String { Quantity.format(value, .flopRate) }
+
     /// What was measured, how, when and on which CPU, with the raw numbers.
     func sources() -> [String] {
-        func rate(_ value: Double) -> String { Quantity.format(value, .flopRate) }
         func hz(_ value: Double) -> String { Quantity.format(value, .frequency) }
         let idleText = othersCPUShare.map { share in
             String(format: "other processes took %.1f %% of the CPU time meanwhile (/proc/stat less /proc/self/stat)", share * 100)

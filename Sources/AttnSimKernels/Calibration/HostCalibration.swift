@@ -77,6 +77,9 @@ public struct HostCalibration: Sendable {
     public var options: Options
     /// Whether this is an optimized build (a debug build measures unoptimized kernels).
     public var optimized: Bool
+    /// FLOP/s of attnsim's dense CPU attention kernel (64 × 64 tiles, head_dim 64) on every core: the kernel
+    /// profile's efficiency is its share of `fmaAllCores`. nil: not measured.
+    public var denseKernel: Double? = nil
 
     /// Above this share of the CPU time taken by other processes, the host was not idle and the rates are low.
     public static let busyShare = 0.05
@@ -153,16 +156,37 @@ public struct HostCalibration: Sendable {
                 + "the rates are low: measure on an idle host")
         }
 
+        progress("dense attention kernel: 64 × 64 tiles, head_dim 64, on \(threads) threads")
+        let kernel = measureDenseKernel(threads: threads, tokens: options.fmaSeconds < 0.5 ? 512 : 2048)
+
         #if DEBUG
         let optimized = false
         #else
         let optimized = true
         #endif
-        return HostCalibration(
+        var result = HostCalibration(
             date: date, model: HostProbe.modelName(), onlineCPUs: onlineCPUs, threadsPerCore: HostProbe.threadsPerCore(),
             threads: threads, reportedClocks: HostProbe.reportedClocks(), measuredClock: clock,
             fmaSingleCore: single, fmaAllCores: all, triadBandwidth: triad,
             triadArrayBytes: triadChunk(threads: threads, arrayBytes: arrayBytes) * threads * MemoryLayout<Float>.stride,
             triadRepetitions: options.triadRepetitions, caches: caches, othersCPUShare: others, options: options, optimized: optimized)
+        result.denseKernel = kernel
+        return result
+    }
+
+    /// FLOP/s of the dense attention kernel on `threads` threads: 2 × threads heads of `tokens` tokens, best of 3.
+    public static func measureDenseKernel(threads: Int, tokens: Int) -> Double {
+        let instances = 2 * threads, e = 64
+        let plan = AttentionPlan.dense(queries: tokens, keys: tokens, qTile: 64, kvTile: 64)
+        let tensors = (0..<4).map { _ in Tensor(instances: instances, tokens: tokens, width: e) }
+        defer { tensors.forEach { $0.deallocate() } }
+        for (seed, tensor) in tensors.enumerated() { tensor.fillRandom(seed: UInt64(seed)) }
+        var best = Double.infinity
+        for _ in 0..<4 {   // the first run warms up
+            let start = DispatchTime.now().uptimeNanoseconds
+            AttentionKernel.run(plan: plan, q: tensors[0], k: tensors[1], v: tensors[2], out: tensors[3], threads: threads)
+            best = min(best, Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9)
+        }
+        return 4 * Double(instances) * Double(tokens) * Double(tokens) * Double(e) / best
     }
 }

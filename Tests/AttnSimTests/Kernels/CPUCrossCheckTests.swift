@@ -55,8 +55,9 @@ import Testing
             #expect(row.measuredDense > 0 && row.measuredSparse > 0 && row.predictedDense > 0 && row.predictedSparse > 0)
             #expect(row.model == "cpu-event")
         }
-        // The pruned prefill keeps 128 + 64 + 32 tokens against 3 × 128: its bound is the roofline's.
-        #expect(try #require(rows[2].bound) > 1)
+        // GNA carries the wave-aware bound; causal and pruned rows carry none.
+        #expect(try #require(rows[0].bound) > 1)
+        #expect(rows[1].bound == nil && rows[2].bound == nil)
         let json = CPUCrossCheckReport(hardware: hardware.name, threads: 2, rows: rows).json
         guard case .array(let items) = json, case .object(let fields) = items[0] else { Issue.record("not a list"); return }
         let keys = Set(fields.map(\.0))

@@ -73,7 +73,7 @@ import Testing
             let w = try Workload.load(path: Repo.path("workloads/spatten/\(workload).yaml"))
             for name in ["spatten", "spatten-eighth", "h100-sxm5-80gb", "fusemax-cloud", "b200", "a100-sxm4-80gb"] {
                 let result = try Simulator.run(hardware: Self.hardware(name), workload: w)
-                let bound = try #require(result.pruning).boundSpeedup
+                let bound = try #require(result.pruning).rooflineSpeedup
                 #expect(try #require(result.simulated.speedup) <= bound * (1 + 1e-12), "\(workload) on \(name)")
                 #expect(result.bounds.flopSpeedup == nil)
             }
