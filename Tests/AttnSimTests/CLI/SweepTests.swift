@@ -145,4 +145,31 @@ import Testing
         #expect(process.terminationStatus == 0)
         #expect(try Self.outputs(dir.path + "/fan/merged") == Self.outputs(dir.path + "/full"))
     }
+
+    static var hasChromium: Bool {
+        ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"].contains {
+            FileManager.default.isExecutableFile(atPath: $0)
+        }
+    }
+
+    /// The report of a real sweep in a real browser: scripts/check-report.sh renders it in headless Chromium and
+    /// fails on a script error or an empty screenshot (.ci/run installs Chromium; without it: skipped).
+    @Test(.enabled(if: hasChromium, "Chromium is not installed")) func reportRendersInChromium() throws {
+        let dir = try Self.folder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let spec = try Self.spec(in: dir)
+        #expect(try CLI.run(["sweep", spec, "--out", dir.path + "/run"]).status == 0)
+        let report = try CLI.run(["report", dir.path + "/run", "--out", dir.path + "/report.html"])
+        #expect(report.status == 0, "\(report.stderr)")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/bash")
+        process.arguments = [Repo.path("scripts/check-report.sh"), dir.path + "/report.html", dir.path + "/shot.png"]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        let png = try Data(contentsOf: dir.appendingPathComponent("shot.png"))
+        #expect(png.count > 10_000 && png.starts(with: [0x89, 0x50, 0x4E, 0x47]))
+    }
 }
