@@ -47,7 +47,13 @@ struct BenchCommand: ParsableCommand {
                 }
             }
             print(JSONValue.array(list).serialized())
-        case .table, .csv: print(BenchmarkReport.table(results, peak: peak), terminator: "")
+        case .table, .csv:
+            print(BenchmarkReport.table(results, peak: peak), terminator: "")
+            let manifest = root + "/bench/manifest.yaml"
+            if FileManager.default.fileExists(atPath: manifest) {
+                let peers = try reportingDiagnostics { () throws(Diagnostic) in try BenchManifest.load(path: manifest) }
+                print(peers.table(results), terminator: "")
+            }
         }
     }
 }
