@@ -49,3 +49,6 @@ let package = Package(
         ),
     ]
 )
+
+// The libFuzzer target (fuzz/README.md) needs `-sanitize=fuzzer`, so plain builds and tests leave it out.
+if Context.environment["ATTNSIM_FUZZ"] != nil { package.targets.append(.executableTarget(name: "AttnSimFuzz", dependencies: ["AttnSim"], linkerSettings: [.unsafeFlags(["-use-ld=lld"])])) }

@@ -92,10 +92,19 @@ extension HardwareSpec {
         return value
     }
 
+    /// Limits that keep the models' integer arithmetic exact and their memory bounded (fuzz/README.md).
+    static let maxUnits = 1 << 20
+    static let maxArraySide = 1 << 16
+
     static func computeUnits(_ node: SpecNode) throws(Diagnostic) -> ComputeUnits {
         let map = try node.mapping(allowed: ["name", "count"])
-        return ComputeUnits(name: try map.required("name").string(),
-                            count: try map.required("count").int(atLeast: 1))
+        let countNode = try map.required("count")
+        let count = try countNode.int(atLeast: 1)
+        // The event simulator keeps per-unit state; a million units is far beyond any GPU or CPU.
+        guard count <= maxUnits else {
+            throw countNode.error("expected at most \(maxUnits) compute units, found \(count)")
+        }
+        return ComputeUnits(name: try map.required("name").string(), count: count)
     }
 
     static func rates(_ node: SpecNode) throws(Diagnostic) -> [DType: Double] {
@@ -152,6 +161,9 @@ extension HardwareSpec {
             let shapeNode = try map.required("shape", expecting: "e.g. [256, 256] or [256]")
             let shape = try shapeNode.intList(atLeast: 1)
             guard shape.count <= 2 else { throw shapeNode.error("expected a 1-D [n] or 2-D [rows, cols] shape") }
+            guard shape.allSatisfy({ $0 <= maxArraySide }) else {
+                throw shapeNode.error("expected at most \(maxArraySide) PEs per side, found \(shape)")
+            }
             var ops: [OpCounts.Kind] = []
             for opNode in try map.required("ops", expecting: "e.g. [mac, add, max]").sequence() {
                 ops.append(try opNode.choice(OpCounts.Kind.self))
@@ -192,9 +204,15 @@ extension HardwareSpec {
         var result: [String: KernelProfile] = [:]
         for entry in try node.mappingEntries() {
             let map = try entry.value.mapping(allowed: kernelKeys)
+            func tileTokens(_ key: String) throws(Diagnostic) -> Int? {
+                guard let item = map.optional(key) else { return nil }
+                let tokens = try item.int(atLeast: 1)
+                try Workload.checkTileSize([tokens], at: item)
+                return tokens
+            }
             var profile = KernelProfile(
-                qTileTokens: try map.optional("q_tile_tokens")?.int(atLeast: 1),
-                kvTileTokens: try map.optional("kv_tile_tokens")?.int(atLeast: 1),
+                qTileTokens: try tileTokens("q_tile_tokens"),
+                kvTileTokens: try tileTokens("kv_tile_tokens"),
                 maskedTileCost: try map.optional("masked_tile_cost").map { (n) throws(Diagnostic) in try positive(n, .number) },
                 perCTA: try map.optional("per_cta")?.quantity(.time),
                 stages: try map.optional("stages")?.int(atLeast: 1),
@@ -214,6 +232,8 @@ extension HardwareSpec {
                     guard q.count == kv.count else {
                         throw item.error("q and kv tile shapes need the same number of axes (\(q.count) vs \(kv.count))")
                     }
+                    try Workload.checkTileSize(q, at: item)
+                    try Workload.checkTileSize(kv, at: item)
                     if let tokens = profile.qTileTokens, q.reduce(1, *) != tokens {
                         throw item.error("q tile \(q) has \(q.reduce(1, *)) tokens; this backend's q_tile_tokens is \(tokens)")
                     }

@@ -109,10 +109,20 @@ public enum SpatialMapper {
             let buffer = hardware.sharedBufferBytes
             let available = buffer - word * Double(tile) * (e + f)
             let perRowWords = dataflow == .fusemaxCascade ? e + Double(2 * tile) + 2 + f : e + 2 + f
-            let limit = min(Int(max(0, available / (word * perRowWords * Double(tile))).rounded(.down)), rows)
+            // Clamped in Double first: a huge buffer or a tiny word must not overflow the conversion to Int.
+            let fitting = (available / (word * perRowWords * Double(tile))).rounded(.down)
+            let limit = fitting >= Double(rows) ? rows : Int(max(0, fitting.isNaN ? 0 : fitting))
             guard limit >= 1 else { return nil }
+            // The largest divisor of rows up to limit, from the divisor pairs (d, rows / d): O(√rows), not O(limit).
             var p1 = 1
-            for candidate in 1...limit where rows % candidate == 0 { p1 = candidate }
+            var d = 1
+            while d <= rows / d {
+                if rows % d == 0 {
+                    if d <= limit { p1 = max(p1, d) }
+                    if rows / d <= limit { p1 = max(p1, rows / d) }
+                }
+                d += 1
+            }
             return (p1, max(1, rows / p1))
         case .flat:
             // FLAT's DSE (fusemax.md §4.11, cloud): row granularity with the largest P1 ≤ 1024 whose P1 × M score

@@ -236,7 +236,8 @@ public enum PruningEngine {
         var cache: [String: Double] = [:]
         func computeTime(heads: Int, queries: Int, keys: Int) throws(Diagnostic) -> Double {
             let pad = { (x: Int) in max(tile, (x + tile - 1) / tile * tile) }
-            let key = "\(heads)x\(queries)x\(keys)"
+            // Keyed by the padded sizes the array runs (a decode step's context grows by one token per step).
+            let key = "\(heads)x\(pad(queries))x\(pad(keys))"
             if let time = cache[key] { return time }
             var problem = workload.problem
             problem.heads = heads

@@ -23,7 +23,7 @@ extension GNAMask {
             if w < 2 {
                 return GNAMaskProblem(field: "window", message: "window \(w) on axis \(axis) is too small; expected at least 2")
             }
-            if w * d > l {
+            if w > l / d {                           // w·d > l, without overflowing for absurd w and d
                 let dilationText = d > 1 ? " × dilation \(d)" : ""
                 return GNAMaskProblem(field: "window", message: "window \(w)\(dilationText) on axis \(axis) is larger "
                     + "than the \(l) tokens of that axis; expected window·dilation ≤ tokens")

@@ -22,9 +22,18 @@ struct EinsumParser {
     private let einsumIndex: Int
     private var position = 0
 
+    /// The longest Einsum accepted, in tokens (a real one has a few dozen): the parser and every walk over the
+    /// expression tree recurse once per nesting level, and a tree is never deeper than its token count, so this
+    /// keeps `((((…` and `- - - …` from overflowing the stack.
+    static let maxTokens = 1024
+
     static func parse(_ text: String, einsumIndex: Int = 0) throws(CascadeParseError) -> Einsum {
-        var parser = EinsumParser(tokens: try EinsumLexer.tokens(of: text, einsumIndex: einsumIndex),
-                                  einsumIndex: einsumIndex)
+        let tokens = try EinsumLexer.tokens(of: text, einsumIndex: einsumIndex)
+        guard tokens.count <= maxTokens else {
+            throw CascadeParseError(einsumIndex: einsumIndex, column: 0,
+                                    message: "this Einsum has \(tokens.count) tokens; expected at most \(maxTokens)")
+        }
+        var parser = EinsumParser(tokens: tokens, einsumIndex: einsumIndex)
         let einsum = try parser.parseEinsum(source: text)
         try einsum.validate(einsumIndex: einsumIndex)
         return einsum

@@ -57,8 +57,11 @@ extension Workload {
             kvTokens: kvTokens,
             dtype: try map.optional("dtype")?.choice(DType.self) ?? .bf16)
         // Products must stay exactly representable: counts are multiplied out in Double and Int later.
-        let elements = [Double(problem.batch), Double(problem.heads), Double(problem.queryTokens),
-                        Double(problem.keyTokens), Double(max(problem.headDim, problem.valueDim))].reduce(1, *)
+        // (The token counts in Double too: the Int products of a 3-D layout can overflow before the check.)
+        let queries: Double = tokens.map(Double.init).reduce(1, *)
+        let keys: Double = kvTokens.map(Double.init).reduce(1, *)
+        let elements: Double = Double(problem.batch) * Double(problem.heads) * queries * keys
+            * Double(max(problem.headDim, problem.valueDim))
         guard elements < 9e18, tokens.allSatisfy({ $0 < 1 << 40 }), kvTokens.allSatisfy({ $0 < 1 << 40 }) else {
             throw node.error("the problem is too large to model (batch·heads·P·M·E ≥ 9e18); check the sizes")
         }
@@ -216,6 +219,11 @@ extension Workload {
             guard spec.steps <= problem.keyTokens else {
                 throw stepsNode.error("\(spec.steps) steps need at least as many context tokens; kv_tokens is \(problem.keyTokens)")
             }
+            // The schedule holds, and the engines time, every (step, layer): keep it to seconds and megabytes.
+            guard spec.steps <= maxScheduleEntries / layers else {
+                throw stepsNode.error("\(spec.steps) steps × \(layers) layers is too long a schedule to model; "
+                    + "expected steps × layers ≤ \(maxScheduleEntries)")
+            }
         }
         if let warmupNode = map.optional("warmup_steps") {
             guard mode == .decode else { throw warmupNode.error("`warmup_steps` needs `mode: decode`") }
@@ -293,6 +301,7 @@ extension Workload {
             guard tile.count == problem.tokens.count else {
                 throw item.error("expected \(problem.tokens.count) value(s), one per token axis of \(problem.tokens), found \(tile.count)")
             }
+            try checkTileSize(tile, at: item)
             return .fixed(tile)
         }
         var kernel = KernelChoice()
@@ -307,6 +316,22 @@ extension Workload {
         }
         kernel.mapping = try map.optional("mapping")?.string()
         return kernel
+    }
+
+    /// The most (step, layer) pairs a pruning schedule may have: 2^15, e.g. 1024 generated tokens × 32 layers
+    /// (a few seconds on the slowest engine, the SpAtten pipeline).
+    public static let maxScheduleEntries = 1 << 15
+
+    /// The largest tile a kernel (workload `kernel.q_tile`, hardware `q_tile_tokens` / `tile_shapes`) may use:
+    /// 2^20 tokens, far above any real kernel's (128–256), and small enough that tile counts and products of a
+    /// tile with the tokens (< 2^40 per axis) stay exact in Int.
+    public static let maxTileTokens = 1 << 20
+
+    static func checkTileSize(_ tile: [Int], at node: SpecNode) throws(Diagnostic) {
+        guard tile.map(Double.init).reduce(1, *) <= Double(maxTileTokens) else {
+            throw node.error("a tile of \(tile.map(String.init).joined(separator: " × ")) tokens is too large to model; "
+                + "expected at most \(maxTileTokens) tokens per tile")
+        }
     }
 
     static func decodeModel(_ node: SpecNode) throws(Diagnostic) -> (ModelRollup?, TransformerLayer?) {
