@@ -71,10 +71,10 @@ public enum GPUEngine {
         // The grid is simulated CTA by CTA: keep it to a size that takes seconds, not hours or all memory.
         let qTiles = Double(workload.problem.queryTokens) / Double(mapping.qTileTokens)
         let ctas = qTiles * Double(workload.problem.instances)
-        guard ctas <= 1e8 else {
+        guard ctas <= 1e7 else {
             throw Diagnostic(file: workload.file, path: "problem",
                              message: "the kernel grid would have \(Quantity.formatCount(ctas, "")) CTAs; "
-                                + "the event simulator handles up to 100 M (batch × heads × Q tiles)")
+                                + "the event simulator handles up to 10 M (batch × heads × Q tiles; about 1 µs each)")
         }
         let baselineProfile = try baseline.map { (name) throws(Diagnostic) in
             try Self.profile(hardware, backend: name, file: workload.file)
