@@ -96,15 +96,9 @@ public struct CPUCrossCheck: Sendable {
     }
 
     func run(_ plan: AttentionPlan, instances: Int, problem: Problem) -> Double {
-        let q = Tensor(instances: instances, tokens: plan.queries, width: problem.headDim)
-        let k = Tensor(instances: instances, tokens: plan.keys, width: problem.headDim)
-        let v = Tensor(instances: instances, tokens: plan.keys, width: problem.valueDim)
-        let out = Tensor(instances: instances, tokens: plan.queries, width: problem.valueDim)
-        defer { [q, k, v, out].forEach { $0.deallocate() } }
-        q.fillRandom(seed: 1)
-        k.fillRandom(seed: 2)
-        v.fillRandom(seed: 3)
-        return time { AttentionKernel.run(plan: plan, q: q, k: k, v: v, out: out, threads: threads) }
+        let inputs = AttentionInputs(plan: plan, instances: instances, e: problem.headDim, f: problem.valueDim)
+        defer { inputs.deallocate() }
+        return time { inputs.run(plan, threads: threads) }
     }
 
     /// Measures and predicts every workload; `progress` is told each workload's name before it runs.

@@ -32,14 +32,10 @@ public enum KernelBenchmarks {
     }
 
     static func run(plan: AttentionPlan, instances: Int, e: Int, threads: Int) -> @Sendable () -> Double {
-        let q = Tensor(instances: instances, tokens: plan.queries, width: e)
-        let k = Tensor(instances: instances, tokens: plan.keys, width: e)
-        let v = Tensor(instances: instances, tokens: plan.keys, width: e)
-        let out = Tensor(instances: instances, tokens: plan.queries, width: e)
-        q.fillRandom(seed: 1); k.fillRandom(seed: 2); v.fillRandom(seed: 3)
+        let inputs = AttentionInputs(plan: plan, instances: instances, e: e, f: e)
         return {
-            AttentionKernel.run(plan: plan, q: q, k: k, v: v, out: out, threads: threads)
-            return Double(out.storage[0])
+            inputs.run(plan, threads: threads)
+            return Double(inputs.out.storage[0])
         }
     }
 }

@@ -35,3 +35,28 @@ public struct Tensor: @unchecked Sendable {
 
     public func deallocate() { storage.deallocate() }
 }
+
+/// Q, K, V filled with reproducible random values and an output, shaped for `plan`: what every timed run of the
+/// kernels (bench, calibrate, crosscheck) sets up before the clock starts.
+public struct AttentionInputs: @unchecked Sendable {
+    public let q: Tensor
+    public let k: Tensor
+    public let v: Tensor
+    public let out: Tensor
+
+    public init(plan: AttentionPlan, instances: Int, e: Int, f: Int) {
+        q = Tensor(instances: instances, tokens: plan.queries, width: e)
+        k = Tensor(instances: instances, tokens: plan.keys, width: e)
+        v = Tensor(instances: instances, tokens: plan.keys, width: f)
+        out = Tensor(instances: instances, tokens: plan.queries, width: f)
+        q.fillRandom(seed: 1)
+        k.fillRandom(seed: 2)
+        v.fillRandom(seed: 3)
+    }
+
+    public func run(_ plan: AttentionPlan, threads: Int) {
+        AttentionKernel.run(plan: plan, q: q, k: k, v: v, out: out, threads: threads)
+    }
+
+    public func deallocate() { [q, k, v, out].forEach { $0.deallocate() } }
+}

@@ -27,6 +27,9 @@ public struct PruningLayerCost: Sendable, Equatable {
     public var headTopK: PruningSchedule.Selection?
     public var localTopK: [PruningSchedule.Selection]
 
+    /// Every selection the layer makes: the cascade token and head top-k, then each request group's local top-k.
+    public var selections: [PruningSchedule.Selection] { [tokenTopK, headTopK].compactMap { $0 } + localTopK }
+
     /// K and V bytes (what SpAtten's "DRAM traffic" counts).
     public var kvBytes: Double { keyBytes + valueBytes }
     /// Every byte the layer moves to or from DRAM.

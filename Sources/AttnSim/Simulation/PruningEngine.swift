@@ -151,6 +151,11 @@ public enum PruningEngine {
         return nearest.time * max(1, scale)
     }
 
+    /// GPU time of a layer's selections from the measured table (0 without one).
+    static func gpuTopKTime(_ hardware: HardwareSpec, _ selections: [PruningSchedule.Selection]) -> Double {
+        selections.reduce(0) { $0 + (gpuTopKTime(hardware, rows: $1.count, n: $1.n, k: $1.k) ?? 0) }
+    }
+
     static func gpuDecode(hardware: HardwareSpec, workload: Workload, schedule: PruningSchedule, cost: PruningCost)
         throws(Diagnostic) -> [LayerTime] {
         let (_, profile) = try decodeProfile(hardware, workload: workload)
@@ -167,14 +172,8 @@ public enum PruningEngine {
             if layer.gatherBytes > 0 { overhead += perCall + layer.gatherBytes / bandwidth }
             // Importance: the probabilities of the kept keys read back and summed over heads (fp32).
             overhead += perCall + layer.importanceAdds * 4 / bandwidth
-            var topK = 0.0
-            for selection in [layer.tokenTopK, layer.headTopK].compactMap({ $0 }) {
-                topK += gpuTopKTime(hardware, rows: selection.count, n: selection.n, k: selection.k) ?? 0
-            }
             // Local value pruning needs a top-k per request (rows = requests of a group).
-            for selection in layer.localTopK {
-                topK += gpuTopKTime(hardware, rows: selection.count, n: selection.n, k: selection.k) ?? 0
-            }
+            let topK = gpuTopKTime(hardware, layer.selections)
             result.append(LayerTime(step: layer.step, layer: layer.layer, time: kernel + overhead + topK,
                                     denseTime: attention(cost.dense[index]), topKTime: topK, attentionTime: kernel,
                                     overheadTime: overhead))
@@ -206,11 +205,7 @@ public enum PruningEngine {
             let attention = try attentionTime(heads: layer.heads, tokens: layer.queries)
             // The importance pass recomputes QK and the softmax: the QK share of the attention time.
             let importance = attention * e / (e + f)
-            var topK = 0.0
-            let c = cost.layers[index]
-            for selection in ([c.tokenTopK, c.headTopK].compactMap { $0 } + c.localTopK) {
-                topK += gpuTopKTime(hardware, rows: selection.count, n: selection.n, k: selection.k) ?? 0
-            }
+            let topK = gpuTopKTime(hardware, cost.layers[index].selections)
             let dense = schedule.dense[index]
             result.append(LayerTime(step: layer.step, layer: layer.layer, time: attention + importance + topK,
                                     denseTime: try attentionTime(heads: dense.heads, tokens: dense.queries), topKTime: topK,
@@ -257,11 +252,7 @@ public enum PruningEngine {
             let keys = Int((layer.groups.map(\.keys).max() ?? 1).rounded(.up))
             let compute = try computeTime(heads: layer.heads, queries: layer.queries, keys: keys)
                 * (1 + (layer.refetches / max(1, layer.requests)))
-            var topKCycles = 0.0
-            for selection in ([c.tokenTopK, c.headTopK].compactMap { $0 } + c.localTopK) {
-                topKCycles += selection.count * engine.cycles(n: selection.n, k: selection.k)
-            }
-            let topK = topKCycles / hardware.clock
+            let topK = c.selections.reduce(0) { $0 + $1.count * engine.cycles(n: $1.n, k: $1.k) } / hardware.clock
             let dense = schedule.dense[index]
             let denseCompute = try computeTime(heads: dense.heads, queries: dense.queries, keys: dense.context)
             result.append(LayerTime(step: layer.step, layer: layer.layer,

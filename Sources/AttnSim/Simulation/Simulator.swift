@@ -22,7 +22,7 @@ public enum Simulator {
         if let pruning = workload.pruning {
             return try runPruning(hardware: hardware, workload: workload, spec: pruning)
         }
-        var cost = AttentionCost(problem, mask: workload.mask)
+        let cost = AttentionCost(problem, mask: workload.mask)
         var notes: [String] = []
         if cost.effectiveFLOPs == nil {
             notes.append("the \(workload.mask.kind.rawValue) mask has no closed-form work count in this model; "

@@ -18,14 +18,11 @@ public struct TopKEngine: Sendable, Equatable {
     public var comparators: Int
     /// Fixed cycles per quick-select round.
     public var roundOverhead: Double
-    /// Elements per cycle of the filter pass that emits the kept values (0: the pass is hidden, as in the RTL,
-    /// which streams it while the next request's scores arrive).
-    public var filterRate: Double
-
-    public init(comparators: Int, roundOverhead: Double = 3, filterRate: Double = 0) {
+    /// The filter pass that emits the kept values is hidden, as in the RTL, which streams it while the next
+    /// request's scores arrive.
+    public init(comparators: Int, roundOverhead: Double = 3) {
         self.comparators = max(1, comparators)
         self.roundOverhead = roundOverhead
-        self.filterRate = filterRate
     }
 
     /// Expected cycles to select the k largest of n (0 when nothing is pruned).
@@ -34,8 +31,7 @@ public struct TopKEngine: Sendable, Equatable {
         let p = Double(comparators)
         let streamed = Self.expectedStreamed(n: n, k: k)
         let rounds = Self.expectedRounds(n: n, k: k)
-        let filter = filterRate > 0 ? Double(n) / filterRate : 0
-        return streamed / p + rounds * (roundOverhead + (p - 1) / (2 * p)) + filter
+        return streamed / p + rounds * (roundOverhead + (p - 1) / (2 * p))
     }
 
     /// α = cycles · P / n, the engine's cost per element per comparator (spatten.md §9.1: 2.2–3.9 for n ≥ 512).

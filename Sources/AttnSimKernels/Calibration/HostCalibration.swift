@@ -178,13 +178,12 @@ public struct HostCalibration: Sendable {
     public static func measureDenseKernel(threads: Int, tokens: Int) -> Double {
         let instances = 2 * threads, e = 64
         let plan = AttentionPlan.dense(queries: tokens, keys: tokens, qTile: 64, kvTile: 64)
-        let tensors = (0..<4).map { _ in Tensor(instances: instances, tokens: tokens, width: e) }
-        defer { tensors.forEach { $0.deallocate() } }
-        for (seed, tensor) in tensors.enumerated() { tensor.fillRandom(seed: UInt64(seed)) }
+        let inputs = AttentionInputs(plan: plan, instances: instances, e: e, f: e)
+        defer { inputs.deallocate() }
         var best = Double.infinity
         for _ in 0..<4 {   // the first run warms up
             let start = DispatchTime.now().uptimeNanoseconds
-            AttentionKernel.run(plan: plan, q: tensors[0], k: tensors[1], v: tensors[2], out: tensors[3], threads: threads)
+            inputs.run(plan, threads: threads)
             best = min(best, Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9)
         }
         return 4 * Double(instances) * Double(tokens) * Double(tokens) * Double(e) / best
