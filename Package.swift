@@ -30,6 +30,11 @@ let package = Package(
                 .product(name: "HeapModule", package: "swift-collections"),
             ]
         ),
+        // The fuzzing harness's logic, shared by the libFuzzer target and the regression tests.
+        .target(
+            name: "AttnSimFuzzing",
+            dependencies: ["AttnSim"]
+        ),
         .target(
             name: "AttnSimKernels",
             dependencies: ["AttnSim"],
@@ -45,10 +50,10 @@ let package = Package(
         ),
         .testTarget(
             name: "AttnSimTests",
-            dependencies: ["AttnSim", "AttnSimKernels", "attnsim"]
+            dependencies: ["AttnSim", "AttnSimKernels", "AttnSimFuzzing", "attnsim"]
         ),
     ]
 )
 
 // The libFuzzer target (fuzz/README.md) needs `-sanitize=fuzzer`, so plain builds and tests leave it out.
-if Context.environment["ATTNSIM_FUZZ"] != nil { package.targets.append(.executableTarget(name: "AttnSimFuzz", dependencies: ["AttnSim"], linkerSettings: [.unsafeFlags(["-use-ld=lld"])])) }
+if Context.environment["ATTNSIM_FUZZ"] != nil { package.targets.append(.executableTarget(name: "AttnSimFuzz", dependencies: ["AttnSim", "AttnSimFuzzing"], linkerSettings: [.unsafeFlags(["-use-ld=lld"])])) }

@@ -1,4 +1,5 @@
 import AttnSim
+import AttnSimFuzzing
 import Foundation
 
 // The libFuzzer target for attnsim's loaders (fuzz/README.md), built only when ATTNSIM_FUZZ is set and with

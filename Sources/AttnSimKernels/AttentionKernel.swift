@@ -284,6 +284,12 @@ public enum AttentionKernel {
                 let row = s + i * lds
                 for j in 0..<nk where Int(plan.kvRows[kStart + j]) > limit { row[j] = -.infinity }
             }
+        case .block(let qBlock, let kvBlock, let kvBlocks, let kept):
+            for i in 0..<nq {
+                let base = Int(plan.qRows[qStart + i]) / qBlock * kvBlocks
+                let row = s + i * lds
+                for j in 0..<nk where kept[base + Int(plan.kvRows[kStart + j]) / kvBlock] == 0 { row[j] = -.infinity }
+            }
         case .gna(let group, let index, let lo, let hi):
             let dims = index.count
             for i in 0..<nq {

@@ -15,6 +15,9 @@ public struct AttentionPlan: Sendable {
         /// GNA: per token, a combined dilation-group id and per axis its in-group index; per query and axis the
         /// attended in-group key range [lo, hi).
         case gna(group: [Int32], index: [[Int32]], lo: [[Int32]], hi: [[Int32]])
+        /// A block mask: per (Q block, KV block) whether its elements are kept (`attends` of `BlockMask`), row-major
+        /// over KV blocks; the element test divides both indices by the block sizes and loads one byte.
+        case block(qBlock: Int, kvBlock: Int, kvBlocks: Int, kept: [UInt8])
     }
 
     public struct Visit: Sendable, Equatable {
@@ -64,6 +67,44 @@ public struct AttentionPlan: Sendable {
             }
             plan.visitOffsets.append(plan.visits.count)
             q0 += qTile
+        }
+        return plan
+    }
+
+    /// A block-sparse mask (one head pattern) in 1-D tiles: a KV tile is visited when any block it overlaps is
+    /// listed and full when all of them are full, as `BlockMask.tileGrid` counts.
+    /// - Complexity: O(Q tiles · KV tiles · blocks per tile).
+    public static func block(_ mask: BlockMask, qTile: Int, kvTile: Int) -> AttentionPlan {
+        let (p, m) = (mask.queries, mask.keys)
+        let (bq, bkv) = mask.table.blockSize
+        let qBlocks = (p + bq - 1) / bq, kvBlocks = (m + bkv - 1) / bkv
+        var kept = [UInt8](repeating: 0, count: qBlocks * kvBlocks)
+        var kinds = [BlockMask.BlockKind](repeating: .skipped, count: qBlocks * kvBlocks)
+        for q in 0..<qBlocks {
+            for k in 0..<kvBlocks {
+                kinds[q * kvBlocks + k] = mask.block(q: q, k: k, head: 0)
+                kept[q * kvBlocks + k] = kinds[q * kvBlocks + k] == .skipped ? 0 : 1
+            }
+        }
+        var plan = AttentionPlan(queries: p, keys: m, qTile: qTile, kvTile: kvTile,
+                                 mask: .block(qBlock: bq, kvBlock: bkv, kvBlocks: kvBlocks, kept: kept))
+        for qt in 0..<plan.qTileCount {
+            let qb = (qt * qTile / bq) ..< ((min((qt + 1) * qTile, p) + bq - 1) / bq)
+            for kt in 0..<(plan.kvOffsets.count - 1) {
+                let kb = (kt * kvTile / bkv) ..< ((min((kt + 1) * kvTile, m) + bkv - 1) / bkv)
+                var listed = 0, full = 0
+                for q in qb {
+                    for k in kb {
+                        switch kinds[q * kvBlocks + k] {
+                        case .full: listed += 1; full += 1
+                        case .partial: listed += 1
+                        case .skipped: break
+                        }
+                    }
+                }
+                if listed > 0 { plan.visits.append(Visit(kvTile: Int32(kt), full: full == qb.count * kb.count)) }
+            }
+            plan.visitOffsets.append(plan.visits.count)
         }
         return plan
     }

@@ -68,22 +68,7 @@ public struct CPUCrossCheck: Sendable {
         }
         let mapping = try GPUEngine.chooseMapping(hardware: hardware, workload: workload)
         let p = problem.queryTokens, m = problem.keyTokens
-        let plan: AttentionPlan
-        switch workload.mask.kind {
-        case .none:
-            plan = .dense(queries: p, keys: m, qTile: mapping.qTileTokens, kvTile: mapping.kvTileTokens)
-        case .causal:
-            plan = .causal(queries: p, keys: m, qTile: mapping.qTileTokens, kvTile: mapping.kvTileTokens)
-        case .gna:
-            guard mapping.tiling == .multi_dim else {
-                throw Diagnostic(file: workload.file, path: "kernel.tiling",
-                                 message: "the CPU GNA kernel runs multi-dimensional tiles; set `kernel: {tiling: multi_dim}`")
-            }
-            plan = .gna(GNAMask(tokens: problem.tokens, mask: workload.mask), qTile: mapping.qTile, kvTile: mapping.kvTile,
-                        kvTiling: mapping.kvTiling)
-        case .block:
-            throw Diagnostic(file: workload.file, path: "mask.kind", message: "block masks have no CPU kernel")
-        }
+        let plan = try AttentionPlan.plan(for: workload, mapping: mapping)
         let dense = AttentionPlan.dense(queries: p, keys: m, qTile: mapping.qTileTokens, kvTile: mapping.kvTileTokens)
         return (run(dense, instances: problem.instances, problem: problem),
                 run(plan, instances: problem.instances, problem: problem))

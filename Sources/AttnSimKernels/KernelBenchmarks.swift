@@ -26,7 +26,7 @@ public enum KernelBenchmarks {
         let plan = AttentionPlan.gna(mask, qTile: [8, 8], kvTile: [8, 8], kvTiling: .static)
         return Benchmark(name: "kernel.gna.64x64-w17-s4",
                          summary: "CPU GNA attention, 64×64 tokens, window 17×17, stride 4, tiles 8×8, 2 heads, head_dim 64",
-                         flops: 4 * 2 * mask.attendedPairs * 64) {
+                         flops: 4 * 2 * mask.attendedPairCount * 64) {
             run(plan: plan, instances: 2, e: 64, threads: threads)
         }
     }

@@ -258,8 +258,15 @@ extension HardwareSpec {
                 profile.maskedTileCostPerAxis = value
             }
             if let masks = map.optional("masks") {
-                var kinds: [MaskSpec.Kind] = []
-                for item in try masks.sequence() { kinds.append(try item.choice(MaskSpec.Kind.self)) }
+                var kinds: [String] = []
+                for item in try masks.sequence() {
+                    let kind = try item.string()
+                    guard MaskRegistry.family(kind) != nil else {
+                        throw item.error("unknown mask kind \"\(kind)\"\(DidYouMean.hint(for: kind, among: MaskRegistry.kinds)); "
+                            + "expected one of: \(MaskRegistry.kinds.joined(separator: ", "))")
+                    }
+                    kinds.append(kind)
+                }
                 profile.masks = kinds
             }
             if let sources = map.optional("sources") { profile.sources = try sources.stringList() }

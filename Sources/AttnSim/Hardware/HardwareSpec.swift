@@ -86,23 +86,6 @@ public struct PEArray: Sendable, Equatable {
     public var lanes: Int { shape.reduce(1, *) }
 }
 
-/// Element types with a peak rate in a hardware file and a size in a workload.
-public enum DType: String, Sendable, CaseIterable, Hashable, Comparable {
-    case fp32, tf32, bf16, fp16, fp8, int8
-
-    /// Bytes per element as stored in memory.
-    public var bytes: Double {
-        switch self {
-        case .fp32, .tf32: return 4
-        case .bf16, .fp16: return 2
-        case .fp8, .int8: return 1
-        }
-    }
-
-    public static func < (a: DType, b: DType) -> Bool {
-        allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!
-    }
-}
 
 /// Actions a spatial hardware file can give an energy for (per op or per 16-bit word).
 public enum EnergyAction: String, Sendable, CaseIterable, Hashable {
@@ -142,7 +125,7 @@ public struct KernelProfile: Sendable, Equatable {
     /// Pipeline stages of K/V tiles held in shared memory (occupancy).
     public var stages: Int?
     /// Masks the kernel implements (`flash`: none and causal; NATTEN FNA: gna); nil: every kind.
-    public var masks: [MaskSpec.Kind]?
+    public var masks: [String]?
     /// Whether the kernel is persistent (one CTA per slot looping over work) instead of one CTA per Q tile.
     public var persistent: Bool?
     /// Fraction of the off-chip bandwidth the kernel reaches when it streams K and V (memory-bound decode).

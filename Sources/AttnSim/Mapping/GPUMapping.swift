@@ -20,6 +20,9 @@ public struct GPUMapping: Sendable, Hashable, CustomStringConvertible {
         self.persistent = persistent
     }
 
+    /// The tiling of the token sequence this mapping runs.
+    public var maskTiling: MaskTiling { MaskTiling(qTile: qTile, kvTile: kvTile, tiling: tiling, kvTiling: kvTiling) }
+
     public var qTileTokens: Int { qTile.reduce(1, *) }
     public var kvTileTokens: Int { kvTile.reduce(1, *) }
 

@@ -3,7 +3,7 @@
 ///
 /// - A backend with a list of legal tile shapes (NATTEN FNA, gna.md §2.10) offers those with as many axes as
 ///   the token layout.
-/// - Otherwise (FlexAttention, dense kernels) tiles have the backend's token count: for GNA, every
+/// - Otherwise (FlexAttention, dense kernels) tiles have the backend's token count: for masks with N-D tiles (GNA), every
 ///   factorization of it over the axes with each side at most the axis length (one permutation serves Q, K
 ///   and V, so Q and KV tiles have the same shape), plus single-dimensional tiling; for other masks, runs of
 ///   the flattened sequence.
@@ -18,7 +18,8 @@ public struct GPUMapspace: Mapspace {
         self.workload = workload
     }
 
-    var isGNA: Bool { workload.mask.kind == .gna }
+    /// Whether tiles may be N-D boxes of the token layout (GNA under token permutation).
+    var multiDim: Bool { workload.mask.allowsMultiDimTiling }
 
     public var backends: [String] {
         if let backend = workload.kernel?.backend?.value { return [backend] }
@@ -35,7 +36,7 @@ public struct GPUMapspace: Mapspace {
             var shapes: [(q: [Int], kv: [Int], tiling: KernelChoice.Tiling)] = []
             let qTokens = profile.qTileTokens ?? 128
             let kvTokens = profile.kvTileTokens ?? qTokens
-            if !isGNA {
+            if !multiDim {
                 shapes = [([qTokens], [kvTokens], .single_dim)]
             } else if !profile.tileShapes.isEmpty {
                 shapes = profile.tileShapes.filter { $0.q.count == tokens.count }.map { ($0.q, $0.kv, .multi_dim) }
@@ -46,11 +47,10 @@ public struct GPUMapspace: Mapspace {
             }
             if let q = kernel?.qTile?.value { shapes = shapes.filter { $0.q == q || ($0.tiling == .single_dim && $0.q == [q.reduce(1, *)]) } }
             if let kv = kernel?.kvTile?.value { shapes = shapes.filter { $0.kv == kv || ($0.tiling == .single_dim && $0.kv == [kv.reduce(1, *)]) } }
-            if let tiling = kernel?.tiling?.value { shapes = shapes.filter { $0.tiling == tiling || !isGNA } }
+            if let tiling = kernel?.tiling?.value { shapes = shapes.filter { $0.tiling == tiling || !multiDim } }
             let kvTiling = kernel?.kvTiling?.value ?? .static
-            if isGNA {
-                let mask = GNAMask(tokens: tokens, mask: workload.mask)
-                shapes = shapes.filter { TileWork.isTractable(mask: mask, qTile: $0.q, kvTile: $0.kv, tiling: $0.tiling) }
+            shapes = shapes.filter {
+                workload.mask.isTractable(MaskTiling(qTile: $0.q, kvTile: $0.kv, tiling: $0.tiling, kvTiling: kvTiling))
             }
             let schedules = profile.persistent.map { [$0] } ?? [false, true]
             for shape in shapes {

@@ -102,14 +102,14 @@ public struct GNAReport: Sendable {
             ])),
             ("flops", .object([
                 ("dense", .number(Double(mask.tokens) * Double(mask.tokens) * perPair)),
-                ("effective", .number(mask.attendedPairs * perPair)),
+                ("effective", .number(mask.attendedPairCount * perPair)),
             ])),
             ("tiles", analysis.tilesJSON),
             ("bounds", boundsJSON(analysis)),
             ("block_sparse", analysis.blockSparseJSON),
             ("end_to_end", .object([
                 ("speedup", .null),
-                ("flop_speedup", .number(endToEnd(analysis.bounds.flop))),
+                ("flop_speedup", .number(endToEnd(mask.flopSpeedup))),
                 ("tile_speedup", .number(endToEnd(analysis.bounds.tile))),
             ])),
         ]
@@ -152,7 +152,7 @@ public struct GNAReport: Sendable {
         var table = TextTable(title: "GNA \(Self.shape(request.tokens)) tokens, window \(Self.shape(mask.axes.map(\.window))), "
             + "stride \(Self.shape(mask.axes.map(\.stride))), dilation \(Self.shape(mask.axes.map(\.dilation)))"
             + (mask.axes.contains(where: \.causal) ? ", causal \(mask.axes.map { $0.causal ? "1" : "0" }.joined(separator: "×"))" : ""))
-        let sparsity = 1 - mask.attendedPairs / (Double(mask.tokens) * Double(mask.tokens))
+        let sparsity = 1 - mask.attendedPairCount / (Double(mask.tokens) * Double(mask.tokens))
         table.add("sparsity", String(format: "%.1f %%", sparsity * 100))
         table.section("tiles (\(work.tiling.rawValue), \(work.kvTiling.rawValue) KV; Q \(Self.shape(work.qTile)), "
             + "KV \(Self.shape(work.kvTile)); per head)")
@@ -172,7 +172,7 @@ public struct GNAReport: Sendable {
         if let model = request.model {
             let steps = model.totalSteps.map { " of \($0) steps, \(model.denseSteps ?? 0) dense" } ?? ""
             table.section("end to end (attention share \(String(format: "%.1f %%", model.attentionShare * 100))\(steps))")
-            table.add("at the FLOP-wise bound", times(endToEnd(bounds.flop)))
+            table.add("at the FLOP-wise bound", times(endToEnd(mask.flopSpeedup)))
             table.add("at the tile-wise bound", times(endToEnd(bounds.tile)))
         }
         if let sweep {

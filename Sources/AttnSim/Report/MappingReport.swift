@@ -28,8 +28,8 @@ public struct MappingReport: Sendable {
                 throw Diagnostic(file: hardware.file, path: "kernels",
                                  message: "`attnsim map` searches GPU kernel mappings; this file has no `kernels:` profiles")
             }
-            guard GPUEngine.supports(workload) else {
-                throw Diagnostic(file: workload.file, message: "the GPU mapper does not model pruning schedules or block masks yet")
+            guard GPUEngine.supports(hardware: hardware, workload: workload) == .yes else {
+                throw Diagnostic(file: workload.file, message: "the GPU mapper does not model pruning schedules yet")
             }
             let all = try GPUEngine.rank(hardware: hardware, workload: workload)
             searched = all.count
@@ -39,7 +39,7 @@ public struct MappingReport: Sendable {
             }
             denseTime = try GPUEngine.simulate(hardware: hardware, workload: workload, mapping: all[0].mapping).dense.time
         case .spatial:
-            guard workload.mask.kind == .none && workload.pruning == nil else {
+            guard workload.mask.isDense && workload.pruning == nil else {
                 throw Diagnostic(file: workload.file, message: "the spatial mapper models dense attention only so far")
             }
             let all = try SpatialEngine.rank(hardware: hardware, workload: workload)

@@ -26,7 +26,7 @@ extension SimulationResult {
     }
 
     public var json: JSONValue {
-        let tilesJSON: JSONValue = gna?.tilesJSON ?? .object([
+        let tilesJSON: JSONValue = tileAnalysis?.tilesJSON ?? .object([
             ("q_tiles", .number(tiles.map { Double($0.qTiles) })),
             ("kv_tiles_self_attention", .number(tiles.map { Double($0.kvTilesSelfAttention) })),
             ("visited", .number(tiles.map { Double($0.visited) })),
@@ -44,10 +44,10 @@ extension SimulationResult {
                 ("tile_speedup", .number(bounds.tileSpeedup)),
                 ("tile_speedup_mean", .number(bounds.tileSpeedupMean)),
                 ("wave_speedup", .number(bounds.waveSpeedup)),
-                ("tile_speedup_qpad", .number(gna?.bounds.qPadding)),
-                ("tile_speedup_range", .number(gna?.bounds.tileRange)),
+                ("tile_speedup_qpad", .number(tileAnalysis?.bounds.qPadding)),
+                ("tile_speedup_range", .number(tileAnalysis?.bounds.tileRange)),
             ])),
-            ("block_sparse", gna?.blockSparseJSON ?? .null),
+            ("block_sparse", tileAnalysis?.blockSparseJSON ?? .null),
             ("simulated", .object([
                 ("model", .string(simulated.model)),
                 ("time_s", .number(simulated.time)),
@@ -89,7 +89,7 @@ extension SimulationResult {
         guard let pruning else { return .null }
         let cost = pruning.cost
         return .object([
-            ("model", .string(pruning.model)),
+            ("model", .string(pruning.model.rawValue)),
             ("kv_bytes", .number(cost.kvBytes)), ("dense_kv_bytes", .number(cost.denseKVBytes)),
             ("kv_reduction", .number(cost.denseKVBytes / cost.kvBytes)),
             ("roofline_speedup", .number(pruning.rooflineSpeedup)),

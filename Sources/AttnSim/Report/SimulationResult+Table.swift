@@ -15,14 +15,14 @@ extension SimulationResult {
         table.section("work")
         table.add("dense FLOPs", count(denseFLOPs, "FLOP"))
         table.add("effective FLOPs", count(effectiveFLOPs, "FLOP"))
-        if let gna {
-            let work = gna.work
+        if let analysis = tileAnalysis {
+            let work = analysis.work
             table.section("tiles (\(work.tiling.rawValue), \(work.kvTiling.rawValue) KV; Q \(GNAReport.shape(work.qTile)), "
                 + "KV \(GNAReport.shape(work.kvTile)); per head)")
             table.add("Q tiles", "\(work.qTiles)")
             table.add("KV tiles visited", "\(work.visited) (\(work.full) full, \(work.partial) partially masked)")
             table.add("worst Q tile", "\(work.worstVisited) of \(work.kvTilesSelfAttention) KV tiles (\(work.worstFull) full)")
-            table.add("fully block-sparse", "\(work.isFullyBlockSparse ? "yes" : "no") (kernel fast path: \(gna.kernelFastPath ? "yes" : "no"))")
+            table.add("fully block-sparse", "\(work.isFullyBlockSparse ? "yes" : "no") (kernel fast path: \(analysis.kernelSkipsMask ? "yes" : "no"))")
         }
         table.section("bounds (upper bounds on speedup over dense)")
         table.add("FLOP-wise", times(bounds.flopSpeedup))

@@ -10,9 +10,13 @@ public enum GPUEngine {
         public var speedup: Double { dense.time / sparse.time }
     }
 
-    /// Whether the GPU engine models this workload (pruning and block masks come later).
-    public static func supports(_ workload: Workload) -> Bool {
-        workload.pruning == nil && workload.mask.kind != .block
+    /// Every unpruned workload on a GPU with kernel profiles.
+    public static func supports(hardware: HardwareSpec, workload: Workload) -> EngineSupport {
+        guard hardware.kind == .gpu, workload.pruning == nil else { return .notApplicable }
+        guard !hardware.kernels.isEmpty else {
+            return .declined("\(hardware.file) lists no kernel profiles (`kernels:`), so time is the roofline's")
+        }
+        return .yes
     }
 
     public static func profile(_ hardware: HardwareSpec, backend: String, file: String) throws(Diagnostic) -> KernelProfile {
@@ -26,34 +30,14 @@ public enum GPUEngine {
         return profile
     }
 
-    /// The Q tiles of one instance under `mapping`.
+    /// The Q tiles of one instance under `mapping` (with per-head masks, one instance is a batch element).
     public static func grid(_ workload: Workload, mapping: GPUMapping) -> QTileGrid {
-        let problem = workload.problem
-        switch workload.mask.kind {
-        case .gna:
-            return QTileGrid.gna(GNAMask(tokens: problem.tokens, mask: workload.mask), qTile: mapping.qTile,
-                                 kvTile: mapping.kvTile, tiling: mapping.tiling, kvTiling: mapping.kvTiling)
-        case .causal:
-            return .causal(queries: problem.queryTokens, keys: problem.keyTokens, qTile: mapping.qTileTokens,
-                           kvTile: mapping.kvTileTokens)
-        case .none, .block:
-            return .dense(queries: problem.queryTokens, keys: problem.keyTokens, qTile: mapping.qTileTokens,
-                          kvTile: mapping.kvTileTokens)
-        }
+        workload.mask.combinedTileGrid(mapping.maskTiling)
     }
 
-    /// Whether a `problem`-scope kernel skips the element mask: dense problems always, GNA when the kernel's
-    /// fully-block-sparse predicate holds, causal never ("Causal masking can never be fully block-sparse",
-    /// gna.md §1.3).
-    static func skipsMask(_ workload: Workload, mapping: GPUMapping) -> Bool {
-        switch workload.mask.kind {
-        case .none: return true
-        case .causal, .block: return false
-        case .gna:
-            return mapping.tiling == .multi_dim
-                && GNAMask(tokens: workload.problem.tokens, mask: workload.mask)
-                    .kernelFastPath(qTile: mapping.qTile, kvTile: mapping.kvTile)
-        }
+    /// Instances of `grid`: batch × heads, or the batch alone when the grid already holds every head.
+    static func instances(_ workload: Workload) -> Int {
+        workload.mask.headPatterns > 1 ? workload.problem.batch : workload.problem.instances
     }
 
     /// - Parameter baseline: the backend of the dense run (default: the mapping's own), e.g. `flash` to compare
@@ -80,15 +64,17 @@ public enum GPUEngine {
             try Self.profile(hardware, backend: name, file: workload.file)
         } ?? profile
         let problem = workload.problem
-        let instances = problem.instances
-        let qoBytes = Double(instances) * Double(problem.queryTokens) * Double(problem.headDim + problem.valueDim)
+        let instances = Self.instances(workload)
+        let qoBytes = Double(problem.instances) * Double(problem.queryTokens) * Double(problem.headDim + problem.valueDim)
             * problem.dtype.bytes
         let grid = grid(workload, mapping: mapping)
         var cost = try GPUKernelCost(hardware: hardware, profile: profile, problem: problem,
                                      qTileTokens: mapping.qTileTokens, kvTileTokens: mapping.kvTileTokens,
                                      grid: grid, instances: instances,
-                                     maskAxes: workload.mask.kind == .gna ? problem.tokens.count : 1)
-        if profile.maskScope == .problem { cost.maskAllTiles = !skipsMask(workload, mapping: mapping) }
+                                     maskAxes: workload.mask.elementWork.axes)
+        if profile.maskScope == .problem {
+            cost.maskAllTiles = !workload.mask.kernelSkipsElementMask(mapping.maskTiling)
+        }
         let sparse = runSustained(hardware: hardware, grid: grid, instances: instances, cost: cost,
                                   persistent: mapping.persistent, problemBytes: qoBytes, trace: trace)
         guard runDense else { return Outcome(mapping: mapping, sparse: sparse, dense: sparse, grid: grid) }
@@ -98,8 +84,8 @@ public enum GPUEngine {
                                         kvTile: denseKV)
         let denseCost = try GPUKernelCost(hardware: hardware, profile: baselineProfile, problem: problem,
                                           qTileTokens: denseQ, kvTileTokens: denseKV,
-                                          grid: denseGrid, instances: instances)
-        let dense = runSustained(hardware: hardware, grid: denseGrid, instances: instances, cost: denseCost,
+                                          grid: denseGrid, instances: problem.instances)
+        let dense = runSustained(hardware: hardware, grid: denseGrid, instances: problem.instances, cost: denseCost,
                                  persistent: baseline == nil ? mapping.persistent : (baselineProfile.persistent ?? false),
                                  problemBytes: qoBytes, trace: false)
         return Outcome(mapping: mapping, sparse: sparse, dense: dense, grid: grid)
@@ -151,13 +137,13 @@ public enum GPUEngine {
             fixedProfile = profile
             if let masks = profile.masks, !masks.contains(workload.mask.kind) {
                 throw Diagnostic(file: workload.file, path: "kernel.backend",
-                                 message: "backend `\(backend)` does not implement a \(workload.mask.kind.rawValue) mask "
-                                    + "(its profile lists: \(masks.map(\.rawValue).joined(separator: ", ")))")
+                                 message: "backend `\(backend)` does not implement a \(workload.mask.kind) mask "
+                                    + "(its profile lists: \(masks.joined(separator: ", ")))")
             }
         }
         if let kernel = workload.kernel, let backend = kernel.backend?.value, let profile = fixedProfile,
            let q = kernel.qTile?.value, let kv = kernel.kvTile?.value {
-            let tiling = workload.mask.kind == .gna ? (kernel.tiling?.value ?? .multi_dim) : .single_dim
+            let tiling = workload.mask.allowsMultiDimTiling ? (kernel.tiling?.value ?? .multi_dim) : .single_dim
             let flatten = tiling == .single_dim
             return GPUMapping(backend: backend, qTile: flatten ? [q.reduce(1, *)] : q, kvTile: flatten ? [kv.reduce(1, *)] : kv,
                               tiling: tiling, kvTiling: kernel.kvTiling?.value ?? .static,

@@ -33,8 +33,8 @@ public enum PruningEngine {
     }
 
     public struct Outcome: Sendable {
-        /// Which model timed it: `spatten-pipeline`, `gpu-decode`, `gpu-event`, `spatial`, `roofline`.
-        public var model: String
+        /// Which model timed it.
+        public var model: ModelName
         public var cost: PruningCost
         public var layers: [LayerTime]
         /// What the model left out or fell back on, in words.
@@ -59,7 +59,10 @@ public enum PruningEngine {
         public var rooflineSpeedup: Double { denseRooflineTime / rooflineTime }
     }
 
-    public static func run(hardware: HardwareSpec, workload: Workload, spec: PruningSpec) throws(Diagnostic) -> Outcome {
+    /// The schedule and its cost on `hardware`, with the roofline times every target reports beside its own;
+    /// `layers` is left for the target to fill.
+    static func prepare(hardware: HardwareSpec, workload: Workload, spec: PruningSpec, model: ModelName)
+        throws(Diagnostic) -> (PruningSchedule, Outcome) {
         let problem = workload.problem
         let schedule = PruningSchedule(spec, problem: problem)
         let cost = PruningCost(schedule, burst: hardware.offChip.burst)
@@ -67,57 +70,51 @@ public enum PruningEngine {
             throw Diagnostic(file: hardware.file, message: "\(hardware.name) has no peak for \(problem.dtype.rawValue) or no off-chip bandwidth")
         }
         func roofline(_ layer: PruningLayerCost) -> Double { max(layer.dramBytes / bandwidth, layer.flops / peak) }
-        var outcome = Outcome(model: "roofline", cost: cost, layers: [],
+        let outcome = Outcome(model: model, cost: cost, layers: [],
                               rooflineTime: cost.layers.reduce(0) { $0 + roofline($1) },
                               denseRooflineTime: cost.dense.reduce(0) { $0 + roofline($1) })
-        switch hardware.kind {
-        case .spatial where hardware.arrays.contains(where: { $0.ops.contains(.cmp) }):
-            outcome.model = "spatten-pipeline"
-            let pipeline = try SpAttenPipeline(hardware)
-            if spec.mode == .prefill {
-                outcome.model = "spatten-behavioural"
-                let model = SpAttenBehavioural(keysPerCycle: pipeline.qkLanes / Double(schedule.headDim), clock: hardware.clock)
-                func seconds(_ layer: PruningSchedule.Layer, _ selection: PruningSchedule.Selection?) -> (Double, Double) {
-                    let keys = Int(layer.groups.map(\.keys).max() ?? 0)
-                    let c = model.layer(heads: layer.heads, queries: layer.queries, keys: keys, headDim: schedule.headDim,
-                                        keyBits: layer.keyBits, valueBits: layer.valueBits,
-                                        selection: selection.map { ($0.n, $0.k) })
-                    return (Double(schedule.batch) * c.total / hardware.clock, Double(schedule.batch) * c.topK / hardware.clock)
-                }
-                outcome.layers = schedule.layers.indices.map { index in
-                    let layer = schedule.layers[index]
-                    let (time, topK) = seconds(layer, layer.tokenTopK)
-                    return LayerTime(step: layer.step, layer: layer.layer, time: time,
-                                     denseTime: seconds(schedule.dense[index], nil).0, topKTime: topK)
-                }
-                return outcome
-            }
-            outcome.layers = zip(schedule.layers.indices, cost.layers).map { index, layer in
-                let sparse = pipeline.layer(schedule.layers[index], cost: layer, schedule: schedule)
-                let dense = pipeline.layer(schedule.dense[index], cost: cost.dense[index], schedule: schedule)
-                return LayerTime(step: layer.step, layer: layer.layer, time: sparse.time, denseTime: dense.time,
-                                 topKTime: sparse.topK)
-            }
-        case .spatial:
-            outcome.model = "spatial"
-            outcome.layers = try spatialArray(hardware: hardware, workload: workload, schedule: schedule, cost: cost)
-        case .gpu where spec.mode == .decode && (try? decodeProfile(hardware, workload: workload)) != nil:
-            outcome.model = "gpu-decode"
-            outcome.layers = try gpuDecode(hardware: hardware, workload: workload, schedule: schedule, cost: cost)
-        case .gpu where !hardware.kernels.isEmpty, .cpu where !hardware.kernels.isEmpty:
-            outcome.model = hardware.kind == .cpu ? "cpu-event" : "gpu-event"
-            outcome.layers = try gpuPrefill(hardware: hardware, workload: workload, schedule: schedule, cost: cost)
-        default:
-            if hardware.kind == .gpu {
-                outcome.notes.append(spec.mode == .decode
-                    ? "\(hardware.file) has no decode kernel profile (`memory_efficiency`, `per_call`), so time is the roofline's"
-                    : "\(hardware.file) lists no kernel profiles, so time is the roofline's")
-            }
-            outcome.layers = zip(cost.layers, cost.dense).map { sparse, dense in
-                LayerTime(step: sparse.step, layer: sparse.layer, time: roofline(sparse), denseTime: roofline(dense), topKTime: 0)
-            }
+        return (schedule, outcome)
+    }
+
+    /// The roofline per layer (bytes over bandwidth or FLOPs over peak).
+    static func rooflineLayers(hardware: HardwareSpec, workload: Workload, cost: PruningCost) -> [LayerTime] {
+        let peak = hardware.peakFLOPs(workload.problem.dtype)!
+        let bandwidth = hardware.offChip.bandwidth!
+        func roofline(_ layer: PruningLayerCost) -> Double { max(layer.dramBytes / bandwidth, layer.flops / peak) }
+        return zip(cost.layers, cost.dense).map { sparse, dense in
+            LayerTime(step: sparse.step, layer: sparse.layer, time: roofline(sparse), denseTime: roofline(dense), topKTime: 0)
         }
-        return outcome
+    }
+
+    /// The SpAtten pipeline, decode: one request per stage, stages overlapped across requests.
+    static func spattenPipeline(hardware: HardwareSpec, schedule: PruningSchedule, cost: PruningCost)
+        throws(Diagnostic) -> [LayerTime] {
+        let pipeline = try SpAttenPipeline(hardware)
+        return zip(schedule.layers.indices, cost.layers).map { index, layer in
+            let sparse = pipeline.layer(schedule.layers[index], cost: layer, schedule: schedule)
+            let dense = pipeline.layer(schedule.dense[index], cost: cost.dense[index], schedule: schedule)
+            return LayerTime(step: layer.step, layer: layer.layer, time: sparse.time, denseTime: dense.time,
+                             topKTime: sparse.topK)
+        }
+    }
+
+    /// SpAtten's additive BERT model (prefill) on the pipeline's QK lanes.
+    static func spattenBehavioural(hardware: HardwareSpec, schedule: PruningSchedule) throws(Diagnostic) -> [LayerTime] {
+        let pipeline = try SpAttenPipeline(hardware)
+        let model = SpAttenBehavioural(keysPerCycle: pipeline.qkLanes / Double(schedule.headDim), clock: hardware.clock)
+        func seconds(_ layer: PruningSchedule.Layer, _ selection: PruningSchedule.Selection?) -> (Double, Double) {
+            let keys = Int(layer.groups.map(\.keys).max() ?? 0)
+            let c = model.layer(heads: layer.heads, queries: layer.queries, keys: keys, headDim: schedule.headDim,
+                                keyBits: layer.keyBits, valueBits: layer.valueBits,
+                                selection: selection.map { ($0.n, $0.k) })
+            return (Double(schedule.batch) * c.total / hardware.clock, Double(schedule.batch) * c.topK / hardware.clock)
+        }
+        return schedule.layers.indices.map { index in
+            let layer = schedule.layers[index]
+            let (time, topK) = seconds(layer, layer.tokenTopK)
+            return LayerTime(step: layer.step, layer: layer.layer, time: time,
+                             denseTime: seconds(schedule.dense[index], nil).0, topKTime: topK)
+        }
     }
 
     // MARK: GPU
@@ -189,7 +186,7 @@ public enum PruningEngine {
             if let time = cache[key] { return time }
             var layerWorkload = workload
             layerWorkload.pruning = nil
-            layerWorkload.mask = .none
+            layerWorkload.mask = DenseMask(queries: tokens, keys: tokens)
             layerWorkload.problem.heads = heads
             layerWorkload.problem.tokens = [tokens]
             layerWorkload.problem.kvTokens = [tokens]

@@ -61,8 +61,8 @@ public struct SimulationResult: Sendable {
     /// time with attention, seconds.
     public var linearTime: Double?
     public var layerTime: Double?
-    /// The GNA tile analysis, for `mask: {kind: gna}` workloads with fixed tile shapes.
-    public var gna: GNAAnalysis?
+    /// The mask's tile analysis under the kernel's tiling (masked workloads with fixed or mapped tile shapes).
+    public var tileAnalysis: TileAnalysis?
     /// The GPU event simulation (mapping, waves, trace), when the GPU engine timed the point.
     public var gpu: GPUEngine.Outcome?
     /// The spatial-array evaluation (dataflow, P partition, cycles per Einsum), when the spatial engine timed it.

@@ -87,11 +87,10 @@ public struct GNAMask: Sendable, Hashable {
 
     public init(axes: [GNAAxis]) { self.axes = axes }
 
-    /// The mask of a workload (`mask.kind: gna`), validated on load.
-    public init(tokens: [Int], mask: MaskSpec) {
+    /// A mask from per-axis parameters (one entry per token axis; checked by `GNAMask.check`).
+    public init(tokens: [Int], window: [Int], stride: [Int], dilation: [Int], causal: [Bool]) {
         axes = tokens.indices.map { i in
-            GNAAxis(length: tokens[i], window: mask.window[i], stride: mask.stride[i],
-                    dilation: mask.dilation[i], causal: mask.causal[i])
+            GNAAxis(length: tokens[i], window: window[i], stride: stride[i], dilation: dilation[i], causal: causal[i])
         }
     }
 
@@ -100,12 +99,12 @@ public struct GNAMask: Sendable, Hashable {
     /// Σ_q |N(q)|: the exact number of attended (query, key) pairs. Neighborhoods are products of per-axis
     /// windows chosen by per-axis coordinates, so the sum factorizes into per-axis sums.
     /// - Complexity: O(Σ L_i).
-    public var attendedPairs: Double {
+    public var attendedPairCount: Double {
         axes.reduce(1.0) { $0 * Double($1.attendedSum) }
     }
 
     /// Dense pairs over attended pairs: the FLOP-wise speedup bound (gna.md §2.4).
     public var flopSpeedup: Double {
-        Double(tokens) * Double(tokens) / attendedPairs
+        Double(tokens) * Double(tokens) / attendedPairCount
     }
 }

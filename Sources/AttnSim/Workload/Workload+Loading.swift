@@ -23,11 +23,13 @@ extension Workload {
             problem: problem,
             cascadeName: "attention-1pass",
             cascade: Cascade.preset(named: "attention-1pass")!,
-            mask: .none, pruning: nil, kernel: nil, model: nil, layer: nil, sources: [], file: root.file)
+            mask: DenseMask(problem), pruning: nil, kernel: nil, model: nil, layer: nil, sources: [], file: root.file)
         if let cascade = fields.optional("cascade") {
             (workload.cascadeName, workload.cascade) = try decodeCascade(cascade, problem: problem)
         }
-        if let mask = fields.optional("mask") { workload.mask = try decodeMask(mask, problem: problem) }
+        if let mask = fields.optional("mask") {
+            workload.mask = try MaskRegistry.decode(mask, problem: problem, workloadFile: root.file)
+        }
         if let pruning = fields.optional("pruning") {
             workload.pruning = try decodePruning(pruning, problem: problem, workloadFile: root.file)
         }
@@ -96,65 +98,6 @@ extension Workload {
             throw node.error("the cascade cannot be bound to the problem: \(error)")
         }
         return (name, cascade)
-    }
-
-    static func decodeMask(_ node: SpecNode, problem: Problem) throws(Diagnostic) -> MaskSpec {
-        let map = try node.mapping(allowed: ["kind", "window", "stride", "dilation", "causal", "file"])
-        let kind = try map.required("kind", expecting: "none, causal, gna or block").choice(MaskSpec.Kind.self)
-        var mask = MaskSpec(kind: kind)
-        let gnaKeys = ["window", "stride", "dilation", "causal"]
-        if kind != .gna, let key = gnaKeys.first(where: map.contains) {
-            throw map.optional(key)!.error("`\(key)` applies to `kind: gna` only, not `kind: \(kind.rawValue)`")
-        }
-        if kind != .block, let file = map.optional("file") {
-            throw file.error("`file` applies to `kind: block` only")
-        }
-        switch kind {
-        case .none:
-            break
-        case .causal:
-            guard problem.keyTokens >= problem.queryTokens else {
-                throw node.error("a causal mask needs kv_tokens ≥ tokens (queries are aligned to the last keys)")
-            }
-        case .block:
-            mask.file = try map.required("file", expecting: "the block-mask file").string()
-        case .gna:
-            let axes = problem.tokens.count
-            guard problem.kvTokens == problem.tokens else {
-                throw node.error("GNA is self attention: kv_tokens must equal tokens (\(problem.tokens))")
-            }
-            func perAxis(_ item: SpecNode) throws(Diagnostic) -> [Int] {
-                var list = try item.intList(atLeast: 1)
-                if list.count == 1 && axes > 1 && !item.isSequence { list = Array(repeating: list[0], count: axes) }
-                guard list.count == axes else {
-                    throw item.error("expected \(axes) value(s), one per token axis of tokens \(problem.tokens), found \(list.count)")
-                }
-                return list
-            }
-            let ones = Array(repeating: 1, count: axes)
-            let windowNode = try map.required("window", expecting: "one size per token axis, e.g. [18, 24, 24]")
-            mask.window = try perAxis(windowNode)
-            mask.stride = try map.optional("stride").map(perAxis) ?? ones
-            mask.dilation = try map.optional("dilation").map(perAxis) ?? ones
-            if let causalNode = map.optional("causal") {
-                if causalNode.isSequence {
-                    let items = try causalNode.sequence()
-                    guard items.count == axes else {
-                        throw causalNode.error("expected \(axes) value(s), one per token axis, found \(items.count)")
-                    }
-                    for item in items { mask.causal.append(try item.bool()) }
-                } else {
-                    mask.causal = Array(repeating: try causalNode.bool(), count: axes)
-                }
-            } else {
-                mask.causal = Array(repeating: false, count: axes)
-            }
-            if let problem = GNAMask.check(tokens: problem.tokens, window: mask.window, stride: mask.stride,
-                                           dilation: mask.dilation, causal: mask.causal) {
-                throw (map.optional(problem.field) ?? windowNode).error(problem.message)
-            }
-        }
-        return mask
     }
 
     static func decodePruning(_ node: SpecNode, problem: Problem, workloadFile: String) throws(Diagnostic) -> PruningSpec {

@@ -13,7 +13,8 @@ public struct Workload: Sendable {
     /// The preset name, or "inline" for a cascade written in the file.
     public var cascadeName: String
     public var cascade: Cascade
-    public var mask: MaskSpec
+    /// Which scores are computed: one of `MaskRegistry.families`.
+    public var mask: any Mask
     public var pruning: PruningSpec?
     public var kernel: KernelChoice?
     public var model: ModelRollup?
@@ -44,22 +45,6 @@ public struct Problem: Sendable, Equatable {
     public var keyTokens: Int { kvTokens.reduce(1, *) }
     /// Independent (batch, head) problems.
     public var instances: Int { batch * heads }
-}
-
-/// Which scores are computed (DESIGN.md `mask.kind`).
-public struct MaskSpec: Sendable, Equatable {
-    public enum Kind: String, Sendable, CaseIterable { case none, causal, gna, block }
-
-    public var kind: Kind
-    /// GNA per-axis window, stride, dilation and causality (one entry per token axis).
-    public var window: [Int] = []
-    public var stride: [Int] = []
-    public var dilation: [Int] = []
-    public var causal: [Bool] = []
-    /// Block mask file (kind `block`).
-    public var file: String?
-
-    public static let none = MaskSpec(kind: .none)
 }
 
 /// SpAtten-style pruning schedule (spatten.md §2–§5), given as per-layer ratios or as a per-request trace.

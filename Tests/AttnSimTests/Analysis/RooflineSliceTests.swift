@@ -73,7 +73,7 @@ import Testing
         var count = 0
         for query in 0..<p { for key in 0..<m where key <= query + (m - p) { count += 1 } }
         let problem = Problem(batch: 1, heads: 1, headDim: 8, valueDim: 8, tokens: [p], kvTokens: [m], dtype: .bf16)
-        #expect(MaskWork.attendedPairs(problem, MaskSpec(kind: .causal)) == Double(count))
+        #expect(CausalMask(queries: problem.queryTokens, keys: problem.keyTokens).attendedPairs == Double(count))
     }
 
     /// A pruning schedule on a GPU file without kernel profiles: each layer at its roofline time. Hand count for

@@ -205,7 +205,7 @@ struct SplitMix64: RandomNumberGenerator {
         var checked = 0
         for _ in 0..<2000 {
             var (mask, reference) = Self.randomProblem(&rng)
-            #expect(mask.attendedPairs == Double(reference.attendedPairs), "FLOPs \(mask.axes)")
+            #expect(mask.attendedPairCount == Double(reference.attendedPairs), "FLOPs \(mask.axes)")
             let qTile = mask.axes.map { rng.int(1...max(1, min(8, $0.length))) }
             let kvTile = mask.axes.map { rng.int(1...max(1, min(8, $0.length))) }
             let qRun = rng.int(1...16)

@@ -10,9 +10,9 @@ import Testing
     }
 
     static func bounds(_ mask: GNAMask, q: [Int], kv: [Int], tiling: KernelChoice.Tiling = .multi_dim,
-                       kvTiling: KernelChoice.KVTiling = .static) -> (TileWork, GNABounds) {
+                       kvTiling: KernelChoice.KVTiling = .static) -> (TileWork, TileBounds) {
         let work = TileWork(mask: mask, qTile: q, kvTile: kv, tiling: tiling, kvTiling: kvTiling)
-        return (work, GNABounds(mask: mask, work: work))
+        return (work, TileBounds(mask: mask, work: work))
     }
 
     /// gna.md §3.3, HunyuanVideo 30×48×80, window 18×24×24, Q 4×8×8 / KV 2×8×8: S_sim per stride ("ours S_sim(op)"
@@ -31,7 +31,7 @@ import Testing
         let mask = Self.mask([30, 48, 80], [18, 24, 24], stride)
         let (_, bounds) = Self.bounds(mask, q: [4, 8, 8], kv: [2, 8, 8])
         #expect(abs(bounds.tile - sim) < 0.01, "S_sim \(bounds.tile)")
-        #expect(abs(bounds.flop - 11.11) < 0.01)   // "S_FLOP 11.11"
+        #expect(abs(bounds.flop! - 11.11) < 0.01)   // "S_FLOP 11.11"
         let share = 0.607
         let allSparse = EndToEnd.speedup(attentionSpeedup: bounds.tile,
                                          model: ModelRollup(attentionShare: share, totalSteps: 50, denseSteps: 0))
@@ -40,7 +40,7 @@ import Testing
         #expect(abs(allSparse - e2eAllSparse) < 0.01, "E2E \(allSparse)")
         #expect(abs(fifteenDense - e2eFifteenDense) < 0.01)
         // FLOP columns: 2.23 / 1.63 for every stride.
-        let flopE2E = EndToEnd.speedup(attentionSpeedup: bounds.flop,
+        let flopE2E = EndToEnd.speedup(attentionSpeedup: bounds.flop!,
                                        model: ModelRollup(attentionShare: share, totalSteps: 50, denseSteps: 15))
         #expect(abs(flopE2E - 1.63) < 0.01)
     }
@@ -55,7 +55,7 @@ import Testing
         let mask = Self.mask([256, 256], [80, 80], stride)
         let (_, bounds) = Self.bounds(mask, q: [16, 16], kv: [16, 8])
         #expect(abs(bounds.tile - sim) < 0.01, "S_sim \(bounds.tile)")
-        #expect(abs(bounds.flop - 10.24) < 0.01)
+        #expect(abs(bounds.flop! - 10.24) < 0.01)
         let share = 0.518
         let all = EndToEnd.speedup(attentionSpeedup: bounds.tile,
                                    model: ModelRollup(attentionShare: share, totalSteps: 28, denseSteps: 0))
@@ -78,7 +78,7 @@ import Testing
         let mask = Self.mask([16, 44, 80], [16, 24, 16], stride)
         let (_, bounds) = Self.bounds(mask, q: [8, 4, 8], kv: [4, 4, 8])
         #expect(abs(bounds.tile - sim) < 0.01, "S_sim \(bounds.tile)")
-        #expect(abs(bounds.flop - 9.17) < 0.01)
+        #expect(abs(bounds.flop! - 9.17) < 0.01)
         for (dense, expected) in [(0, e2eAllSparse), (12, e2eTwelveDense)] {
             let e2e = EndToEnd.speedup(attentionSpeedup: bounds.tile,
                                        model: ModelRollup(attentionShare: 0.587, totalSteps: 35, denseSteps: dense))
@@ -118,7 +118,7 @@ import Testing
         for (q, kv) in [([256], [128]), ([128], [128])] {
             let (work, bounds) = Self.bounds(blocked, q: q, kv: kv)
             #expect(abs(bounds.tile - 16.00) < 0.01)
-            #expect(abs(bounds.flop - 16.00) < 0.01)
+            #expect(abs(bounds.flop! - 16.00) < 0.01)
             #expect(work.isFullyBlockSparse)
             #expect(blocked.kernelFastPath(qTile: q, kvTile: kv))
         }

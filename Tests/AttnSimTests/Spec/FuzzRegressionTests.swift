@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import AttnSimFuzzing
 @testable import AttnSim
 
 /// The loader fuzzer's findings (`fuzz/README.md`), replayed through the fuzzer's own entry (`FuzzEntry`), and

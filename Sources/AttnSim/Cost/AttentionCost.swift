@@ -3,18 +3,18 @@
 /// FLOPs count the two tensor products only (QKᵀ and AV): 2·E + 2·F FLOP per attended (query, key) pair, the
 /// convention NATTEN and FlashAttention use for "attention FLOPs"; softmax work is reported by the cascade's op
 /// counts instead. Bytes are the compulsory traffic of a fused (1-pass) kernel: Q, K and V read once and the
-/// output written once (fusemax.md §3.3 with P2 = 1).
+/// output written once (references.md [FuseMax §5], with P2 = 1).
 public struct AttentionCost: Sendable, Equatable {
     public var denseFLOPs: Double
-    /// FLOPs of the masked problem; nil when the mask has no closed-form count yet.
+    /// FLOPs of the masked problem; nil when the mask does not fix its attended pairs.
     public var effectiveFLOPs: Double?
     public var denseBytes: Double
 
-    public init(_ problem: Problem, mask: MaskSpec) {
+    public init(_ problem: Problem, mask: any Mask) {
         let perPair = 2 * Double(problem.headDim + problem.valueDim)
         let instances = Double(problem.instances)
         denseFLOPs = instances * Double(problem.queryTokens) * Double(problem.keyTokens) * perPair
-        effectiveFLOPs = MaskWork.attendedPairs(problem, mask).map { instances * $0 * perPair }
+        effectiveFLOPs = mask.attendedPairs.map { instances * $0 * perPair }
         let p = Double(problem.queryTokens)
         let m = Double(problem.keyTokens)
         let e = Double(problem.headDim)

@@ -1,3 +1,4 @@
+import AttnSim
 import Foundation
 
 /// The one function the loader fuzzer (`Sources/AttnSimFuzz`, `fuzz/README.md`) and its regression tests

@@ -85,7 +85,7 @@ public struct GPUDecodeCrossCheck: Sendable {
         var rows: [Row] = []
         for m in measurements {
             let workload = try Self.workload(m)
-            let outcome = try PruningEngine.run(hardware: hardware, workload: workload, spec: workload.pruning!)
+            let outcome = try PruningEngine.run(hardware: hardware, workload: workload)
             guard let attention = outcome.attentionTime else {
                 throw Diagnostic(file: hardware.file, message: "the GPU decode model did not run for \(m.id)")
             }

@@ -1,0 +1,23 @@
+/// Everything attnsim knows about one GNA problem without a device: the exact work, the tile work of a
+/// tiling, the speedup bounds and the block-sparsity verdicts. `attnsim gna` prints it; `attnsim simulate`
+/// reports the same `TileAnalysis` for every mask family.
+public struct GNAAnalysis: Sendable {
+    public var mask: GNAMask
+    public var tiles: TileAnalysis
+
+    public init(mask: GNAMask, qTile: [Int], kvTile: [Int], tiling: KernelChoice.Tiling,
+                kvTiling: KernelChoice.KVTiling) {
+        self.mask = mask
+        let problem = Problem(batch: 1, heads: 1, headDim: 1, valueDim: 1, tokens: mask.axes.map(\.length),
+                              kvTokens: mask.axes.map(\.length), dtype: .bf16)
+        tiles = TileAnalysis(mask: mask, problem: problem,
+                             tiling: MaskTiling(qTile: qTile, kvTile: kvTile, tiling: tiling, kvTiling: kvTiling))
+    }
+
+    public var work: TileWork { tiles.work }
+    public var bounds: TileBounds { tiles.bounds }
+    /// NATTEN's closed-form predicate: would Hopper/Blackwell FNA skip masking (references.md [GNA §3.5])?
+    public var kernelFastPath: Bool { tiles.kernelSkipsMask }
+    public var tilesJSON: JSONValue { tiles.tilesJSON }
+    public var blockSparseJSON: JSONValue { tiles.blockSparseJSON }
+}

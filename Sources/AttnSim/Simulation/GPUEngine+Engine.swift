@@ -1,0 +1,60 @@
+/// The GPU event simulator as an `Engine`: mappings are backend × tiles × scheduling (`GPUMapspace`).
+extension GPUEngine: Engine {
+    public static var model: ModelName { .gpuEvent }
+
+    public static func mapspace(hardware: HardwareSpec, workload: Workload) throws(Diagnostic) -> [GPUMapping] {
+        GPUMapspace(hardware: hardware, workload: workload).candidates()
+    }
+
+    public static func evaluate(_ mapping: GPUMapping, hardware: HardwareSpec, workload: Workload,
+                                options: EngineOptions) throws(Diagnostic) -> EngineResult {
+        let outcome = try simulate(hardware: hardware, workload: workload, mapping: mapping,
+                                   baseline: options.baseline, trace: options.trace)
+        return EngineResult(simulated: simulated(outcome, hardware: hardware, workload: workload, model: model),
+                            detail: .gpu(outcome), tiling: mapping.maskTiling)
+    }
+
+    /// The prediction of a simulated grid: time, traffic, busy fractions of the units and of off-chip memory.
+    static func simulated(_ outcome: Outcome, hardware: HardwareSpec, workload: Workload, model: ModelName)
+        -> SimulationResult.Simulated {
+        let sparse = outcome.sparse
+        let peak = hardware.peakFLOPs(workload.problem.dtype) ?? .infinity
+        let bandwidth = hardware.offChip.bandwidth ?? .infinity
+        return SimulationResult.Simulated(
+            model: model.rawValue, time: sparse.time, denseTime: outcome.dense.time,
+            dramBytes: sparse.dramBytes, denseDRAMBytes: outcome.dense.dramBytes,
+            utilization: [(hardware.units?.name ?? "SM", sparse.executedFLOPs / (peak * sparse.time)),
+                          (hardware.offChip.name, sparse.dramBytes / (bandwidth * sparse.time))],
+            energy: nil, bottleneck: sparse.bottleneck)
+    }
+}
+
+/// The same event simulator on a CPU: cores are the units, one Q tile per core at a time, costed by the file's
+/// `kernels.cpu` profile (written by `attnsim calibrate`).
+public enum CPUEngine: Engine {
+    public static var model: ModelName { .cpuEvent }
+
+    public static func supports(hardware: HardwareSpec, workload: Workload) -> EngineSupport {
+        guard hardware.kind == .cpu, workload.pruning == nil else { return .notApplicable }
+        guard !hardware.kernels.isEmpty else {
+            return .declined("\(hardware.file) lists no kernel profiles (`kernels:`), so time is the roofline's")
+        }
+        return .yes
+    }
+
+    public static func mapspace(hardware: HardwareSpec, workload: Workload) throws(Diagnostic) -> [GPUMapping] {
+        try GPUEngine.mapspace(hardware: hardware, workload: workload)
+    }
+
+    public static func chooseMapping(hardware: HardwareSpec, workload: Workload) throws(Diagnostic) -> GPUMapping {
+        try GPUEngine.chooseMapping(hardware: hardware, workload: workload)
+    }
+
+    public static func evaluate(_ mapping: GPUMapping, hardware: HardwareSpec, workload: Workload,
+                                options: EngineOptions) throws(Diagnostic) -> EngineResult {
+        let outcome = try GPUEngine.simulate(hardware: hardware, workload: workload, mapping: mapping,
+                                             baseline: options.baseline, trace: options.trace)
+        return EngineResult(simulated: GPUEngine.simulated(outcome, hardware: hardware, workload: workload, model: model),
+                            detail: .gpu(outcome), tiling: mapping.maskTiling)
+    }
+}

@@ -1,0 +1,154 @@
+/// `mask: {kind: block, file: mask.json}`: a block-sparse mask read from a `BlockMaskFile` (FlexAttention's
+/// `BlockMask` layout). Blocks listed as full are attended element for element, partial ones carry an element
+/// mask the file does not spell out, and the rest are skipped.
+///
+/// Tiles: when the kernel's tiles are the file's blocks, the counts are the file's lists. For other tile sizes a
+/// KV tile is visited when any block it overlaps (inside a Q tile) is listed, and full when every such block is
+/// full; a tile that covers part of a partial block counts as partial (the file does not say which elements of
+/// the block attend), so counts are exact whenever tiles are unions of blocks.
+public struct BlockMask: Mask {
+    public static let kind = "block"
+    public static let keys = ["file"]
+
+    public var file: String
+    public var table: BlockMaskFile
+    public var queries: Int
+    public var keys: Int
+
+    public init(file: String, table: BlockMaskFile, queries: Int, keys: Int) {
+        self.file = file
+        self.table = table
+        self.queries = queries
+        self.keys = keys
+    }
+
+    public static func decode(_ fields: SpecMapping, problem: Problem, workloadFile: String) throws(Diagnostic) -> BlockMask {
+        let node = try fields.required("file", expecting: "the block-mask JSON file, relative to the workload")
+        let name = try node.string()
+        let path = Workload.resolve(name, relativeTo: workloadFile)
+        let (p, m) = (problem.queryTokens, problem.keyTokens)
+        let table: BlockMaskFile
+        do {
+            table = try BlockMaskFile.load(path: path) { (size) throws(Diagnostic) -> (q: Int, kv: Int) in
+                (ceilDiv(p, size.q), ceilDiv(m, size.kv))
+            }
+        } catch {
+            if error.line == nil { throw node.error("\(error.message) (\(path))") }
+            throw error
+        }
+        if table.perHead && table.heads.count != problem.heads {
+            throw node.error("\(path) gives \(table.heads.count) per-head masks but problem.heads is \(problem.heads)")
+        }
+        return BlockMask(file: path, table: table, queries: p, keys: m)
+    }
+
+    /// What a block of the file is.
+    public enum BlockKind: Sendable { case full, partial, skipped }
+
+    public var headPatterns: Int { table.heads.count }
+    public var isDense: Bool { false }
+
+    /// Real tokens of block `index` of `size` tokens in a sequence of `length`.
+    @inline(__always)
+    static func extent(_ index: Int, size: Int, length: Int) -> Int { min(size, length - index * size) }
+
+    /// Pairs of the full blocks of one head (blocks at the sequence ends cut to the real tokens).
+    func fullPairs(_ head: BlockMaskFile.Head) -> Double {
+        let (bq, bkv) = table.blockSize
+        var pairs = 0.0
+        for q in 0..<head.full.rows {
+            let rows = Double(Self.extent(q, size: bq, length: queries))
+            var columns = 0
+            for k in head.full.row(q) { columns += Self.extent(Int(k), size: bkv, length: keys) }
+            pairs += rows * Double(columns)
+        }
+        return pairs
+    }
+
+    /// Exact when the file has no partial blocks or states `attended_pairs`; nil otherwise.
+    public var attendedPairs: Double? {
+        if let given = table.attendedPairs { return given.reduce(0, +) / Double(given.count) }
+        guard table.heads.allSatisfy({ $0.partial.count == 0 }) else { return nil }
+        return table.heads.reduce(0) { $0 + fullPairs($1) } / Double(table.heads.count)
+    }
+
+    /// Full blocks attend every element; a partial block's elements are taken as attended (the file gives no
+    /// element pattern; the CPU kernels keep them and still pay the element mask).
+    public func attends(query: Int, key: Int, head: Int) -> Bool {
+        let h = table.heads[table.heads.count == 1 ? 0 : head]
+        let (q, k) = (query / table.blockSize.q, key / table.blockSize.kv)
+        return h.full.contains(row: q, k) || h.partial.contains(row: q, k)
+    }
+
+    /// Whether block (q, k) of `head` is full, partial or absent.
+    public func block(q: Int, k: Int, head: Int) -> BlockKind {
+        let h = table.heads[head]
+        if h.full.contains(row: q, k) { return .full }
+        return h.partial.contains(row: q, k) ? .partial : .skipped
+    }
+
+    /// - Complexity: O(listed blocks · overlap) for aligned or coarser tiles; O(P/TQ · M/TKV) stamps at most.
+    public func tileGrid(_ tiling: MaskTiling, head: Int) -> QTileGrid {
+        let h = table.heads[head]
+        let (bq, bkv) = table.blockSize
+        let (tq, tkv) = (tiling.qTileTokens, tiling.kvTileTokens)
+        let kvTiles = ceilDiv(keys, tkv)
+        if tq == bq && tkv == bkv {
+            let tiles = (0..<h.full.rows).map { q in
+                QTileVisit(visited: h.full.row(q).count + h.partial.row(q).count, full: h.full.row(q).count)
+            }
+            return QTileGrid(tiles: tiles, denseKVTiles: kvTiles, qTileTokens: tq, kvTileTokens: tkv)
+        }
+        // Per KV tile of the current Q tile: covered (Q block, KV block) pairs that are listed, and that are full.
+        var listed = [Int](repeating: 0, count: kvTiles)
+        var full = [Int](repeating: 0, count: kvTiles)
+        var touched: [Int] = []
+        var tiles: [QTileVisit] = []
+        tiles.reserveCapacity(ceilDiv(queries, tq))
+        var q0 = 0
+        while q0 < queries {
+            let q1 = min(q0 + tq, queries)
+            let blocks = (q0 / bq) ..< ceilDiv(q1, bq)
+            for qb in blocks {
+                for (table, isFull) in [(h.full, true), (h.partial, false)] {
+                    for k in table.row(qb) {
+                        // KV tiles overlapping KV block k.
+                        let k0 = Int(k) * bkv, k1 = min(k0 + bkv, keys)
+                        for tile in (k0 / tkv) ..< ceilDiv(k1, tkv) {
+                            if listed[tile] == 0 { touched.append(tile) }
+                            listed[tile] += 1
+                            if isFull { full[tile] += 1 }
+                        }
+                    }
+                }
+            }
+            var visit = QTileVisit(visited: touched.count, full: 0)
+            for tile in touched {
+                let kv0 = tile * tkv, kv1 = min(kv0 + tkv, keys)
+                let covered = blocks.count * (ceilDiv(kv1, bkv) - kv0 / bkv)
+                if full[tile] == covered { visit.full += 1 }
+                listed[tile] = 0
+                full[tile] = 0
+            }
+            touched.removeAll(keepingCapacity: true)
+            tiles.append(visit)
+            q0 = q1
+        }
+        return QTileGrid(tiles: tiles, denseKVTiles: kvTiles, qTileTokens: tq, kvTileTokens: tkv)
+    }
+
+    /// A FlexAttention-style kernel reads the block table per tile and, on a partial block, evaluates the mask
+    /// function per element; the file does not name that function, so one table load and one comparison are
+    /// charged (a boolean lookup).
+    public var elementWork: MaskElementWork { MaskElementWork(compares: 1, loads: 1) }
+
+    public var parameters: [(String, JSONValue)] {
+        let full = table.heads.reduce(0) { $0 + $1.full.count }
+        let partial = table.heads.reduce(0) { $0 + $1.partial.count }
+        return [("file", .string(file)),
+                ("block_size", .array([.number(Double(table.blockSize.q)), .number(Double(table.blockSize.kv))])),
+                ("head_patterns", .number(Double(table.heads.count))),
+                ("full_blocks", .number(Double(full))),
+                ("partial_blocks", .number(Double(partial)))]
+    }
+}

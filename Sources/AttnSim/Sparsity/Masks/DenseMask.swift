@@ -1,0 +1,30 @@
+/// `mask: {kind: none}`: every query attends every key. Every tile is full; a kernel evaluates nothing.
+public struct DenseMask: Mask, Equatable {
+    public static let kind = "none"
+    public static let keys: [String] = []
+
+    public var queries: Int
+    public var keys: Int
+
+    public init(queries: Int, keys: Int) {
+        self.queries = queries
+        self.keys = keys
+    }
+
+    public init(_ problem: Problem) { self.init(queries: problem.queryTokens, keys: problem.keyTokens) }
+
+    public static func decode(_ fields: SpecMapping, problem: Problem, workloadFile: String) throws(Diagnostic) -> Self {
+        DenseMask(problem)
+    }
+
+    public var attendedPairs: Double? { Double(queries) * Double(keys) }
+    public var isDense: Bool { true }
+    public func attends(query: Int, key: Int, head: Int) -> Bool { true }
+
+    public func tileGrid(_ tiling: MaskTiling, head: Int) -> QTileGrid {
+        .dense(queries: queries, keys: keys, qTile: tiling.qTileTokens, kvTile: tiling.kvTileTokens)
+    }
+
+    public var elementWork: MaskElementWork { .none }
+    public var parameters: [(String, JSONValue)] { [] }
+}

@@ -1,0 +1,101 @@
+/// `mask: {kind: gna, window, stride, dilation, causal}`: generalized neighborhood attention over a 1-D to 3-D
+/// token layout (`GNAMask`), with NATTEN's rules (references.md [GNA §3]).
+extension GNAMask: Mask {
+    public static let kind = "gna"
+    public static let keys = ["window", "stride", "dilation", "causal"]
+
+    public static func decode(_ map: SpecMapping, problem: Problem, workloadFile: String) throws(Diagnostic) -> GNAMask {
+        let axes = problem.tokens.count
+        guard problem.kvTokens == problem.tokens else {
+            throw map.node.error("GNA is self attention: kv_tokens must equal tokens (\(problem.tokens))")
+        }
+        func perAxis(_ item: SpecNode) throws(Diagnostic) -> [Int] {
+            var list = try item.intList(atLeast: 1)
+            if list.count == 1 && axes > 1 && !item.isSequence { list = Array(repeating: list[0], count: axes) }
+            guard list.count == axes else {
+                throw item.error("expected \(axes) value(s), one per token axis of tokens \(problem.tokens), found \(list.count)")
+            }
+            return list
+        }
+        let ones = Array(repeating: 1, count: axes)
+        let windowNode = try map.required("window", expecting: "one size per token axis, e.g. [18, 24, 24]")
+        let window = try perAxis(windowNode)
+        let stride = try map.optional("stride").map(perAxis) ?? ones
+        let dilation = try map.optional("dilation").map(perAxis) ?? ones
+        var causal: [Bool] = []
+        if let causalNode = map.optional("causal") {
+            if causalNode.isSequence {
+                let items = try causalNode.sequence()
+                guard items.count == axes else {
+                    throw causalNode.error("expected \(axes) value(s), one per token axis, found \(items.count)")
+                }
+                for item in items { causal.append(try item.bool()) }
+            } else {
+                causal = Array(repeating: try causalNode.bool(), count: axes)
+            }
+        } else {
+            causal = Array(repeating: false, count: axes)
+        }
+        if let problem = GNAMask.check(tokens: problem.tokens, window: window, stride: stride, dilation: dilation,
+                                       causal: causal) {
+            throw (map.optional(problem.field) ?? windowNode).error(problem.message)
+        }
+        return GNAMask(tokens: problem.tokens, window: window, stride: stride, dilation: dilation, causal: causal)
+    }
+
+    public var attendedPairs: Double? { attendedPairCount }
+    public var isDense: Bool { false }
+    public var allowsMultiDimTiling: Bool { true }
+
+    /// Row-major coordinates per axis; on each, the key must lie in the query's dilation group and window.
+    public func attends(query: Int, key: Int, head: Int) -> Bool {
+        var q = query, k = key
+        for axis in axes.reversed() {
+            let (qx, kx) = (q % axis.length, k % axis.length)
+            q /= axis.length
+            k /= axis.length
+            let d = axis.dilation
+            guard qx % d == kx % d else { return false }
+            let n = axis.groupLength(qx % d)
+            guard axis.keys(ofQuery: qx / d, groupLength: n).contains(kx / d) else { return false }
+        }
+        return true
+    }
+
+    public func isTractable(_ tiling: MaskTiling) -> Bool {
+        TileWork.isTractable(mask: self, qTile: tiling.qTile, kvTile: tiling.kvTile, tiling: tiling.tiling)
+    }
+
+    public func tileGrid(_ tiling: MaskTiling, head: Int) -> QTileGrid {
+        .gna(self, qTile: tiling.qTile, kvTile: tiling.kvTile, tiling: tiling.tiling, kvTiling: tiling.kvTiling)
+    }
+
+    public func tileWork(_ tiling: MaskTiling, head: Int) -> TileWork {
+        TileWork(mask: self, qTile: tiling.qTile, kvTile: tiling.kvTile, tiling: tiling.tiling, kvTiling: tiling.kvTiling)
+    }
+
+    /// NATTEN's fast-path predicate holds for multi-dimensional tiles (references.md [GNA §3.5]).
+    public func kernelSkipsElementMask(_ tiling: MaskTiling) -> Bool {
+        tiling.tiling == .multi_dim && kernelFastPath(qTile: tiling.qTile, kvTile: tiling.kvTile)
+    }
+
+    /// Per axis: the query's window start (a division by the stride, adds and clamps) and two comparisons of the
+    /// key against it; a 2-D/3-D layout first decodes both coordinates (a division and a modulo each), and a
+    /// dilated axis compares the dilation groups (two modulos and a comparison).
+    public var elementWork: MaskElementWork {
+        var work = MaskElementWork(axes: axes.count)
+        for axis in axes {
+            work.divisions += 1 + (axes.count > 1 ? 4 : 0) + (axis.dilation > 1 ? 2 : 0)
+            work.arithmetic += 5
+            work.compares += 2 + (axis.dilation > 1 ? 1 : 0)
+        }
+        return work
+    }
+
+    public var parameters: [(String, JSONValue)] {
+        [("window", .array(axes.map { .number(Double($0.window)) })),
+         ("stride", .array(axes.map { .number(Double($0.stride)) })),
+         ("dilation", .array(axes.map { .number(Double($0.dilation)) })),
+         ("causal", .array(axes.map { .bool($0.causal) }))]
+    }
+}
