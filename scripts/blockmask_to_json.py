@@ -54,7 +54,7 @@ import sys
 import tempfile
 
 FORMAT_VERSION = 1
-TOP_KEYS = ("attnsim_block_mask", "block_size", "full", "partial", "heads")
+TOP_KEYS = ("attnsim_block_mask", "block_size", "full", "partial", "heads", "attended_pairs")
 
 
 # ---------------------------------------------------------------------------------------------------------------

@@ -43,10 +43,3 @@ public struct TileAnalysis: Sendable {
         .object([("exact", .bool(work.isFullyBlockSparse)), ("kernel_fast_path", .bool(kernelSkipsMask))])
     }
 }
-
-extension SimulationResult.Tiles {
-    public init(_ work: TileWork) {
-        self.init(qTiles: work.qTiles, kvTilesSelfAttention: work.kvTilesSelfAttention, visited: work.visited,
-                  full: work.full, partial: work.partial, worstVisited: work.worstVisited)
-    }
-}

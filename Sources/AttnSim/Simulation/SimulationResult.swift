@@ -74,3 +74,10 @@ public struct SimulationResult: Sendable {
     /// What the model left out for this point, in words (printed under the table; JSON key `notes`).
     public var notes: [String] = []
 }
+
+extension SimulationResult.Tiles {
+    public init(_ work: TileWork) {
+        self.init(qTiles: work.qTiles, kvTilesSelfAttention: work.kvTilesSelfAttention, visited: work.visited,
+                  full: work.full, partial: work.partial, worstVisited: work.worstVisited)
+    }
+}
