@@ -5,7 +5,8 @@ public struct GNAAnalysis: Sendable {
     public var mask: GNAMask
     public var work: TileWork
     public var bounds: GNABounds
-    /// NATTEN's closed-form predicate: would Hopper/Blackwell FNA skip masking (gna.md §2.5)?
+    /// NATTEN's closed-form predicate: would Hopper/Blackwell FNA skip masking (references.md [NATTEN-src]
+    /// `is_fully_block_sparse_int`)?
     public var kernelFastPath: Bool
 
     public init(mask: GNAMask, qTile: [Int], kvTile: [Int], tiling: KernelChoice.Tiling,

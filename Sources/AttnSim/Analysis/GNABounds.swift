@@ -1,13 +1,14 @@
-/// Speedup upper bounds of a GNA problem over dense self attention, from its tile work alone (gna.md §2.4).
+/// Speedup upper bounds of a GNA problem over dense self attention, from its tile work alone
+/// (references.md [GNA App. B.1]).
 ///
 /// - `flop`: dense pairs over attended pairs (exact, causal included).
 /// - `tile`: NATTEN's metric, K_SA over the worst Q tile's visited tiles: every Q tile is assumed to run at once.
-/// - `tileMean`: K_SA over the mean visited tiles (total work; gna.md shows it does *not* reproduce the paper).
+/// - `tileMean`: K_SA over the mean visited tiles (total work; it does *not* reproduce GNA paper Tables 2–4).
 /// - `qPadding`: the tile metric charged for the Q tiles padding adds: ⌈N/ΠTQ⌉·⌈N/ΠTKV⌉ / (#Q tiles · worst)
-///   (gna.md §2.4: 10.42× for HunyuanVideo 16×8×8 against a measured 10.40×).
+///   (10.42× for HunyuanVideo 16×8×8 against 10.40× measured, references.md [NATTEN-docs]).
 /// - `wave(units:instances:)`: attnsim's bound: the dense kernel takes ⌈CTAs/units⌉ waves of K tiles; the sparse
-///   one can finish no sooner than its worst CTA nor than its total work spread over all units (DESIGN.md,
-///   "Upper bound vs calibrated prediction").
+///   one can finish no sooner than its worst CTA nor than its total work spread over all units (references.md
+///   [attnsim-design]).
 public struct GNABounds: Sendable, Equatable {
     public var flop: Double
     public var tile: Double
@@ -39,8 +40,9 @@ public struct GNABounds: Sendable, Equatable {
                   worstVisited: work.worstVisited, units: units, instances: instances)
     }
 
-    /// DESIGN.md's wave-aware bound for any tile grid: dense waves of full Q tiles against the sparse grid's
-    /// longest Q tile or its total tiles spread over the units, whichever is more, every tile at the same cost.
+    /// The wave-aware bound (references.md [attnsim-design]) for any tile grid: dense waves of full Q tiles against the
+    /// sparse grid's longest Q tile or its total tiles spread over the units, whichever is more, every tile at the same
+    /// cost.
     public static func wave(denseQTiles: Int, denseKVTiles: Int, visited: Int, worstVisited: Int, units: Int,
                             instances: Int) -> Double {
         let denseWaves = ceilDiv(denseQTiles * instances, units)

@@ -44,7 +44,7 @@ public enum GPUEngine {
 
     /// Whether a `problem`-scope kernel skips the element mask: dense problems always, GNA when the kernel's
     /// fully-block-sparse predicate holds, causal never ("Causal masking can never be fully block-sparse",
-    /// gna.md §1.3).
+    /// references.md [NATTEN-src] fna_fusion.hpp).
     static func skipsMask(_ workload: Workload, mapping: GPUMapping) -> Bool {
         switch workload.mask.kind {
         case .none: return true

@@ -88,8 +88,8 @@ public enum Simulator {
                 result.bounds.tileSpeedupMean = analysis.bounds.tileMean
                 if hardware.kind != .spatial, let units = hardware.units {
                     // A dense kernel long enough to run at the power-limited clock is slower per tile than a short
-                    // sparse one can be; the bound grants the sparse kernel the full clock (DESIGN.md: a bound is
-                    // never below what a real kernel achieves).
+                    // sparse one can be; the bound grants the sparse kernel the full clock (a bound is never below
+                    // what a real kernel achieves, references.md [attnsim-design]).
                     let clock = gpu.map { hardware.clockFactor(forDuration: $0.dense.time) } ?? 1
                     result.bounds.waveSpeedup = analysis.bounds.wave(units: units.count, instances: problem.instances)
                         / clock

@@ -3,7 +3,7 @@
 /// - `none`: every query sees every key: P·M.
 /// - `causal`: query i (0-based, of P) sees keys 0…i+(M−P) (queries aligned to the last keys, the convention of
 ///   FlashAttention and PyTorch's `is_causal` with a KV cache): Σ_i min(M, i+M−P+1).
-/// - `gna`: the exact sum of neighborhood sizes, `GNAMask.attendedPairs` (gna.md §1–§2.4).
+/// - `gna`: the exact sum of neighborhood sizes, `GNAMask.attendedPairs` (references.md [NATTEN-src]).
 /// - `block`: nil (needs the block-mask file).
 public enum MaskWork {
     /// Number of attended (query, key) pairs of one (batch, head) instance, or nil if not known in closed form.
