@@ -53,7 +53,7 @@ public struct CPUCrossCheckReport: Sendable {
         return table.rendered + summary.rendered
     }
 
-    /// The contract's list: one object per workload (DESIGN.md `crosscheck --format json`).
+    /// The contract's list: one object per workload (README.md, `attnsim crosscheck ... --format json`).
     public var json: JSONValue {
         .array(rows.map { row in
             .object([

@@ -13,12 +13,13 @@ What it measures (see validation/gpu/README.md):
       - flex_dense_ms   : torch.compile(flex_attention) without block mask
       - flex_gna_ms     : torch.compile(flex_attention) with a BlockMask (128x128 token blocks) built by
                           create_block_mask(_compile=True) over a token permutation that makes every contiguous
-                          128-token block one N-D tile of shape `tile` (gna.md §2.8);
+                          128-token block one N-D tile of shape `tile` (NATTEN's token permutation);
       - flex_gna_ms_repeat : the same, measured again (run-to-run spread);
       - blocks          : partial / full KV blocks of the BlockMask for one (b, h), q_blocks, worst Q block.
 
-GNA rule per axis (gna.md §1), axis length L, window w, stride s, dilation d; queries/keys are split into
-dilation groups g = x % d with in-group index i = x // d and group length Lg = L//d + (g < L % d):
+GNA rule per axis (NATTEN's fna_fusion.hpp; docs/references.md, NATTEN-src), axis length L, window w,
+stride s, dilation d; queries/keys are split into dilation groups g = x % d with in-group index i = x // d
+and group length Lg = L//d + (g < L % d):
   non-causal: leader = min((i//s)*s + s//2, Lg-1); start = clamp(leader - w//2, 0, Lg-w); attend iff start <= j < start+w
   causal    : leader = min((i//s)*s + s - 1, Lg-1); attend iff j <= i and leader - j < w
 and only within the same dilation group; the N-D mask is the AND over axes.
@@ -112,7 +113,7 @@ def nd_mask_ref(cfg, device="cpu"):
 
 
 # ----------------------------------------------------------------------------------------------------------
-# Token permutation (gna.md §2.8)
+# Token permutation (NATTEN's token_permute/torch_impl.py; docs/references.md, NATTEN-src)
 # ----------------------------------------------------------------------------------------------------------
 def perm_to_coord(tokens, tile, dilation=None, dilation_outer=True, device="cpu"):
     """coord[a][p] = original coordinate along axis a of the token stored at permuted position p.
@@ -690,7 +691,7 @@ def print_table(doc):
 def selftest(flex_check=True):
     import random
     rng = random.Random(0)
-    # worked examples, gna.md §1.5 (q: [start, end))
+    # worked examples, by hand from NATTEN's window rule (q: [start, end))
     ex = [((12, 5, 1, False), {0: (0, 5), 2: (0, 5), 3: (1, 6), 9: (7, 12), 11: (7, 12)}),
           ((12, 4, 1, False), {0: (0, 4), 2: (0, 4), 3: (1, 5), 9: (7, 11), 10: (8, 12), 11: (8, 12)}),
           ((12, 6, 3, False), {0: (0, 6), 2: (0, 6), 3: (1, 7), 5: (1, 7), 6: (4, 10), 8: (4, 10), 9: (6, 12)}),

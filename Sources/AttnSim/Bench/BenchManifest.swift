@@ -1,5 +1,5 @@
 /// `bench/manifest.yaml`: every benchmark case, the capability it covers, and peer tools' times for the same kind
-/// of work (peers.md §3), printed beside attnsim's medians.
+/// of work (references.md [peer-timings]), printed beside attnsim's medians.
 public struct BenchManifest: Sendable {
     public struct Peer: Sendable {
         public var tool: String
@@ -44,7 +44,7 @@ public struct BenchManifest: Sendable {
 
     /// The table of peers beside attnsim's medians: how many times faster attnsim is.
     public func table(_ results: [BenchmarkResult]) -> String {
-        var table = TextTable(title: "against peers (bench/manifest.yaml; peers' times from shared/reference/peers.md §3)")
+        var table = TextTable(title: "against peers (bench/manifest.yaml; peers' times from references.md [peer-timings])")
         table.add("case", "attnsim", "peer", "peer time", "attnsim is", "peer's work")
         for result in results {
             guard let entry = cases.first(where: { $0.name == result.name }) else { continue }

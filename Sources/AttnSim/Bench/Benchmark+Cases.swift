@@ -2,7 +2,7 @@ import Foundation
 
 /// The benchmark cases of this version. Each names what it measures and, where the project set one, its target.
 extension Benchmark {
-    /// HunyuanVideo 30×48×80, window 18×24×24, stride 1, Q 4×8×8 / KV 2×8×8 (gna.md §3.3).
+    /// HunyuanVideo 30×48×80, window 18×24×24, stride 1, Q 4×8×8 / KV 2×8×8 (GNA paper Fig. 3).
     static let hunyuan = GNAMask(axes: zip([30, 48, 80], [18, 24, 24]).map { GNAAxis(length: $0, window: $1) })
 
     public static func all(root: String) -> [Benchmark] {

@@ -3,7 +3,7 @@
 /// FLOPs count the two tensor products only (QKᵀ and AV): 2·E + 2·F FLOP per attended (query, key) pair, the
 /// convention NATTEN and FlashAttention use for "attention FLOPs"; softmax work is reported by the cascade's op
 /// counts instead. Bytes are the compulsory traffic of a fused (1-pass) kernel: Q, K and V read once and the
-/// output written once (references.md [FuseMax §5], with P2 = 1).
+/// output written once (FuseMax's traffic with P2 = 1, references.md [FuseMax-artifact]).
 public struct AttentionCost: Sendable, Equatable {
     public var denseFLOPs: Double
     /// FLOPs of the masked problem; nil when the mask does not fix its attended pairs.

@@ -1,10 +1,10 @@
 /// End-to-end speedup from an attention speedup by Amdahl's law, over a step schedule in which the first
-/// `denseSteps` of `totalSteps` keep dense attention (GNA paper's "#SA steps"; gna.md §3.3).
+/// `denseSteps` of `totalSteps` keep dense attention (the "#SA steps" of GNA paper Tables 2–4).
 ///
 /// Time of a sparse step relative to a dense one is (1 − a) + a/s for attention share a and attention
 /// speedup s; the end-to-end speedup is total / (dense + (total − dense)·((1 − a) + a/s)).
-/// Check (gna.md §3.3, HunyuanVideo 18×24×24, stride 16×8×8): a = 0.607, s = 11.11 gives 2.23 with 0 dense steps
-/// and 1.63 with 15 of 50.
+/// Check (GNA paper Tables 2–4, HunyuanVideo 18×24×24, stride 16×8×8): a = 0.607, s = 11.11 gives 2.23 with 0 dense
+/// steps and 1.63 with 15 of 50.
 public enum EndToEnd {
     public static func speedup(attentionSpeedup s: Double, model: ModelRollup) -> Double {
         let a = model.attentionShare

@@ -16,7 +16,7 @@ public struct GNAAnalysis: Sendable {
 
     public var work: TileWork { tiles.work }
     public var bounds: TileBounds { tiles.bounds }
-    /// NATTEN's closed-form predicate: would Hopper/Blackwell FNA skip masking (references.md [GNA §3.5])?
+    /// NATTEN's closed-form predicate: would Hopper/Blackwell FNA skip masking (references.md [NATTEN-src] fna_fusion.hpp)?
     public var kernelFastPath: Bool { tiles.kernelSkipsMask }
     public var tilesJSON: JSONValue { tiles.tilesJSON }
     public var blockSparseJSON: JSONValue { tiles.blockSparseJSON }

@@ -1,6 +1,6 @@
 import Foundation
 
-/// What one layer of a pruning schedule costs in work and bytes, target-independent (spatten.md §9.2):
+/// What one layer of a pruning schedule costs in work and bytes, target-independent:
 /// K and V bytes at their bit widths (plus the refetched LSBs), Q and output bytes, index metadata, FLOPs of QK,
 /// softmax and AV (with the refetch's recompute), the importance-score adds, and the top-k selections.
 ///
@@ -51,7 +51,7 @@ public struct PruningLayerCost: Sendable, Equatable {
         exps = 0
         localTopK = []
         // Prefill: a head's kept K and V are fetched once and serve all its queries (the buffer holds them,
-        // spatten.md §6.2: 196 KB per buffer for 1024 keys); each query's local-V selection draws on them.
+        // references.md [SpAtten-RTL]: 196 KB per buffer for 1024 keys); each query's local-V selection draws on them.
         // Decode: every request fetches its own.
         let prefill = schedule.mode == .prefill
         for group in layer.groups {
@@ -67,7 +67,7 @@ public struct PruningLayerCost: Sendable, Equatable {
         }
         let requests = layer.requests
         activationBytes = requests * (d + f) * layer.activationBits / 8
-        // One index per kept token per batch element and layer, ⌈log2 L⌉ bits (spatten.md §9.1 metadata).
+        // One index per kept token per batch element and layer, ⌈log2 L⌉ bits.
         let maxKeys = layer.groups.map(\.keys).max() ?? 0
         let indexBits = log2(Double(max(2, layer.context))).rounded(.up)
         indexBytes = rowwise ? Double(schedule.batch) * maxKeys * indexBits / 8 : 0

@@ -1,13 +1,13 @@
-/// Speedup upper bounds over dense attention from a mask's tile work alone (references.md [GNA §2.4]).
+/// Speedup upper bounds over dense attention from a mask's tile work alone (references.md [GNA App. B.1]).
 ///
 /// - `flop`: dense pairs over attended pairs (nil where the mask does not fix its pairs).
 /// - `tile`: NATTEN's metric, K_SA over the worst Q tile's visited tiles: every Q tile is assumed to run at once.
 /// - `tileMean`: K_SA over the mean visited tiles (total work; it does *not* reproduce the GNA paper).
 /// - `qPadding`: the tile metric charged for the Q tiles padding adds: ⌈P/ΠTQ⌉·⌈M/ΠTKV⌉ / (#Q tiles · worst)
-///   (10.42× for HunyuanVideo 16×8×8 against a measured 10.40×).
+///   (10.42× for HunyuanVideo 16×8×8 against 10.40× measured, references.md [NATTEN-docs]).
 /// - `wave(units:instances:)`: attnsim's bound: the dense kernel takes ⌈CTAs/units⌉ waves of K tiles; the sparse
-///   one can finish no sooner than its worst CTA nor than its total work spread over all units (README,
-///   "Bounds and predictions").
+///   one can finish no sooner than its worst CTA nor than its total work spread over all units (references.md
+///   [attnsim-design]).
 public struct TileBounds: Sendable, Equatable {
     public var flop: Double?
     public var tile: Double

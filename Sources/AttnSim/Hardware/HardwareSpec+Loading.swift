@@ -1,4 +1,4 @@
-/// Loading and validating hardware files (DESIGN.md "Hardware file").
+/// Loading and validating hardware files (README.md, "Files").
 extension HardwareSpec {
     static let commonKeys = ["attnsim", "name", "kind", "description", "clock", "memory", "overheads", "sources"]
     static let keysByKind: [Kind: [String]] = [

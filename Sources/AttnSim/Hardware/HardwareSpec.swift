@@ -1,6 +1,6 @@
 /// A device description: a GPU, a spatial array accelerator or a CPU, in SI units.
 ///
-/// Loaded from a hardware file (`attnsim: 1`, DESIGN.md "Hardware file") by `HardwareSpec.load(path:)`,
+/// Loaded from a hardware file (`attnsim: 1`, README.md "Files") by `HardwareSpec.load(path:)`,
 /// fully validated before anything uses it.
 ///
 /// ```swift
@@ -73,7 +73,8 @@ public struct MemoryLevel: Sendable, Equatable {
     /// True when there is one instance per compute unit (SMEM per SM, L2 per core).
     public var perUnit: Bool
     /// Smallest unit of transfer, bytes (a DRAM burst, a GPU sector); rows read one by one are padded to it
-    /// (spatten.md §6.4: 48-byte rows on a 32-byte burst). nil: not modelled.
+    /// (SpAtten's 6-bit rows: 48 bytes on a 32-byte burst, references.md [SpAtten-RTL] MatrixFetcher.scala). nil: not
+    /// modelled.
     public var burst: Double? = nil
 }
 
@@ -95,7 +96,7 @@ public enum EnergyAction: String, Sendable, CaseIterable, Hashable {
 
 /// A kernel backend on a GPU: which tiles it may use and what its work costs, each cost with its source
 /// (a fit to named measurements, a spec, a paper), e.g. FlexAttention with 128-token tiles or NATTEN's Hopper
-/// FNA kernels with their legal tile shapes (gna.md §2.10).
+/// FNA kernels with their legal tile shapes (references.md [NATTEN-src] backends/configs).
 ///
 /// ```yaml
 /// kernels:
@@ -111,14 +112,15 @@ public struct KernelProfile: Sendable, Equatable {
     public var tileShapes: [TileShapePair] = []
     /// Fraction of one SM's dense tensor-core peak a full tile's main loop reaches.
     public var efficiency: Double?
-    /// Cost of a partially masked tile relative to a full one (the element mask; gna.md §2.9 α).
+    /// Cost of a partially masked tile relative to a full one (the element mask; α, fitted to references.md
+    /// [NATTEN-docs] timings).
     public var maskedTileCost: Double?
     /// Extra masked-tile cost per token axis beyond the first: an element mask evaluates its rule once per axis,
     /// so a 3-D neighborhood costs more per masked tile than a 1-D one. α(D) = masked_tile_cost + this × (D − 1).
     public var maskedTileCostPerAxis: Double?
     /// Which tiles pay the element mask: `tile` — only partially masked ones (FlexAttention's full-block path);
     /// `problem` — every visited tile unless the whole problem passes the kernel's fully-block-sparse
-    /// predicate (NATTEN's Hopper/Blackwell FNA kernels, gna.md §2.5).
+    /// predicate (NATTEN's Hopper/Blackwell FNA kernels, references.md [NATTEN-src]).
     public var maskScope: MaskScope?
     /// Fixed cost per CTA (prologue, epilogue, scheduling), seconds.
     public var perCTA: Double?

@@ -1,8 +1,8 @@
 /// The GPU mapspace: backends × tile shapes × tiling × scheduling, constrained by the workload's fixed
 /// `kernel:` choices and each backend's legal tiles.
 ///
-/// - A backend with a list of legal tile shapes (NATTEN FNA, gna.md §2.10) offers those with as many axes as
-///   the token layout.
+/// - A backend with a list of legal tile shapes (NATTEN FNA, references.md [NATTEN-src] backends/configs) offers those
+///   with as many axes as the token layout.
 /// - Otherwise (FlexAttention, dense kernels) tiles have the backend's token count: for masks with N-D tiles (GNA), every
 ///   factorization of it over the axes with each side at most the axis length (one permutation serves Q, K
 ///   and V, so Q and KV tiles have the same shape), plus single-dimensional tiling; for other masks, runs of

@@ -1,12 +1,13 @@
-/// Builds the spatial mappings of fusemax.md §2 from the cascade and the hardware file: binds each Einsum to
-/// the 2D or 1D array, prices it from its operation counts and the arrays' operations, and picks the query
-/// partition that fits the buffer.
+/// Builds the spatial mappings of FuseMax and its baselines (references.md [FuseMax-artifact]) from the cascade and the
+/// hardware file: binds each Einsum to the 2D or 1D array, prices it from its operation counts and the arrays'
+/// operations, and picks the query partition that fits the buffer.
 ///
 /// Binding rule: tensor products (a sum reduction over a product) go to the 2D array. Element-wise work over
 /// the full M × P space goes to the 2D array in the FuseMax dataflows when the 2D array can do all its
-/// operations (an `exp` is 6 MACs plus the subtract's add on an array without an exp unit, fusemax.md §2.1);
-/// everything else goes to the 1D array. A point costs one cycle per operation (exp: 1 with an exp unit, 6 with
-/// MACs), except in FLAT, whose softmax unit is charged one cycle per element per Einsum (fusemax.md §2.1, §3.2).
+/// operations (an `exp` is 6 MACs plus the subtract's add on an array without an exp unit, references.md
+/// [FuseMax-artifact] proposal.py); everything else goes to the 1D array. A point costs one cycle per operation
+/// (exp: 1 with an exp unit, 6 with MACs), except in FLAT, whose softmax unit is charged one cycle per element per Einsum
+/// (references.md [FuseMax-artifact] stable_softmax.py).
 public enum SpatialMapper {
     public static func mapping(_ dataflow: SpatialMapping.Dataflow, hardware: HardwareSpec, problem: Problem)
         throws(Diagnostic) -> SpatialMapping {
@@ -48,19 +49,21 @@ public enum SpatialMapper {
         guard let (p1, p2) = partition(dataflow, hardware: hardware, problem: problem, tile: tile) else {
             throw Diagnostic(file: hardware.file, path: "memory",
                              message: "the global buffer cannot hold one \(tile)-token tile of K and V plus \(tile) query "
-                                + "rows of state, which the \(dataflow.rawValue) dataflow needs (fusemax.md §4.9)")
+                                + "rows of state, which the \(dataflow.rawValue) dataflow needs "
+                                + "(FuseMax's P1 rule, references.md [FuseMax-artifact])")
         }
         let combination: SpatialMapping.Combination
         var stall = 0.0
         switch dataflow {
         case .fusemax:
-            // fusemax.md §2.2, "How the artifact models the epoch": max(QK+LM, RD+RNV+AV) + RM
+            // The artifact's epoch (references.md [FuseMax-artifact] proposal.py eval): max(QK+LM, RD+RNV+AV) + RM
             // + max(SLN+SLD, PRM+SPD) + max(SLNV, SPNV).
             combination = .epochs(stages: [["BQK", "LM", "RD", "RNV", "AV"], ["RM"], ["SLN", "SLD", "PRM", "SPD"],
                                            ["SLNV", "SPNV"]])
         case .fusemaxArch:
-            // fusemax.md §2.2 "+Architecture": each tile is produced and consumed before the next one starts,
-            // a fill/drain stall of LM's cycles × the array side; RNV moves to the last stage.
+            // "+Architecture" (references.md [FuseMax-artifact] stall_proposal.py): each tile is produced and consumed
+            // before the next one starts, a fill/drain stall of LM's cycles × the array side; RNV moves to the last
+            // stage.
             combination = .epochs(stages: [["BQK", "LM", "RD", "AV"], ["RM"], ["SLN", "SLD", "PRM", "SPD"],
                                            ["SLNV", "SPNV", "RNV"]])
             stall = Double(tile)
@@ -87,7 +90,8 @@ public enum SpatialMapper {
         }
     }
 
-    /// Cycles per point: one per operation, an exp without an exp unit is 6 MACs (fusemax.md §2.1).
+    /// Cycles per point: one per operation, an exp without an exp unit is 6 MACs (references.md [FuseMax-artifact]
+    /// proposal.py).
     static func pointCost(_ ops: OpCounts, on array: PEArray) -> Double {
         OpCounts.Kind.allCases.reduce(0) { total, kind in
             let each = (kind == .exp && !array.ops.contains(.exp)) ? 6.0 : 1.0
@@ -95,10 +99,10 @@ public enum SpatialMapper {
         }
     }
 
-    /// FuseMax's P1 rule (fusemax.md §4.9): the buffer holds one M0 tile of K and of V, and per resident query
-    /// row its Q row and running state (RM, RD, RNV; +Cascade also a QK row and an SLN row of M0 elements);
-    /// P1 is the largest divisor of P/P0 that fits. FLAT keeps P1 = 1024 rows (its DSE choice at ≥ 256K,
-    /// fusemax.md §4.11); unfused has no row blocks.
+    /// FuseMax's P1 rule (references.md [FuseMax-artifact] proposal.py __init__): the buffer holds one M0 tile of K and
+    /// of V, and per resident query row its Q row and running state (RM, RD, RNV; +Cascade also a QK row and an SLN row
+    /// of M0 elements); P1 is the largest divisor of P/P0 that fits. FLAT keeps P1 = 1024 rows (its DSE choice at
+    /// ≥ 256K, references.md [FuseMax-artifact] flat_validation.csv); unfused has no row blocks.
     static func partition(_ dataflow: SpatialMapping.Dataflow, hardware: HardwareSpec, problem: Problem, tile: Int)
         -> (p1: Int, p2: Int)? {
         let word = hardware.word ?? 2
@@ -125,9 +129,9 @@ public enum SpatialMapper {
             }
             return (p1, max(1, rows / p1))
         case .flat:
-            // FLAT's DSE (fusemax.md §4.11, cloud): row granularity with the largest P1 ≤ 1024 whose P1 × M score
-            // rows fit the buffer (1024 up to 16K, 512 at 32K, 256 at 64K); when fewer than 128 rows fit
-            // (≥ 256K) it moves QK and A off-chip and keeps P1 = 1024.
+            // FLAT's DSE (references.md [FuseMax-artifact] flat_validation.csv, cloud): row granularity with the
+            // largest P1 ≤ 1024 whose P1 × M score rows fit the buffer (1024 up to 16K, 512 at 32K, 256 at 64K); when
+            // fewer than 128 rows fit (≥ 256K) it moves QK and A off-chip and keeps P1 = 1024.
             let buffer = hardware.sharedBufferBytes
             var p1 = min(1024, problem.queryTokens)
             while p1 > 1 && Double(p1) * Double(problem.keyTokens) * word > buffer { p1 /= 2 }

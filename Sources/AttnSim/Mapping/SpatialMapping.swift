@@ -1,6 +1,6 @@
-/// How an attention cascade runs on a 2D + 1D spatial array (fusemax.md §2): which array each Einsum is bound
-/// to and at what cost per iteration point, how Einsums overlap in time, and how the query rank is partitioned
-/// under the buffer.
+/// How an attention cascade runs on a 2D + 1D spatial array (references.md [FuseMax Mapping 1], [FuseMax-artifact]):
+/// which array each Einsum is bound to and at what cost per iteration point, how Einsums overlap in time, and how the
+/// query rank is partitioned under the buffer.
 ///
 /// Produced by `SpatialMapper` for a named dataflow (FuseMax and its ablation steps, FLAT, unfused), printed and
 /// written to a file like any mapping, and evaluated by `SpatialEngine`.
@@ -40,7 +40,7 @@ public struct SpatialMapping: Sendable, Equatable {
     public var cascade: String
     public var array2D: String
     public var array1D: String
-    /// M0 = P0: the 2D array's side (fusemax.md §1.1).
+    /// M0 = P0: the 2D array's side (references.md [FuseMax §IV]).
     public var tile: Int
     /// Query rows resident per block (P1) and the number of blocks of P (P2 = P / (P1·P0)), for K/V reuse.
     public var p1: Int
@@ -48,7 +48,8 @@ public struct SpatialMapping: Sendable, Equatable {
     public var bindings: [Binding]
     public var combination: Combination
     /// Stall cycles per M0 × P0 tile (fill and drain of tiles that are not pipelined: the array side),
-    /// fusemax.md §2.2 "+Architecture" (the artifact's `LM_cycles × 256`, LM taking one cycle per tile).
+    /// "+Architecture" (references.md [FuseMax-artifact] stall_proposal.py: `LM_cycles × 256`, LM taking one cycle
+    /// per tile).
     public var stallPerN: Double
     /// The global buffer's capacity, bytes (FLAT decides from it whether its scores stay on chip).
     public var bufferBytes: Double

@@ -2,7 +2,7 @@ import Foundation
 
 /// What `attnsim cascade WL` prints: the workload's Einsums with their section and pass, the rank sizes bound
 /// from the problem, the operation counts of every Einsum over all batch × heads instances, and the passes the
-/// cascade must make over the softmax rank (fusemax.md §1.7).
+/// cascade must make over the softmax rank (FuseMax §III, references.md [FuseMax]).
 public struct CascadeReport: Sendable {
     public var workload: String
     public var cascadeName: String

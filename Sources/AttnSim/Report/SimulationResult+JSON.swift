@@ -1,4 +1,4 @@
-/// The `--format json` form of `attnsim simulate` (DESIGN.md "The CLI contract"): every documented key is
+/// The `--format json` form of `attnsim simulate` (README.md, the CLI contract): every documented key is
 /// present, `null` where this version's models do not compute a value. Extra keys may be added, never removed.
 extension SimulationResult {
     static func json(_ mapping: GPUMapping) -> JSONValue {

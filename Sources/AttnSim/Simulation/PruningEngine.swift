@@ -6,13 +6,14 @@ import Foundation
 /// - **SpAtten-style pipeline** (`kind: spatial` with a comparator array, e.g. `hardware/spatten.yaml`); prefill
 ///   runs SpAtten's own additive BERT model (`SpAttenBehavioural`); decode:
 ///   fetch → QK → softmax → top-k → AV, one request (one query of one head) per stage, stages overlapped across
-///   requests (double-buffered K/V buffers, spatten.md §6.1), so a request costs its slowest stage; a refetch
-///   re-runs fetch, QK and softmax; the cascade top-k between layers and the pipeline drain are serial;
+///   requests (double-buffered K/V buffers, references.md [SpAtten-RTL] SpAttenController.scala), so a request costs
+///   its slowest stage; a refetch re-runs fetch, QK and softmax; the cascade top-k between layers and the pipeline
+///   drain are serial;
 /// - **GPU decode** (one query token): per layer one attention call over the kept K/V at the profile's
 ///   `memory_efficiency` plus `per_call`, a gather call (`gathered`), an importance call, and the cascade top-k
 ///   from the hardware's measured `topk:` table;
 /// - **GPU prefill**: per layer the event simulator on the layer's kept tokens and heads, plus a pass that
-///   recomputes QK for the importance scores (a fused kernel never materializes the probabilities, §9.1);
+///   recomputes QK for the importance scores (a fused kernel never materializes the probabilities);
 /// - **FuseMax-like arrays** (a square 2D array and a 1D array): per layer the spatial engine on the kept
 ///   problem (queries padded to the array side), against the K/V bytes at their bit widths; top-k by quick-select
 ///   on the 1D array;
@@ -53,8 +54,8 @@ public enum PruningEngine {
         public var overheadTime: Double? {
             layers.allSatisfy { $0.overheadTime != nil } ? layers.reduce(0) { $0 + $1.overheadTime! } : nil
         }
-        /// The roofline ratio: the dense steps' roofline time over the pruned steps' (spatten.md §9.2's S_upper, with
-        /// top-k, gathers and fixed costs free). Not a strict bound: it assumes the same FLOP and byte rates for both,
+        /// The roofline ratio: the dense steps' roofline time over the pruned steps' (top-k, gathers and fixed costs
+        /// free). Not a strict bound: it assumes the same FLOP and byte rates for both,
         /// and smaller pruned layers can run a few percent faster per FLOP (cache), as a CPU kernel did (README).
         public var rooflineSpeedup: Double { denseRooflineTime / rooflineTime }
     }
@@ -260,8 +261,9 @@ public enum PruningEngine {
     }
 }
 
-/// The SpAtten pipeline (spatten.md §6.1) on a spatial hardware file: the first two MAC arrays are the QK and
-/// prob·V modules, the array with `exp` the softmax units, the array with `cmp` the top-k engine's comparators.
+/// The SpAtten pipeline (references.md [SpAtten-RTL] SpAttenController.scala) on a spatial hardware file: the first two
+/// MAC arrays are the QK and prob·V modules, the array with `exp` the softmax units, the array with `cmp` the top-k
+/// engine's comparators.
 public struct SpAttenPipeline: Sendable {
     public var qkLanes: Double
     public var pvLanes: Double
@@ -271,7 +273,7 @@ public struct SpAttenPipeline: Sendable {
     public var bytesPerCycle: Double
     public var clock: Double
     /// Cycles to drain the pipeline once per layer: QK (SRAM 1 + multiply 1 + reduction tree 9) and softmax
-    /// (dequantize 7 + exp 21 + accumulate 23 + divide 29 + quantize 7), spatten.md §6.2 (`bert.cpp`).
+    /// (dequantize 7 + exp 21 + accumulate 23 + divide 29 + quantize 7), references.md [SpAtten-RTL] `bert.cpp`.
     public var drain: Double = 11 + 87
 
     public init(_ hardware: HardwareSpec) throws(Diagnostic) {

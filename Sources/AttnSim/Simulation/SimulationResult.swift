@@ -1,6 +1,6 @@
 /// Everything `attnsim simulate` reports for one (hardware, workload) point, with the CLI contract's keys
-/// (DESIGN.md): `flops`, `tiles`, `bounds`, `simulated`, `end_to_end`. A field that no model of this version
-/// computes for the point is nil and printed as `null`, never guessed.
+/// (README.md, `attnsim simulate`): `flops`, `tiles`, `bounds`, `simulated`, `end_to_end`. A field that no model of
+/// this version computes for the point is nil and printed as `null`, never guessed.
 public struct SimulationResult: Sendable {
     public struct Tiles: Sendable, Equatable {
         public var qTiles: Int

@@ -1,11 +1,11 @@
-/// SpAtten's behavioural model for BERT (spatten.md §7.1, the authors' `bert.cpp`), which the paper's BERT
+/// SpAtten's behavioural model for BERT (the authors' `bert.cpp`, references.md [SpAtten-RTL]), which the paper's BERT
 /// results come from: per layer and sentence, cycles = DRAM + fill + drain + top-k, **added, not overlapped**.
 ///
 /// - DRAM = Σ_heads ⌈K transactions / channels⌉ + ⌈V transactions / channels⌉, 32-byte transactions; widths of
-///   6 bits and above 8 are stored as 8 bits, 4 bits as 4 (spatten.md §7.1);
+///   6 bits and above 8 are stored as 8 bits, 4 bits as 4 (`bert.cpp`);
 /// - fill = Σ_heads L·⌈k / keys-per-cycle⌉ (each of the L queries streams its k keys through the QK module);
-/// - drain = the QK latency (SRAM 1 + multiply 1 + tree 9) + softmax latency (87) + ⌈k / 8⌉ (FIFO), §6.2;
-/// - top-k = quick-select rounds of n/P + 4 cycles with P = 4, plus ⌈k_in / 8⌉ fill and ⌈k_out / 8⌉ drain, §6.3.
+/// - drain = the QK latency (SRAM 1 + multiply 1 + tree 9) + softmax latency (87) + ⌈k / 8⌉ (FIFO), `bert.cpp`;
+/// - top-k = quick-select rounds of n/P + 4 cycles with P = 4, plus ⌈k_in / 8⌉ fill and ⌈k_out / 8⌉ drain, `bert.cpp`.
 public struct SpAttenBehavioural: Sendable {
     public var channels: Double = 16
     public var transactionBytes: Double = 32

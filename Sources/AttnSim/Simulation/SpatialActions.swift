@@ -5,7 +5,7 @@
 /// The counts are the closed forms of validation/fusemax/energy-accounting.md §5, which follow Timeloop's counting
 /// rules (tiles, deliveries, multicast, first-read elision) on the FuseMax artifact's mappings and reproduce its
 /// energies. Operations come from the cascade's own op counts on the array each Einsum is bound to (an exp on an
-/// array without an exp unit is 6 MACs, fusemax.md §2.1).
+/// array without an exp unit is 6 MACs, references.md [FuseMax-artifact] proposal.py).
 public struct SpatialActions: Sendable, Equatable {
     /// A group of identical register files: accesses summed over all `instances` of them (PEs).
     public struct RegisterFiles: Sendable, Equatable {
@@ -36,7 +36,7 @@ public struct SpatialActions: Sendable, Equatable {
 extension SpatialEngine {
     /// The action counts of `mapping` on `problem` (energy-accounting.md §5.1–§5.4).
     ///
-    /// Notation (fusemax.md §1.1): T = M0 = P0 (the array side), S = B·H·M·P scores, N1 = S/T, NF = F·N1,
+    /// Notation (references.md [FuseMax §IV]): T = M0 = P0 (the array side), S = B·H·M·P scores, N1 = S/T, NF = F·N1,
     /// FP = B·H·F·P, CQK = E·S and CSV = F·S (the MACs of QK and AV). The formulas are written for exact
     /// partition sizes: the artifact's uint64 wrap at 256K/1M (§4.1) is not reproduced.
     static func actions(_ mapping: SpatialMapping, cost: CascadeCost, hardware: HardwareSpec, problem: Problem,

@@ -1,6 +1,6 @@
-/// Evaluates a spatial mapping (fusemax.md §3): cycles per Einsum from its iteration points, its cost per point
-/// and the lanes of its array; the mapping's combination rule turns them into compute time; DRAM traffic from the
-/// dataflow's data movement; time is whichever binds.
+/// Evaluates a spatial mapping (the FuseMax artifact's model, references.md [FuseMax-artifact]): cycles per Einsum from
+/// its iteration points, its cost per point and the lanes of its array; the mapping's combination rule turns them into
+/// compute time; DRAM traffic from the dataflow's data movement; time is whichever binds.
 ///
 /// - Complexity: O(Einsums): a point costs microseconds, whatever the sequence length.
 public struct SpatialEvaluation: Sendable {
@@ -95,7 +95,7 @@ public enum SpatialEngine {
                              traffic: ((traffic.total - traffic.writes) / word, traffic.writes / word)))
     }
 
-    /// DRAM bytes of a dataflow (fusemax.md §3.3), in words of `word` bytes:
+    /// DRAM bytes of a dataflow (closed forms derived from references.md [FuseMax-artifact]), in words of `word` bytes:
     /// - FuseMax and its ablations: Q read and AV written once; K and V read once per block of P2.
     /// - FLAT: Q, K, V, O plus K and V again per row block of P1; when its row block's scores do not fit the
     ///   buffer, QK and A go off-chip: written and read back once each.

@@ -1,7 +1,7 @@
 import Foundation
 
-/// SpAtten's top-k engine (spatten.md §6.3): a quick-select with P comparators finds the k-th largest value,
-/// then a filter pass keeps the values above it in their original order.
+/// SpAtten's top-k engine (references.md [SpAtten-RTL] TopK.scala, utils/QuickSelect.scala): a quick-select with P
+/// comparators finds the k-th largest value, then a filter pass keeps the values above it in their original order.
 ///
 /// Each quick-select round streams its n_r candidates through the comparators (⌈n_r / P⌉ cycles) plus a fixed
 /// overhead c (the RTL's latency model: c = 3, `TopKLatencyModel.scala`; SpAtten's behavioural BERT model:
@@ -34,7 +34,8 @@ public struct TopKEngine: Sendable, Equatable {
         return streamed / p + rounds * (roundOverhead + (p - 1) / (2 * p))
     }
 
-    /// α = cycles · P / n, the engine's cost per element per comparator (spatten.md §9.1: 2.2–3.9 for n ≥ 512).
+    /// α = cycles · P / n, the engine's cost per element per comparator (2.2–3.9 for n ≥ 512 under the RTL's
+    /// TopKLatencyModel.scala, references.md [SpAtten-RTL]).
     public func alpha(n: Int, k: Int) -> Double {
         cycles(n: n, k: k) * Double(comparators) / Double(n)
     }

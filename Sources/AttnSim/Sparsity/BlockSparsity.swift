@@ -1,15 +1,16 @@
 /// Whether a GNA problem is fully block-sparse: every visited KV tile is full, so a kernel needs no element
-/// mask at all (gna.md §2.5).
+/// mask at all.
 extension TileWork {
     /// The exact answer: no visited tile is partial (counted element by element in effect, see `TileWork`).
     public var isFullyBlockSparse: Bool { partial == 0 }
 }
 
 extension GNAMask {
-    /// NATTEN's closed-form fast-path predicate `is_fully_block_sparse_int` (fna_fusion.hpp, as transcribed in
-    /// gna.md §2.5), per axis and per dilation group; causal axes never qualify. It is what the Hopper and
-    /// Blackwell kernels test to skip masking; it can disagree with the exact answer (`TileWork.isFullyBlockSparse`)
-    /// in both directions, notably when a Q tile is one token (gna.md §2.5: 91 unsafe cases in 100 000, all TQ = 1).
+    /// NATTEN's closed-form fast-path predicate `is_fully_block_sparse_int` (fna_fusion.hpp,
+    /// references.md [NATTEN-src]), per axis and per dilation group; causal axes never qualify. It is what the Hopper
+    /// and Blackwell kernels test to skip masking; it can disagree with the exact answer
+    /// (`TileWork.isFullyBlockSparse`) in both directions, notably when a Q tile is one token (a brute-force check of
+    /// 100 000 random problems found 91 unsafe cases, all with TQ = 1).
     public func kernelFastPath(qTile: [Int], kvTile: [Int]) -> Bool {
         for (i, axis) in axes.enumerated() {
             if axis.causal { return false }

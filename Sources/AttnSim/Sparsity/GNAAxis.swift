@@ -1,18 +1,18 @@
 /// One token axis of a generalized neighborhood attention (GNA) mask: its length and the window, stride,
 /// dilation and causality on it.
 ///
-/// The rules are NATTEN's, as written out in gna.md §1 (from `fna_fusion.hpp::get_win_start/get_win_end`,
+/// The rules are NATTEN's (references.md [NATTEN-src]: `fna_fusion.hpp::get_win_start/get_win_end`,
 /// `na_utils.cuh`, `flex.py::get_na_flex_mask`):
 ///
-/// - non-causal (§1.2): `leader(q) = min(⌊q/s⌋·s + ⌊s/2⌋, L−1)`, `start = clamp(leader − ⌊w/2⌋, 0, L − w)`,
+/// - non-causal: `leader(q) = min(⌊q/s⌋·s + ⌊s/2⌋, L−1)`, `start = clamp(leader − ⌊w/2⌋, 0, L − w)`,
 ///   `end = start + w`: the window is shifted at the borders, never truncated, so every query sees w keys;
-/// - causal (§1.3): `leader(q) = min(⌊q/s⌋·s + s − 1, L−1)`, `start = max(leader − w + 1, 0)`, `end = q + 1`;
-/// - dilation (§1.4): index x belongs to group `x mod d` at in-group index `⌊x/d⌋`, and the rules apply inside the
-///   group, whose length is `⌊L/d⌋ + (g < L mod d ? 1 : 0)`.
+/// - causal: `leader(q) = min(⌊q/s⌋·s + s − 1, L−1)`, `start = max(leader − w + 1, 0)`, `end = q + 1`;
+/// - dilation (`qkv_fix_dilation`): index x belongs to group `x mod d` at in-group index `⌊x/d⌋`, and the rules apply
+///   inside the group, whose length is `⌊L/d⌋ + (g < L mod d ? 1 : 0)`.
 ///
 /// ```swift
 /// let axis = GNAAxis(length: 12, window: 6, stride: 3)
-/// axis.keys(ofQuery: 4, groupLength: 12)   // 1..<7   (gna.md §1.5: "3–5:[1,7)")
+/// axis.keys(ofQuery: 4, groupLength: 12)   // 1..<7   (queries 3–5 share the window [1, 7))
 /// ```
 public struct GNAAxis: Sendable, Hashable {
     public var length: Int
@@ -49,8 +49,8 @@ public struct GNAAxis: Sendable, Hashable {
         return start ..< start + window
     }
 
-    /// Queries (in-group indices) whose window contains key `k`, a contiguous range (gna.md §1.7, from NATTEN's
-    /// `get_backward_window_start/end`).
+    /// Queries (in-group indices) whose window contains key `k`, a contiguous range (NATTEN's
+    /// `get_backward_window_start/end`, references.md [NATTEN-src]).
     public func queries(attendingKey k: Int, groupLength n: Int) -> Range<Int> {
         let w = window
         let s = stride
@@ -81,7 +81,7 @@ public struct GNAAxis: Sendable, Hashable {
 }
 
 /// A GNA mask over a 1-D to 3-D token layout: the product of per-axis neighborhoods, inside one dilation
-/// group on every axis (gna.md §1.1).
+/// group on every axis (references.md [GNA §3.1]).
 public struct GNAMask: Sendable, Hashable {
     public var axes: [GNAAxis]
 
@@ -103,7 +103,7 @@ public struct GNAMask: Sendable, Hashable {
         axes.reduce(1.0) { $0 * Double($1.attendedSum) }
     }
 
-    /// Dense pairs over attended pairs: the FLOP-wise speedup bound (gna.md §2.4).
+    /// Dense pairs over attended pairs: the FLOP-wise speedup bound (references.md [GNA App. B.1]).
     public var flopSpeedup: Double {
         Double(tokens) * Double(tokens) / attendedPairCount
     }

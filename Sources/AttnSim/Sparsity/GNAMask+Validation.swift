@@ -1,4 +1,4 @@
-/// The rules a GNA mask must satisfy (gna.md §1.1, NATTEN's `checks.py`): one value per token axis,
+/// The rules a GNA mask must satisfy (references.md [GNA §3.1], NATTEN's `checks.py`): one value per token axis,
 /// 2 ≤ window, window·dilation ≤ tokens, 1 ≤ stride ≤ window, dilation ≥ 1. Shared by the workload loader
 /// and `attnsim gna`.
 public struct GNAMaskProblem: Error, Sendable, Equatable, CustomStringConvertible {

@@ -1,14 +1,14 @@
 /// A pruning schedule resolved against a problem: for every (step, layer), which requests run — one request is
-/// one query of one kept head (spatten.md §6.1) — how many keys and values each fetches, at which bit widths,
-/// and which top-k selections the cascade makes. Built from per-layer ratios or from a released trace; the dense
-/// baseline is the same steps and layers with nothing pruned, at the workload's dtype.
+/// one query of one kept head (references.md [SpAtten-RTL]) — how many keys and values each fetches, at which bit
+/// widths, and which top-k selections the cascade makes. Built from per-layer ratios or from a released trace; the
+/// dense baseline is the same steps and layers with nothing pruned, at the workload's dtype.
 ///
-/// Rules (spatten.md §2):
+/// Rules (references.md [SpAtten] cascade token and head pruning, local value pruning; [SpAtten-traces]):
 /// - decode: one query per head and step; a layer keeps k_l = min(L, ⌊L_max·keep_l⌋) keys, L the step's context
-///   and L_max = `kv_tokens` (the traces' counts are relative to the largest context, §2.8); warm-up steps keep
-///   every key (no importance scores yet); values kept v_l = min(k_l, ⌊ρ_v·⌊L_max·keep_l⌋⌋) (§2.8, §4);
-/// - prefill: layer l keeps L_l = ⌈keep_l·L⌉ tokens as queries and keys (cascade: Q, K, V rows removed, §2.4,
-///   §9.2), and ⌈ρ_v·L_l⌉ values per query;
+///   and L_max = `kv_tokens` (the traces' counts are relative to the largest context); warm-up steps keep
+///   every key (no importance scores yet); values kept v_l = min(k_l, ⌊ρ_v·⌊L_max·keep_l⌋⌋);
+/// - prefill: layer l keeps L_l = ⌈keep_l·L⌉ tokens as queries and keys (cascade: Q, K, V rows removed),
+///   and ⌈ρ_v·L_l⌉ values per query;
 /// - a cascade top-k runs after a layer whose successor keeps fewer tokens (n = k_l, k = k_{l+1}) or heads.
 public struct PruningSchedule: Sendable {
     /// Requests that fetch the same counts; `refetch` is the fraction of them that refetch the key LSBs.
@@ -117,7 +117,8 @@ public struct PruningSchedule: Sendable {
                     if after.heads < heads { layer.headTopK = Selection(n: heads, k: after.heads, count: b) }
                 } else if step + 1 < steps, next[0].keys < contextOf(step + 1) {
                     // Decode: the cascade restarts each step from every token of the grown context (the traces'
-                    // top-k after the last layer selects the next step's first-layer tokens, spatten.md §2.8).
+                    // top-k after the last layer selects the next step's first-layer tokens, references.md
+                    // [SpAtten-traces]).
                     layer.tokenTopK = Selection(n: contextOf(step + 1), k: next[0].keys, count: b)
                 }
                 layers.append(layer)
@@ -172,7 +173,7 @@ public struct PruningSchedule: Sendable {
                               valueBits: first.valueBits.map(Double.init) ?? denseBits, activationBits: denseBits)
             if let k = rows.compactMap(\.topK).first {
                 // A selection of more tokens than this layer kept starts the next step's cascade over the whole
-                // grown context (spatten.md §2.8).
+                // grown context (references.md [SpAtten-traces]).
                 let kept = rows.map(\.keys).max() ?? 0
                 layer.tokenTopK = Selection(n: k < kept ? kept : first.context + 1, k: k, count: b)
             }

@@ -1,7 +1,7 @@
 import Foundation
 
-/// A per-request pruning trace in the format SpAtten released with its hardware (spatten.md §2.8;
-/// `../shared/data/spatten-traces/README.md`): one row per (generation step, layer, head) with the keys and
+/// A per-request pruning trace in the format SpAtten released with its hardware (references.md [SpAtten-traces];
+/// `data/spatten-traces/README.md`): one row per (generation step, layer, head) with the keys and
 /// values fetched, their bit widths and whether the key LSBs were refetched. Pruned heads have no row.
 ///
 /// ```text

@@ -1,4 +1,4 @@
-/// Multi-dimensional tiling: separable per axis (gna.md §2.3).
+/// Multi-dimensional tiling: separable per axis (references.md [NATTEN-src] `get_trip_count`).
 extension TileWork {
     /// Per-axis tile work of one Q tile: KV tiles visited and full along this axis.
     struct AxisTile: Sendable, Equatable {

@@ -1,5 +1,5 @@
-/// Single-dimensional tiling: tiles are runs of the row-major flattened sequence (gna.md §2.3, §2.7: the
-/// "curse of multi-dimensionality"). Counted exactly: a run of tokens is a union of at most 2D − 1 boxes, and
+/// Single-dimensional tiling: tiles are runs of the row-major flattened sequence (references.md [GNA Fig. 5]:
+/// the "curse of multi-dimensionality"). Counted exactly: a run of tokens is a union of at most 2D − 1 boxes, and
 /// the neighborhoods of a box of queries are a box per axis (windows are contiguous and monotone).
 extension TileWork {
     /// An axis-aligned box of token coordinates, one half-open range per axis.
@@ -66,7 +66,7 @@ extension TileWork {
                             qTiles: 0,
                             kvTilesSelfAttention: selfAttentionTiles(mask, kvTile: [kvTile], tiling: .single_dim),
                             visited: 0, full: 0, worstVisited: 0, worstFull: 0, visitedRange: 0, worstVisitedRange: 0)
-        // Dilation groups are independent problems (NATTEN folds them into the batch, gna.md §1.4).
+        // Dilation groups are independent problems (NATTEN folds them into the batch, references.md [FNA §3.4]).
         var groupCombos: [[Int]] = [[]]
         for axis in mask.axes { groupCombos = groupCombos.flatMap { combo in (0..<axis.dilation).map { combo + [$0] } } }
         for groups in groupCombos {

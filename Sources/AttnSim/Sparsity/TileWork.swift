@@ -1,7 +1,8 @@
 /// Which KV tiles each Q tile of a GNA problem visits, and how many of them are full (no element masked) or
 /// partial — per (batch, head) instance, summed over dilation groups.
 ///
-/// This is the NATTEN simulator's model (gna.md §2.3), made exact:
+/// This is the NATTEN simulator's model (references.md [GNA App. B.1], with the trip counts of NATTEN's kernels,
+/// [NATTEN-src] `get_trip_count`), made exact:
 /// - **multi-dimensional tiling** (Q and KV tiles are N-D boxes; NATTEN's token permutation): per axis, the Q
 ///   tile's visited KV range is `[start(first query), end(last real query))`, snapped to the KV grid (static) or
 ///   tiled from its start (dynamic); the N-D count is the product over axes (separable, closed form);
@@ -9,11 +10,12 @@
 ///   tiles holding at least one attended key, from the boxes a run of tokens decomposes into.
 ///
 /// A tile is *full* when every real query of the Q tile attends every real key of the KV tile; padding (when
-/// tiles do not divide the layout) is masked but does not make a tile partial (gna.md §2.5).
+/// tiles do not divide the layout) is masked but does not make a tile partial (as in NATTEN's kernels, references.md
+/// [NATTEN-src] fna_fusion.hpp).
 ///
 /// ```swift
 /// let work = TileWork(mask: hunyuan, qTile: [4, 8, 8], kvTile: [2, 8, 8], tiling: .multi_dim, kvTiling: .static)
-/// work.worstVisited   // 275 for stride 1 (gna.md §2.5)
+/// work.worstVisited   // 275 for stride 1
 /// ```
 public struct TileWork: Sendable, Equatable {
     public var qTile: [Int]

@@ -1,8 +1,8 @@
 /// A JSON value with ordered object keys, so output is byte-for-byte stable across runs and platforms.
 ///
 /// Foundation's `JSONEncoder` drops nil optionals instead of writing `null`, and the CLI contract
-/// (DESIGN.md) wants every key present, `null` where a later model fills it, so results are built as
-/// `JSONValue` trees and printed here.
+/// (README.md, `attnsim simulate`) wants every key present, `null` where a later model fills it, so results are built
+/// as `JSONValue` trees and printed here.
 public indirect enum JSONValue: Sendable, Equatable {
     case null
     case bool(Bool)

@@ -1,8 +1,8 @@
 /// The strides worth using for a window: the tile-wise bound is a product of per-axis factors
-/// K_i / max_t n_i(t) (multi-dimensional tiling, gna.md §2.3), so each axis has its own Pareto front — the
-/// strides that strictly improve the axis factor as the stride grows — and the candidates are the products of
-/// the fronts (gna.md §2.6: "exactly the strides the paper tabulates"; the paper prunes "increased strides that
-/// do not result in better speedups").
+/// K_i / max_t n_i(t) (multi-dimensional tiling, references.md [NATTEN-src] `get_trip_count`), so each axis has its own
+/// Pareto front — the strides that strictly improve the axis factor as the stride grows — and the candidates are the
+/// products of the fronts (they include every stride GNA paper Tables 2–4 list; the paper, App. B.1, prunes "increased
+/// strides that do not result in better speedups").
 public struct GNAStrideSweep: Sendable {
     public struct AxisPoint: Sendable, Equatable {
         public var stride: Int

@@ -71,7 +71,7 @@ public struct GPUCrossCheck: Sendable {
             }
             if config["dilation_outer"] as? Bool == false, ((config["dilation"] as? [Int]) ?? []).contains(where: { $0 > 1 }) {
                 // Dilation groups interleaved inside tiles: attnsim models NATTEN's layout (groups folded into the
-                // batch, gna.md §1.4, §2.8), so this layout's blocks are not the modelled ones.
+                // batch, references.md [NATTEN-src] token_permute), so this layout's blocks are not the modelled ones.
                 skipped.append(config["id"] as? String ?? "config \(index)")
                 continue
             }

@@ -1,7 +1,7 @@
 import Foundation
 
-/// GPU decode with token-pruned, compacted K/V (SpAtten-style, spatten.md §9.2) held against measured SDPA calls
-/// (`validation/gpu/sdpa_decode_bench.py` → `h100-sdpa-decode.json`): one query token per (batch, head) over k
+/// GPU decode with token-pruned, compacted K/V (SpAtten-style, references.md [SpAtten]) held against measured SDPA
+/// calls (`validation/gpu/sdpa_decode_bench.py` → `h100-sdpa-decode.json`): one query token per (batch, head) over k
 /// kept keys. Each measured config becomes a one-layer decode workload with `token_keep: [keep]`; the prediction
 /// is the attention call of `PruningEngine`'s GPU decode model. Dense (keep 1) calls are the fit's training
 /// set; the pruned ones are held out.

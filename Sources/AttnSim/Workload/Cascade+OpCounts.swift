@@ -1,4 +1,5 @@
-/// The operations one Einsum performs (fusemax.md §2.2 convention: counts per iteration point).
+/// The operations one Einsum performs (counts per iteration point, as the FuseMax artifact's `compute_cost`,
+/// references.md [FuseMax-artifact]).
 public struct EinsumCost: Sendable, Equatable {
     /// Position of the Einsum in its cascade.
     public var index: Int
@@ -29,7 +30,7 @@ public struct CascadeCost: Sendable, Equatable {
 }
 
 extension Einsum {
-    /// Operations per point of the iteration space (fusemax.md §2.2, "cost per iteration point"):
+    /// Operations per point of the iteration space (the FuseMax artifact's cost per iteration point, `proposal.py`):
     /// - each operator node of the expression costs one op of its kind (`-` is an add, unary minus an add,
     ///   `min` a max; a call of `max`/`min` with n arguments costs n−1); a constant subexpression costs nothing;
     /// - a sum reduction costs one `add`, except that a sum whose top expression is a multiplication is one
@@ -84,7 +85,7 @@ extension Einsum {
 
 extension Cascade {
     /// Operation counts of every Einsum under `binding`, scaled by `multiplier` (batch × heads: the paper omits
-    /// B and H from the notation but they index every tensor, fusemax.md §1.1).
+    /// B and H from the notation but they index every tensor, references.md [FuseMax §IV]).
     ///
     /// ```swift
     /// let cost = try Cascade.preset(named: "attention-3pass")?

@@ -1,4 +1,4 @@
-/// The attention cascades of FuseMax (fusemax.md §1.4–§1.6, §2.3), by name.
+/// The attention cascades of FuseMax §IV (references.md [FuseMax]), by name.
 ///
 /// ```swift
 /// let cascade = Cascade.preset(named: "attention-1pass")   // Cascade 5, Einsums (39)–(56)
@@ -27,12 +27,13 @@ extension Cascade {
         return presets
     }()
 
-    /// `attention-3pass`: Cascade 4, Einsums (33)–(38) of FuseMax (fusemax.md §1.4), the numerically stable
+    /// `attention-3pass`: Cascade 4, Einsums (33)–(38) of FuseMax (references.md [FuseMax §IV]), the numerically stable
     /// softmax used by PyTorch, TensorFlow, FLAT and E.T. Pass 1: QK, GM; pass 2: SN, SD; pass 3: A, AV.
     /// The `1/sqrt(E)` scale of (22) is dropped, as in the paper (footnote 4).
     ///
     /// `unfused` is the same cascade: the unfused baseline differs from FLAT in dataflow (QK, then the 3-pass
-    /// softmax on the 1D array, then AV, through DRAM), not in its Einsums (fusemax.md §2.3).
+    /// softmax on the 1D array, then AV, through DRAM), not in its Einsums (references.md [FuseMax-artifact]
+    /// `unfused.py`).
     static let threePass = [
         "QK[m,p] = Q[e,p] * K[e,m]",            // (33)
         "GM[p] = max_m QK[m,p]",                // (34)  QK[m,p] :: ∨m max(∪)
@@ -43,7 +44,7 @@ extension Cascade {
     ]
 
     /// `attention-2pass`: the 2-pass cascade of FuseMax §IV (TileFlow; Choi et al.), given there only in prose;
-    /// these Einsums are fusemax.md §1.5's reconstruction [R]: per-M0-tile local max, local numerator and
+    /// these Einsums are attnsim's reconstruction from that prose: per-M0-tile local max, local numerator and
     /// denominator in pass 1, then the correction by the global max in pass 2. K and V are tiled as in
     /// Einsums (39)–(40).
     static let twoPass = [
@@ -60,8 +61,8 @@ extension Cascade {
         "AV[f,p] = A[m1,m0,p] * BV[f,m1,m0]",
     ]
 
-    /// `attention-1pass`: Cascade 5, Einsums (39)–(56) of FuseMax (fusemax.md §1.6), FlashAttention-2's
-    /// online softmax with the division deferred to the end; FuseMax runs it (Mapping 1, §2.2).
+    /// `attention-1pass`: Cascade 5, Einsums (39)–(56) of FuseMax (references.md [FuseMax §IV]), FlashAttention-2's
+    /// online softmax with the division deferred to the end; FuseMax runs it (FuseMax Mapping 1).
     /// (43) initializes `RNV[m1:m1=0,p]` in the paper but later Einsums index it `[f,m1,p]`; it is written here
     /// with `f` so every access has three indices. The stopping condition (56) `◇: m1 ≥ M1` is the size of m1.
     static let onePass = [

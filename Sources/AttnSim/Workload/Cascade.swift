@@ -1,5 +1,5 @@
-/// A cascade of Einsums: a DAG of Extended Einsums written as a sequence (fusemax.md §1.1, after TeAAL
-/// arXiv 2304.07931), split into an initialization section and the Extended Einsums.
+/// A cascade of Einsums: a DAG of Extended Einsums written as a sequence (references.md [TeAAL],
+/// [FuseMax §II-C]), split into an initialization section and the Extended Einsums.
 ///
 /// ```swift
 /// let cascade = try Cascade.parse(name: "softmax", lines: [
@@ -14,7 +14,7 @@
 /// ```
 ///
 /// **Sections** are decided automatically (there is no marker in the text). An Einsum is *initialization*
-/// (EDGE's run-once section, fusemax.md §1.1) when it does no arithmetic and either writes a constant
+/// (EDGE's run-once section, references.md [FuseMax §II-C]) when it does no arithmetic and either writes a constant
 /// (`RM[0,p] = -inf`) or copies or re-tiles a cascade input without reducing (`BK[e,m1,m0] = K[e,m1*M0+m0]`).
 /// Everything else, including an iterative Einsum and a copy of a produced tensor (`Z[] = RZ[K]`), is *extended*.
 /// The stopping condition `◇: m1 ≥ M1` is not written: it is the size bound to the iterative rank.

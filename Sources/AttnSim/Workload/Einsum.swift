@@ -1,5 +1,5 @@
 /// One Extended Einsum: an output tensor, an optional explicit reduction and an expression
-/// (fusemax.md §1.1; EDGE, arXiv 2404.11591).
+/// (references.md [FuseMax §II-C], [EDGE]).
 ///
 /// Text form, one Einsum per string:
 ///

@@ -1,4 +1,5 @@
-/// The right-hand side of an Einsum: an arithmetic expression over tensor accesses (fusemax.md §1.1, §1.3).
+/// The right-hand side of an Einsum: an arithmetic expression over tensor accesses (references.md
+/// [FuseMax §II-C, §IV]).
 ///
 /// The EDGE shorthands map onto it as follows: infix `×` is ``Operator/multiply``, `A/B` is ``Operator/divide``,
 /// `max(A,B)` is a ``Function/max`` call, and the user-defined sub-then-exp `e^{A−B}` is `exp(A - B)`.

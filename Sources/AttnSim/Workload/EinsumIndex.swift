@@ -1,4 +1,4 @@
-/// One index of a tensor access in an Extended Einsum (fusemax.md §1.1, EDGE notation).
+/// One index of a tensor access in an Extended Einsum (references.md [FuseMax §II-C], [EDGE]).
 ///
 /// ```
 /// QK[m,p]          .rank("m"), .rank("p")

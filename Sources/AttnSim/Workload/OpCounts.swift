@@ -1,8 +1,8 @@
 /// Operation counts by kind, as `Double` (they reach 1e17 for 1M-token attention).
 ///
-/// Kinds follow the FuseMax binding table (fusemax.md §2.2): `mac`, `add` (subtraction counts as an add),
-/// `mul`, `max` (min counts as a max), `exp`, `div`; and `cmp` (comparisons of a top-k engine, spatten.md §6.3),
-/// which no attention Einsum produces but hardware files list as an op of a PE array.
+/// Kinds follow the FuseMax binding table (references.md [FuseMax-artifact] `proposal.py`): `mac`, `add` (subtraction
+/// counts as an add), `mul`, `max` (min counts as a max), `exp`, `div`; and `cmp` (comparisons of a top-k engine,
+/// references.md [SpAtten-RTL]), which no attention Einsum produces but hardware files list as an op of a PE array.
 ///
 /// ```swift
 /// var ops = OpCounts()

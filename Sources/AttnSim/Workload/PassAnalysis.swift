@@ -1,5 +1,5 @@
 /// How many passes a cascade makes over the fibers of one rank: the mapping-independent lower bound of
-/// FuseMax §III (fusemax.md §1.7). An N-pass cascade must buffer or re-read a whole fiber N−1 times.
+/// FuseMax §III (references.md [FuseMax]). An N-pass cascade must buffer or re-read a whole fiber N−1 times.
 ///
 /// ```swift
 /// let analysis = Cascade.preset(named: "attention-3pass")?.passes(over: "m")
@@ -7,15 +7,16 @@
 /// analysis?["SN"]     // 2
 /// ```
 ///
-/// The algorithm is fusemax.md §1.7's [R], which reproduces every count the paper states:
+/// The algorithm is attnsim's (the paper defines a pass but gives no procedure); it reproduces every count the
+/// paper states:
 /// - The **family** of rank `m` is `m` and its tile ranks `m0`, `m1`, … (`m` followed by digits).
 /// - `pass(E) = max(1, max over the tensors E reads, and their producers Pr earlier in the cascade, of
 ///   pass(Pr) + δ)`; an Einsum reading only cascade inputs (or initialized tensors) is in pass 1.
 /// - δ = 1 when the tensor as read has had the whole family reduced away (Pr's output has no family rank, or E
 ///   reads it at an iterative endpoint such as `RD[M1,p]` and by no other family rank) **and** E iterates the
 ///   rank's elements: `m` itself or its innermost tile rank `m0` indexes one of E's inputs. A coarser tile rank
-///   (`m1`) walks only M1-length fibers, which fusemax.md §1.5 does not count as a pass over M ("reads only
-///   M1-length fibers"); counting it would make the 2-pass cascade 3-pass.
+///   (`m1`) walks only M1-length fibers, which this analysis does not count as a pass over M (the 2-pass
+///   cascade's correction reads only M1-length fibers); counting it would make the 2-pass cascade 3-pass.
 /// - Iterative state is streaming: reading `RM[m1,p]` or `RM[m1+1,p]` keeps the family rank, so δ = 0; an
 ///   Einsum's own state and state whose update comes later are not earlier producers at all.
 /// - Initialization Einsums are not passes: they get pass **0** and count as inputs for the others.
@@ -50,7 +51,7 @@ public struct PassAnalysis: Sendable, Equatable, CustomStringConvertible {
     }
 
     /// True for the ranks that walk the elements of a fiber of `rank`: `rank` itself and its innermost tile
-    /// rank `rank0` (m = m1·M0 + m0, fusemax.md §1.1).
+    /// rank `rank0` (m = m1·M0 + m0, FuseMax §IV).
     public static func isElementRank(_ candidate: String, of rank: String) -> Bool {
         candidate == rank || candidate == rank + "0"
     }

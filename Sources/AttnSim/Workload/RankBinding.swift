@@ -1,4 +1,4 @@
-/// The size of every rank of a cascade: rank name → size (fusemax.md §1.1).
+/// The size of every rank of a cascade: rank name → size (references.md [FuseMax §IV]).
 ///
 /// ```swift
 /// let binding = RankBinding.attention(M: 1024, P: 1024, E: 64, F: 64, M0: 256)
@@ -12,11 +12,11 @@ public struct RankBinding: Sendable, Equatable, CustomStringConvertible {
         self.sizes = sizes
     }
 
-    /// The attention ranks of fusemax.md §1.1: m = M (keys), p = P (queries), e = E, f = F, the tiling
-    /// M → (M1, M0) with m1 = ceil(M/M0), and P → (P2, P1, P0) with p0 = P0, p1 = 1, p2 = ceil(P/P0).
-    /// `k` and `i` (the pedagogical cascades' ranks, §1.2) are bound to M too. The artifact's tiles are
-    /// M0 = P0 = 256 (fusemax.md §2.1). A tile size below 1 leaves the tile ranks at 0, which ``size(of:)``
-    /// rejects.
+    /// The attention ranks of FuseMax §IV (references.md [FuseMax]): m = M (keys), p = P (queries), e = E, f = F, the
+    /// tiling M → (M1, M0) with m1 = ceil(M/M0), and P → (P2, P1, P0) with p0 = P0, p1 = 1, p2 = ceil(P/P0).
+    /// `k` and `i` (the pedagogical cascades' ranks, FuseMax §III) are bound to M too. The artifact's tiles are
+    /// M0 = P0 = 256 (references.md [FuseMax-artifact] `proposal.py`). A tile size below 1 leaves the tile ranks at 0,
+    /// which ``size(of:)`` rejects.
     public static func attention(M: Int, P: Int, E: Int, F: Int, M0: Int = 256, P0: Int = 256) -> RankBinding {
         RankBinding([
             "m": M, "p": P, "e": E, "f": F,
@@ -84,7 +84,8 @@ public struct RankBindingError: Error, Sendable, Equatable, CustomStringConverti
 
 extension RankBinding {
     /// Binds the attention ranks from a workload's problem: m = M (key tokens), p = P (query tokens), e = E,
-    /// f = F, with the FuseMax tile sizes M0 = P0 = 256 (fusemax.md §1.1) cut down to M and P for short sequences.
+    /// f = F, with the FuseMax tile sizes M0 = P0 = 256 (references.md [FuseMax-artifact]) cut down to M and P for
+    /// short sequences.
     public static func attention(_ problem: Problem) -> RankBinding {
         let m = problem.keyTokens
         let p = problem.queryTokens

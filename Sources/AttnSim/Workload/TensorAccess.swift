@@ -1,4 +1,4 @@
-/// A tensor as it appears in an Einsum, on either side: `QK[m,p]`, `RD[M1,p]`, `Y[]` (fusemax.md §1.1).
+/// A tensor as it appears in an Einsum, on either side: `QK[m,p]`, `RD[M1,p]`, `Y[]` (references.md [FuseMax §II-C]).
 ///
 /// Tensor names start with an uppercase letter. The source columns are kept for error messages and do not take
 /// part in equality.

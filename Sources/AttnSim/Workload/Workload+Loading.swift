@@ -1,4 +1,4 @@
-/// Loading and validating workload files (DESIGN.md "Workload file").
+/// Loading and validating workload files (README.md, "Files").
 extension Workload {
     static let topKeys = ["attnsim", "name", "description", "problem", "cascade", "mask", "pruning", "kernel",
                           "model", "sources"]

@@ -1,5 +1,5 @@
 /// An attention workload: the problem shape, the Einsum cascade, the mask or pruning schedule, kernel choices
-/// and an optional end-to-end model (DESIGN.md "Workload file").
+/// and an optional end-to-end model (README.md, "Files").
 ///
 /// ```swift
 /// let workload = try Workload.load(path: "workloads/bert-base-1k.yaml")
@@ -47,10 +47,10 @@ public struct Problem: Sendable, Equatable {
     public var instances: Int { batch * heads }
 }
 
-/// SpAtten-style pruning schedule (spatten.md §2–§5), given as per-layer ratios or as a per-request trace.
+/// SpAtten-style pruning schedule (references.md [SpAtten]), given as per-layer ratios or as a per-request trace.
 public struct PruningSpec: Sendable, Equatable {
     public enum Mode: String, Sendable, CaseIterable { case prefill, decode }
-    /// How pruned K/V reach the compute (spatten.md §9.1): physically compacted once (a contiguous cache),
+    /// How pruned K/V reach the compute: physically compacted once (a contiguous cache),
     /// gathered into a contiguous copy each step, or read row by row through indices by a fused kernel.
     public enum KVAccess: String, Sendable, CaseIterable { case compacted, gathered, indirect }
 
@@ -75,7 +75,8 @@ public struct PruningSpec: Sendable, Equatable {
     public var quantization: Quantization?
     /// Decode: generation steps; the context grows by one token per step and is `kv_tokens` at the last.
     public var steps: Int = 1
-    /// Decode: leading steps without token pruning (no importance scores exist yet, spatten.md §2.8 step 0).
+    /// Decode: leading steps without token pruning (no importance scores exist yet; step 0 of references.md
+    /// [SpAtten-traces]).
     public var warmupSteps: Int = 0
     /// A released-format trace that replaces the ratios (`trace: file.csv`).
     public var trace: PruningTrace?
@@ -92,7 +93,7 @@ public enum Choice<Value: Sendable & Equatable>: Sendable, Equatable {
     }
 }
 
-/// Kernel choices (DESIGN.md `kernel:`); any field may be `auto`.
+/// Kernel choices (`kernel:`; README.md, "Files"); any field may be `auto`.
 public struct KernelChoice: Sendable, Equatable {
     public enum KVTiling: String, Sendable, CaseIterable { case `static`, dynamic }
     public enum Tiling: String, Sendable, CaseIterable { case multi_dim, single_dim }

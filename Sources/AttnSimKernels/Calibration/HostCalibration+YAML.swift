@@ -1,7 +1,7 @@
 import AttnSim
 import Foundation
 
-/// The measurement as a `kind: cpu` hardware file (DESIGN.md "Hardware file"), values with units through
+/// The measurement as a `kind: cpu` hardware file (README.md, "Files"), values with units through
 /// `Quantity.format` (which always parses back), and one `sources:` line per figure saying how it was obtained.
 extension HostCalibration {
     /// `host-` and the CPU model in lower case with the core count: `host-amd-epyc-2c`.

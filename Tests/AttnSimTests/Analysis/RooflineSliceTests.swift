@@ -15,9 +15,9 @@ import Testing
                           workload: Workload.load(path: Repo.path("workloads/\(workload).yaml")))
     }
 
-    /// Hand count, BERT-Base 1K (B=64, H=12, E=F=64, M=P=1024; fusemax.md §1.1) on the H100 (989.4 TFLOP/s BF16/FP16,
-    /// 3.35 TB/s; peers.md §2.5): QKᵀ and AV are 2·E + 2·F FLOP per (query, key) pair; Q, K, V, O are 4·1024·64
-    /// 2-byte elements per (batch, head).
+    /// Hand count, BERT-Base 1K (B=64, H=12, E=F=64, M=P=1024; references.md [FuseMax-artifact] flat_validation.csv) on
+    /// the H100 (989.4 TFLOP/s BF16/FP16, 3.35 TB/s; references.md [Hopper-in-depth]): QKᵀ and AV are 2·E + 2·F FLOP
+    /// per (query, key) pair; Q, K, V, O are 4·1024·64 2-byte elements per (batch, head).
     @Test func bertOnH100() throws {
         let result = try simulate("h100-sxm5-80gb", "bert-base-1k")
         let instances: Double = 64 * 12
@@ -50,9 +50,9 @@ import Testing
         #expect(abs(try #require(result.simulated.time) - bytes / 3.35e12) < 1e-15)
     }
 
-    /// GNA never truncates a window at the borders (gna.md §1.2), so FLOP-wise speedup = tokens / Π window:
-    /// gna.md §3.3 gives S_FLOP 11.11 (HunyuanVideo 18×24×24), 10.24 (FLUX 80×80), 9.17 (Cosmos 16×24×16).
-    /// With Amdahl and the step schedules, the FLOP-column E2E values are 1.63 (15 of 50 steps dense),
+    /// GNA never truncates a window at the borders (references.md [GNA App. A.1]), so FLOP-wise speedup =
+    /// tokens / Π window: GNA paper Tables 2–4 give S_FLOP 11.11 (HunyuanVideo 18×24×24), 10.24 (FLUX 80×80), 9.17 (Cosmos
+    /// 16×24×16). With Amdahl and the step schedules, the FLOP-column E2E values are 1.63 (15 of 50 steps dense),
     /// 1.46 (9 of 28) and 1.52 (12 of 35).
     @Test(arguments: [
         ("hunyuan-gna-s16x8x8", 11.11, 1.63),
@@ -77,9 +77,9 @@ import Testing
     }
 
     /// A pruning schedule on a GPU file without kernel profiles: each layer at its roofline time. Hand count for
-    /// workloads/gpt2-small-decode-pruned.yaml (spatten.md §2.8, one decode step at 1024 tokens): layer l keeps
-    /// k = ⌊1024·keep_l⌋ keys and ⌊0.2·k⌋ values of 12 heads × 64 dims; K at 6 bits plus 4 LSB bits on 6.1% of the
-    /// requests, V at 6 bits, Q and O at 16; rows read by index (`kv_access: indirect`) are padded to the H100's
+    /// workloads/gpt2-small-decode-pruned.yaml (references.md [SpAtten-traces], one decode step at 1024 tokens):
+    /// layer l keeps k = ⌊1024·keep_l⌋ keys and ⌊0.2·k⌋ values of 12 heads × 64 dims; K at 6 bits plus 4 LSB bits on 6.1% of
+    /// the requests, V at 6 bits, Q and O at 16; rows read by index (`kv_access: indirect`) are padded to the H100's
     /// 32-byte sectors (a 48-byte 6-bit row costs 64, a 32-byte LSB row 32), and the k kept indices are read at
     /// ⌈log2 1024⌉ = 10 bits; memory-bound at 3.35 TB/s. Dense: 1024 keys and values at 16 bits.
     @Test func pruningOnTheRoofline() throws {
@@ -98,7 +98,8 @@ import Testing
         #expect(result.notes.contains { $0.contains("roofline") })
     }
 
-    /// EndToEnd against gna.md §3.3's worked check (HunyuanVideo, a = 0.607, s = 11.11): 2.23 with no dense steps.
+    /// EndToEnd against the check of GNA paper Tables 2–4 (HunyuanVideo, a = 0.607, s = 11.11): 2.23 with no dense
+    /// steps.
     @Test func amdahlWithoutSchedule() {
         let speedup = EndToEnd.speedup(attentionSpeedup: 11.11, model: ModelRollup(attentionShare: 0.607))
         #expect(abs(speedup - 2.23) < 0.01)

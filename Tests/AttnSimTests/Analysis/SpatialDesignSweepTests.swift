@@ -2,9 +2,10 @@ import Testing
 @testable import AttnSim
 
 @Suite struct SpatialDesignSweepTests {
-    /// fusemax.md §4.9, "Minimum buffer (Fig. 12 sweep at 256K)": the smallest power-of-two global buffer that
-    /// keeps FuseMax compute-bound at 256K tokens, per PE array: 16² → 16 KiB, 32² → 32 KiB, 64² → 64 KiB,
-    /// 128² → 128 KiB, 256² → 256 KiB, 512² → 1 MiB for E = 64 (BERT); twice that for E = 128 (XLM).
+    /// The FuseMax artifact's buffer sweep (FuseMax Fig. 12 at 256K; references.md [FuseMax-artifact] `pareto.py`): the
+    /// smallest power-of-two global buffer that keeps FuseMax compute-bound at 256K tokens, per PE array: 16² → 16 KiB,
+    /// 32² → 32 KiB, 64² → 64 KiB, 128² → 128 KiB, 256² → 256 KiB, 512² → 1 MiB for E = 64 (BERT); twice that for
+    /// E = 128 (XLM).
     @Test(arguments: [("bert-base-256k", [16, 32, 64, 128, 256, 512], [16, 32, 64, 128, 256, 1024]),
                       ("xlm-256k", [16, 32, 64, 128, 256, 512], [32, 64, 128, 256, 512, 2048])])
     func minimumBufferAt256K(_ file: String, _ sides: [Int], _ expectedKiB: [Int]) throws {

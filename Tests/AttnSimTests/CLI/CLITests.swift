@@ -124,12 +124,12 @@ enum CLI {
         #expect(output.status == 0, "\(output.stderr)")
         let object = try #require(try JSONSerialization.jsonObject(with: Data(output.stdout.utf8)) as? [String: Any])
         let tiles = try #require(object["tiles"] as? [String: Any])
-        // gna.md §2.4: Q padding 30 → 32 along T gives 480 Q tiles (8 × 6 × 10); the worst Q tile visits
-        // 900 / 11.11 = 81 KV tiles (K_SA = 15 × 6 × 10 = 900, S_sim = 11.11, gna.md §3.3).
+        // Q padding 30 → 32 along T gives 480 Q tiles (8 × 6 × 10); the worst Q tile visits
+        // 900 / 11.11 = 81 KV tiles (K_SA = 15 × 6 × 10 = 900, S_sim = 11.11, GNA paper Tables 2–4).
         #expect(tiles["q_tiles"] as? Int == 480)
         #expect(tiles["worst_visited"] as? Int == 81)
         let bounds = try #require(object["bounds"] as? [String: Any])
-        // gna.md §3.3: 11.11 for stride 16×8×8; §2.4: 10.42 with Q padding charged.
+        // GNA paper Tables 2–4: 11.11 for stride 16×8×8; 10.42 with Q padding charged.
         #expect(abs((bounds["tile_speedup"] as? Double ?? 0) - 11.11) < 0.01)
         #expect(abs((bounds["tile_speedup_qpad"] as? Double ?? 0) - 10.42) < 0.01)
         let blockSparse = try #require(object["block_sparse"] as? [String: Any])
@@ -187,7 +187,7 @@ enum CLI {
         let output = try CLI.run(["gna", "--tokens", "30x48x80", "--window", "18x24x24", "--q-tile", "4x8x8",
                                   "--kv-tile", "2x8x8", "--sweep-stride"])
         #expect(output.status == 0)
-        #expect(output.stdout.contains("1: 1.36×, 2: 1.50×, 16: 1.67×"))   // gna.md §2.6, the T axis front
+        #expect(output.stdout.contains("1: 1.36×, 2: 1.50×, 16: 1.67×"))   // the T axis front (GNAStrideSweepTests)
     }
 }
 

@@ -24,13 +24,14 @@ import Testing
         for file in files { _ = try HardwareSpec.load(path: file) }
     }
 
-    /// peers.md §2.5: FLOP per clock per SM behind the vendors' dense FP16/BF16 peaks, and the ridge points.
+    /// FLOP per clock per SM (derived in each preset's `sources:`) behind the vendors' dense FP16/BF16 peaks, and the
+    /// ridge points.
     @Test(arguments: [
-        // (preset, FLOP/clk/SM from peers.md §2.5, ridge FLOP/B from peers.md §2.5)
-        ("a100-sxm4-80gb", 2048.0, 153.0),   // "108 SMs, 1.41 GHz boost (≈2048 FP16 FLOP/clk/SM)", ridge ≈153
-        ("h100-sxm5-80gb", 4096.0, 295.0),   // "≈1.83 GHz behind the 989 TF figure → 4096 FP16 FLOP/clk/SM", ≈295
-        ("h200-sxm", 4096.0, 206.0),         // "same GH100 silicon", ridge ≈206
-        ("b200", 8192.0, 281.0),             // "implied ≈1.86 GHz at 8192 FP16 FLOP/clk/SM", ridge ≈281
+        // (preset, FLOP/clk/SM, ridge FLOP/B), from the peaks and bandwidths the presets' sources give
+        ("a100-sxm4-80gb", 2048.0, 153.0),   // 312 TFLOP/s over 108 SMs at 1.41 GHz, 2,039 GB/s
+        ("h100-sxm5-80gb", 4096.0, 295.0),   // 989.4 TFLOP/s over 132 SMs at 1.83 GHz, 3.35 TB/s
+        ("h200-sxm", 4096.0, 206.0),         // the H100's SMs, 4.8 TB/s
+        ("b200", 8192.0, 281.0),             // 2.25 PFLOP/s over 148 SMs at 1.86 GHz, 8 TB/s
     ])
     func gpuPerSMRateAndRidge(_ name: String, flopsPerClock: Double, ridge: Double) throws {
         let spec = try load(name)
@@ -40,7 +41,7 @@ import Testing
         #expect(abs(derivedRidge / ridge - 1) < 0.005, "\(name): ridge \(derivedRidge)")
     }
 
-    /// peers.md §2.5, EPYC 9354: "≈32 FP32 FLOP/clk/core", "≈3.3 TFLOP/s @ base", BF16 ridge "≈15".
+    /// EPYC 9354 (references.md [EPYC-hpctech]): 32 FP32 FLOP/clk/core, ≈3.3 TFLOP/s at base, BF16 ridge ≈15.
     @Test func epycRates() throws {
         let spec = try load("epyc-9354")
         #expect(spec.kind == .cpu)
@@ -50,10 +51,10 @@ import Testing
         #expect(abs(peak / 3.3e12 - 1) < 0.02)
         let ridge = try #require(spec.ridgePoint(.bf16))
         #expect(abs(ridge - 15) < 1)
-        #expect(spec.offChip.bandwidth == 460.8e9)   // "12× DDR5-4800, 460.8 GB/s"
+        #expect(spec.offChip.bandwidth == 460.8e9)   // 12 × DDR5-4800 (references.md [EPYC-tomshardware])
     }
 
-    /// fusemax.md §2.1 / peers.md §2.5: 256×256 MACs at 940 MHz ≈ 123 TFLOP/s; DRAM 400·2^30 B/s; ridge ≈287.
+    /// references.md [FuseMax-artifact]: 256×256 MACs at 940 MHz ≈ 123 TFLOP/s; DRAM 400·2^30 B/s; ridge ≈287.
     @Test(arguments: ["fusemax-cloud", "flat-cloud"])
     func spatialCloudPeak(_ name: String) throws {
         let spec = try load(name)
@@ -65,13 +66,14 @@ import Testing
         #expect(abs(ridge / 287 - 1) < 0.01)
     }
 
-    /// fusemax.md §2.1: the FuseMax buffer is 16 MiB, FLAT's 32 MiB.
+    /// references.md [FuseMax-artifact]: the FuseMax buffer is 16 MiB, FLAT's 32 MiB.
     @Test func spatialBuffers() throws {
         #expect(try load("fusemax-cloud").memory[1].size == 16 * 1_048_576)
         #expect(try load("flat-cloud").memory[1].size == 32 * 1_048_576)
     }
 
-    /// spatten.md §6.2: "1024 MAC/cycle = 2.048 TFLOPS", 512 GB/s; SpAtten-1/8: 128 multipliers, 256 GOP/s, 64 GB/s.
+    /// references.md [SpAtten-RTL]: 1024 MAC/cycle = 2.048 TFLOPS, 512 GB/s; SpAtten-1/8: 128 multipliers, 256 GOP/s,
+    /// 64 GB/s.
     @Test func spattenPeaks() throws {
         let full = try load("spatten")
         #expect(full.peakFLOPs(.fp16) == 2.048e12)

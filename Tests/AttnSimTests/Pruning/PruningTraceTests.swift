@@ -2,8 +2,8 @@ import Foundation
 import Testing
 @testable import AttnSim
 
-/// K+V DRAM traffic of SpAtten's released GPT-2 traces (data/spatten-traces/, spatten.md §2.8), pruned and dense,
-/// against sums over the trace rows computed here independently of attnsim's parser and cost model.
+/// K+V DRAM traffic of SpAtten's released GPT-2 traces (data/spatten-traces/, references.md [SpAtten-traces]), pruned
+/// and dense, against sums over the trace rows computed here independently of attnsim's parser and cost model.
 @Suite struct PruningTraceTests {
     /// Σ over rows of keys·D·(key bits + LSB bits if refetched)/8 + values·D·value bits/8, unquantized (-1)
     /// widths taken as 16 bits; values beyond the kept keys are not fetched (the RTL bypasses the top-k).
@@ -45,7 +45,8 @@ import Testing
         #expect(abs(cost.denseKVBytes / expectedDense - 1) < 1e-12, "\(cost.denseKVBytes) vs \(expectedDense)")
     }
 
-    /// The ratio-based workloads of spatten.md §2.8 against their traces: the K+V reduction within 5%.
+    /// The ratio-based workloads written from the traces (workloads/spatten/) against the traces: the K+V reduction
+    /// within 5%.
     @Test(arguments: [("gpt2-small-decode", "gpt2-small-decode-trace"), ("gpt2-medium-decode", "gpt2-medium-decode-trace")])
     func ratiosLandNearTheTrace(_ ratios: String, _ trace: String) throws {
         let fromRatios = try Self.cost(ratios), fromTrace = try Self.cost(trace)
@@ -54,7 +55,8 @@ import Testing
         #expect(abs(ratioReduction / traceReduction - 1) < 0.05, "\(ratioReduction) vs \(traceReduction)")
     }
 
-    /// The schedule the traces encode (spatten.md §2.8): kept keys per layer in steps ≥ 1 and step 0 unpruned.
+    /// The schedule the traces encode (references.md [SpAtten-traces]): kept keys per layer in steps ≥ 1 and step 0
+    /// unpruned.
     @Test func smallTraceSchedule() throws {
         let w = try Workload.load(path: Repo.path("workloads/spatten/gpt2-small-decode-trace.yaml"))
         let schedule = PruningSchedule(try #require(w.pruning), problem: w.problem)

@@ -2,17 +2,17 @@ import Foundation
 import Testing
 @testable import AttnSim
 
-/// SpAtten's hardware relations (spatten.md §6.2), its BERT behavioural model (§7.1), the prefill schedule's
-/// savings (§9.2), and GPU decode over compacted K/V against real H100 runs.
+/// SpAtten's hardware relations (references.md [SpAtten-RTL]), its BERT behavioural model (`bert.cpp`), the prefill
+/// schedule's savings (references.md [LTP]), and GPU decode over compacted K/V against real H100 runs.
 @Suite struct SpAttenTargetTests {
     static func hardware(_ name: String) throws -> HardwareSpec {
         try HardwareSpec.load(path: Repo.path("hardware/\(name).yaml"))
     }
 
-    /// spatten.md §6.2: 1024 multipliers (512 QK + 512 prob·V) at 1 GHz = 2.048 TFLOPS peak, BERT achieves 1.61
-    /// TFLOPS (≈79% of peak); 8 keys per cycle at D = 64; 16 × 32 B/cycle = 512 GB/s. SpAtten-1/8: 128 multipliers,
-    /// 256 GOP/s actual peak (below the 360 GOP/s quoted, which must count dense-equivalent work), 1 key per cycle,
-    /// 64 GB/s.
+    /// references.md [SpAtten-RTL], [SpAtten]: 1024 multipliers (512 QK + 512 prob·V) at 1 GHz = 2.048 TFLOPS peak,
+    /// BERT achieves 1.61 TFLOPS (≈79% of peak); 8 keys per cycle at D = 64; 16 × 32 B/cycle = 512 GB/s. SpAtten-1/8:
+    /// 128 multipliers, 256 GOP/s actual peak (below the 360 GOP/s quoted, which must count dense-equivalent work),
+    /// 1 key per cycle, 64 GB/s.
     @Test func peakAndThroughputRelations() throws {
         let full = try Self.hardware("spatten"), eighth = try Self.hardware("spatten-eighth")
         let fullPeak = try #require(full.peakFLOPs(.fp16)), eighthPeak = try #require(eighth.peakFLOPs(.fp16))
@@ -26,7 +26,7 @@ import Testing
         #expect(fullPipeline.topK.comparators == 16)
     }
 
-    /// spatten.md §7.1 (`bert.cpp`): cycles = DRAM + fill + drain + top-k. One BERT-Base layer, 12 heads, 128
+    /// references.md [SpAtten-RTL] `bert.cpp`: cycles = DRAM + fill + drain + top-k. One BERT-Base layer, 12 heads, 128
     /// tokens kept of 128, 8-bit K and V: K per head 128·64·1 B = 256 transactions of 32 B, over 16 channels
     /// 16 cycles, K and V 32, 12 heads 384; fill 12·128·⌈128/8⌉ = 24,576; drain 11 + 87 + ⌈128/8⌉ = 114.
     /// 6-bit widths are stored as 8 bits, 4 bits as 4: at 4 bits the DRAM term halves to 192.
@@ -43,7 +43,7 @@ import Testing
         #expect(pruned.topK == quickSelect + 16 + 8)
     }
 
-    /// spatten.md §9.2: LTP's schedule with final keep 0.3 on 12 layers gives attention 1.78× and the FFN
+    /// references.md [LTP]: LTP's schedule with final keep 0.3 on 12 layers gives attention 1.78× and the FFN
     /// (∝ tokens) 1.41× less work.
     @Test func bertPrefillSavings() throws {
         let w = try Workload.load(path: Repo.path("workloads/spatten/bert-base-prefill.yaml"))

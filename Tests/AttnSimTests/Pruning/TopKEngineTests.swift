@@ -2,7 +2,8 @@ import Foundation
 import Testing
 @testable import AttnSim
 
-/// The top-k engine model (spatten.md §6.3) against the algorithm itself, and the sizes spatten.md discusses.
+/// The top-k engine model (references.md [SpAtten-RTL] TopK.scala, QuickSelect.scala) against the algorithm
+/// itself, and the sizes SpAtten uses.
 @Suite struct TopKEngineTests {
     /// Quick-select as SpAtten's engine runs it: a random pivot per round, the whole candidate set streamed through
     /// P comparators (⌈n_r/P⌉ cycles) plus c cycles, keep the side holding the target rank, stop when the pivot is it.
@@ -36,8 +37,8 @@ import Testing
         #expect(abs(engine.cycles(n: n, k: k) / simulated - 1) < 0.03, "\(engine.cycles(n: n, k: k)) vs \(simulated)")
     }
 
-    /// spatten.md §9.1: mean cycles ≈ α(k/n)·n/P with α ≈ 2.2–3.9 for n ≥ 512 — the elements streamed per
-    /// candidate; the per-round overhead comes on top (it fades as n/P grows). §9.5: with P = 16 and k/n = 0.1–0.3
+    /// Mean cycles ≈ α(k/n)·n/P with α ≈ 2.2–3.9 for n ≥ 512 (the RTL's TopKLatencyModel.scala) — the elements streamed
+    /// per candidate; the per-round overhead comes on top (it fades as n/P grows). With P = 16 and k/n = 0.1–0.3
     /// that is 0.14–0.25·n cycles, above the 0.125·n the 8-keys-per-cycle QK module takes: the top-k is on the
     /// critical path.
     @Test func alphaRangeAndCriticalPath() {
@@ -58,9 +59,10 @@ import Testing
         #expect(engine.cycles(n: 100, k: 100) == 0)
     }
 
-    /// spatten.md §7.3: "no end-to-end gain beyond 16" comparators, "matching the Q·K module's data rate" — on
-    /// SpAtten-1/8 (1 key per cycle) 16 comparators already put the top-k below the QK time; full SpAtten
-    /// (8 keys per cycle) would need more than 16 (spatten.md §9.5, §11 item 5).
+    /// SpAtten reports no end-to-end gain beyond 16 comparators, matching the Q·K module's data rate (references.md
+    /// [SpAtten], hardware) — on SpAtten-1/8 (1 key per cycle) 16 comparators already put the top-k below the QK
+    /// time; full SpAtten (8 keys per cycle) would need more than 16 (the paper does not say which configuration its
+    /// sweep used).
     @Test func comparatorSweepAgainstQKRate() {
         let (n, k) = (1024, 204)
         let at16 = TopKEngine(comparators: 16).cycles(n: n, k: k)

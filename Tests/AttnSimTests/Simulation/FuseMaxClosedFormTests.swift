@@ -2,9 +2,10 @@ import Foundation
 import Testing
 @testable import AttnSim
 
-/// The spatial engine against the closed forms of fusemax.md §3.2–§3.3 (which reproduce the FuseMax artifact's
-/// CSVs), written out here independently, at all 24 (model × length) points of the paper: BERT-Base, TrXL-wt103,
-/// T5-small (E = F = 64) and XLM (E = F = 128), B = 64, M = P = 1K … 1M (fusemax.md §1.1).
+/// The spatial engine against closed forms derived from the FuseMax artifact's code (which reproduce its
+/// CSVs, references.md [FuseMax-artifact]), written out here independently, at all 24 (model × length) points of the
+/// paper: BERT-Base, TrXL-wt103, T5-small (E = F = 64) and XLM (E = F = 128), B = 64, M = P = 1K … 1M (references.md
+/// [FuseMax-artifact] flat_validation.csv).
 @Suite struct FuseMaxClosedFormTests {
     struct Point: Sendable, CustomTestStringConvertible {
         var model: String
@@ -18,7 +19,7 @@ import Testing
     static let lengths = [1 << 10, 1 << 12, 1 << 14, 1 << 16, 1 << 18, 1 << 20]
     static let points: [Point] = models.flatMap { m in lengths.map { Point(model: m.0, heads: m.1, e: m.2, length: $0) } }
 
-    // fusemax.md §3.2: f = 940 MHz, BW = 400·2^30 B/s, PE = 256.
+    // references.md [FuseMax-artifact]: f = 940 MHz, BW = 400·2^30 B/s, PE = 256.
     static let f = 940e6, bw = 400.0 * 1_073_741_824, pe = 256.0
 
     static func problem(_ point: Point) -> Problem {
@@ -37,14 +38,15 @@ import Testing
     static func close(_ a: Double, _ b: Double, _ tolerance: Double) -> Bool { abs(a / b - 1) <= tolerance }
 
     /// FuseMax: T_comp = (E + F + 10 + F·PE/M)·N/f (E = F), busy_2D = (E + F + 9)·N, busy_1D = T_comp (util 1);
-    /// traffic 2·B·H·[E·P + F·P + P2·M·(E+F)] with P1 the largest divisor of P/PE that fits 16 MiB (§4.9).
+    /// traffic 2·B·H·[E·P + F·P + P2·M·(E+F)] with P1 the largest divisor of P/PE that fits 16 MiB (the artifact's P1
+    /// rule).
     @Test(arguments: points)
     func fusemax(_ point: Point) throws {
         let run = try Self.evaluate(.fusemax, point, hardware: "fusemax-cloud")
         let (b, h, e, m) = (64.0, Double(point.heads), Double(point.e), Double(point.length))
         let n = b * h * m * m / (Self.pe * Self.pe)
         let compute = (e + e + 10 + e * Self.pe / m) * n / Self.f
-        // §4.9 P1 rule: avail = L3 − 2·PE·(E+F); per row 2·(E + 1 + 1 + F) bytes.
+        // The P1 rule (proposal.py): avail = L3 − 2·PE·(E+F); per row 2·(E + 1 + 1 + F) bytes.
         let available = 16.0 * 1_048_576 - 2 * Self.pe * 2 * e
         let limit = min(Int(available / (2 * (2 * e + 2) * Self.pe)), Int(m / Self.pe))
         let p1 = (1...limit).last { Int(m / Self.pe) % $0 == 0 }!
@@ -59,8 +61,8 @@ import Testing
     }
 
     /// FLAT: T = max((E+F)·N/f, 1024·N/f, traffic/BW); at 256K and 1M QK and A go off-chip with P1 = 1024:
-    /// traffic = 4·(2·B·H·M·P) + (P/P1)·2·B·H·M·(E+F) + 2·B·H·P·(E+F) (fusemax.md §3.2–§3.3); below that FLAT
-    /// is compute-bound (its traffic there has no closed form in the reference and is not asserted).
+    /// traffic = 4·(2·B·H·M·P) + (P/P1)·2·B·H·M·(E+F) + 2·B·H·P·(E+F) (derived); below that FLAT
+    /// is compute-bound (its traffic there has no closed form here and is not asserted).
     @Test(arguments: points)
     func flat(_ point: Point) throws {
         let run = try Self.evaluate(.flat, point, hardware: "flat-cloud")
@@ -79,7 +81,7 @@ import Testing
     }
 
     /// Unfused: T = max(T_QK^mem, E·N/f) + max(T_AV^mem, F·N/f) + max(T_SM^mem, 1024·N/f) with
-    /// T_QK^mem = 2·B·H·(EP+EM+MP)/BW, T_AV^mem likewise, T_SM^mem = 2·2·B·H·M·P/BW (fusemax.md §3.2; the
+    /// T_QK^mem = 2·B·H·(EP+EM+MP)/BW, T_AV^mem likewise, T_SM^mem = 2·2·B·H·M·P/BW (derived; the
     /// artifact's mapper lands within 0.3 % of this at 256K and 1M): within 2 %.
     @Test(arguments: points)
     func unfused(_ point: Point) throws {
@@ -93,7 +95,7 @@ import Testing
     }
 
     /// +Architecture: [max(E+1, 1+F·PE/M) + PE + 1 + 8 + max(F, 2F)]·N/f; for BERT util_2D = 137/458 = 0.2991
-    /// (fusemax.md §3.2). +Cascade: max(2D, 1D) with 2D = (E+F)·N and
+    /// (derived). +Cascade: max(2D, 1D) with 2D = (E+F)·N and
     /// 1D = (256·(1+2+1) + 1+2+1+1 + 2F + F·PE/M)·N.
     @Test(arguments: points)
     func ablations(_ point: Point) throws {
@@ -111,8 +113,8 @@ import Testing
         #expect(Self.close(cascade.computeTime, max(2 * e * n, oneD) / Self.f, 0.01))
     }
 
-    /// The headline averages over the 24 points (fusemax.md §4.1, arithmetic means of per-point ratios):
-    /// attention speedup over FLAT 6.72× (paper 6.7×), over unfused 10.05× (paper 10×); and fusemax.md §4.2's
+    /// The headline averages over the 24 points (references.md [FuseMax], arithmetic means of per-point ratios):
+    /// attention speedup over FLAT 6.72× (paper 6.7×), over unfused 10.05× (paper 10×); and the artifact's
     /// per-point speedups over FLAT (BERT 1K 6.649, 256K 8.572; XLM 1K 3.436, 1M 4.583).
     @Test func headlineAverages() throws {
         var overFLAT: [Double] = [], overUnfused: [Double] = []
@@ -150,9 +152,9 @@ import Testing
         return (try #require(result.simulated.time), try #require(result.layerTime))
     }
 
-    /// fusemax.md §4.1: end-to-end speedup over FLAT 5.30× on average (paper 5.3×), 7.54× at 1M (paper 7.5×);
-    /// over unfused 7.60× (paper 7.6×), 10.14× at 1M (paper 10×). The linear layers alone match the artifact's
-    /// end2end CSV (BERT-Base 1K: 7.53 ms, from the MAC count over 65,536 MACs at 940 MHz).
+    /// references.md [FuseMax], [FuseMax-artifact] end2end-*.csv: end-to-end speedup over FLAT 5.30× on average (paper
+    /// 5.3×), 7.54× at 1M (paper 7.5×); over unfused 7.60× (paper 7.6×), 10.14× at 1M (paper 10×). The linear layers
+    /// alone match the artifact's end2end CSV (BERT-Base 1K: 7.53 ms, from the MAC count over 65,536 MACs at 940 MHz).
     @Test func endToEndAverages() throws {
         var overFLAT: [Double] = [], overUnfused: [Double] = [], atOneM: [Double] = [], unfusedAtOneM: [Double] = []
         for file in Self.files {

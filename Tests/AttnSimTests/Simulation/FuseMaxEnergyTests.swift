@@ -5,7 +5,7 @@ import Testing
 /// Spatial energy against the FuseMax artifact's final energies (pJ), as tabulated in
 /// validation/fusemax/energy-accounting.md §6 from the artifact's CSVs (FuseMax: attn-binding.csv; FLAT:
 /// data/pregenerated/attn-flat.csv; unfused: attn-unfused.csv; +Cascade: attn-cascade.csv), and the paper's
-/// ratios (fusemax.md §4.1: attention energy 79% of FLAT, 77% of unfused).
+/// ratios (references.md [FuseMax], headline results: attention energy 79% of FLAT, 77% of unfused).
 @Suite struct FuseMaxEnergyTests {
     /// (FuseMax, FLAT, unfused, +Cascade) energies in pJ, per "model length".
     static let artifact: [String: (fusemax: Double, flat: Double, unfused: Double, cascade: Double)] = [
@@ -79,7 +79,7 @@ import Testing
         #expect(abs(error) < (point.length <= 1 << 16 ? 1e-3 : 0.08), "\(error)")
     }
 
-    /// FLAT within 4%: attnsim's FLAT moves fusemax.md §3.3's DRAM traffic (the latency model's), while the
+    /// FLAT within 4%: attnsim's FLAT moves the closed-form DRAM traffic (the latency model's), while the
     /// artifact's per-point DSE re-reads Q and K from DRAM at ≤ 64K (1–3.5% of FLAT's energy, §5.3), and the
     /// overflow adds up to 2.9% at 256K/1M. attnsim is below the artifact at every point.
     @Test(arguments: FuseMaxClosedFormTests.points)
@@ -89,9 +89,9 @@ import Testing
         #expect(error <= 0 && error > -0.04, "\(error)")
     }
 
-    /// The headline (fusemax.md §4.1, arithmetic mean of per-point ratios over the 24 points): FuseMax's attention
-    /// energy is 79% of FLAT's (artifact 78.75%) and 77% of unfused (76.74%), under the artifact's accounting.
-    /// Counting the register files of every PE instead moves FuseMax/FLAT to about 86%
+    /// The headline (references.md [FuseMax], arithmetic mean of per-point ratios over the 24 points): FuseMax's
+    /// attention energy is 79% of FLAT's (artifact 78.75%) and 77% of unfused (76.74%), under the artifact's
+    /// accounting. Counting the register files of every PE instead moves FuseMax/FLAT to about 86%
     /// (energy-accounting.md §7: 0.856 with the artifact's own FLAT traffic and overflow, which attnsim leaves
     /// out: they move the artifact-accounting ratio by +1.4 points, hence the tolerance).
     @Test func headlineRatios() throws {

@@ -1,12 +1,12 @@
 import Testing
 @testable import AttnSim
 
-/// NATTEN's published kernel timings (docs profiler runs, B = 1, head_dim 128, fp16; gna.md §3.6): the FNA kernel's
-/// speedup over the cuDNN baseline, predicted by the event simulator with the `fna-hopper` / `fna-blackwell`
-/// profiles against the `flash` profile. What was fitted to which rows (hardware/*.yaml `sources:`): efficiencies and
-/// per-CTA costs to the 1-D runs (gna.md §2.9), the H100's sustained clock to its long cuDNN runs, and the clock ramp
-/// to the H100 FNA stride-16 FLUX and HunyuanVideo runs. Not fitted to anything: the stride-1 FLUX and HunyuanVideo
-/// FNA rows, and every B200 row outside the 1-D ones (the B200 reuses the H100's ramp).
+/// NATTEN's published kernel timings (docs profiler runs, B = 1, head_dim 128, fp16; references.md [NATTEN-docs]): the
+/// FNA kernel's speedup over the cuDNN baseline, predicted by the event simulator with the `fna-hopper` /
+/// `fna-blackwell` profiles against the `flash` profile. What was fitted to which rows (hardware/*.yaml `sources:`):
+/// efficiencies and per-CTA costs to the 1-D runs, the H100's sustained clock to its long cuDNN runs, and the clock
+/// ramp to the H100 FNA stride-16 FLUX and HunyuanVideo runs. Not fitted to anything: the stride-1 FLUX and
+/// HunyuanVideo FNA rows, and every B200 row outside the 1-D ones (the B200 reuses the H100's ramp).
 @Suite struct NATTENTimingsTests {
     struct Case: Sendable, CustomTestStringConvertible {
         var hardware: String
@@ -17,7 +17,7 @@ import Testing
         var stride: [Int]
         var qTile: [Int]
         var kvTile: [Int]
-        /// Measured kernel speedup over cuDNN (gna.md §3.6 "speedup kernel").
+        /// Measured kernel speedup over cuDNN (references.md [NATTEN-docs]: cuDNN time over FNA kernel time).
         var measured: Double
         var testDescription: String { "\(hardware) \(tokens) w\(window) s\(stride): \(measured)×" }
     }

@@ -23,13 +23,13 @@ import Testing
             return try #require(try Simulator.run(hardware: hardware, workload: pinned).simulated.time)
         }
         // An exp unit on the 2D array alone (SLN at 2 cycles instead of 7) gains nothing: its stage is
-        // max(SLN + SLD, PRM + SPD) and the 1D half (PRM, still 7 + 1) binds (fusemax.md §2.2: the two halves of
-        // an epoch "take almost the same number of cycles").
+        // max(SLN + SLD, PRM + SPD) and the 1D half (PRM, still 7 + 1) binds (FuseMax Fig. 4: the two halves of
+        // an epoch take almost the same number of cycles, references.md [FuseMax]).
         var edited = best.mapping.yaml.replacingOccurrences(of: "{einsum: SLN, array: pe2d, cycles_per_point: 7}",
                                                             with: "{einsum: SLN, array: pe2d, cycles_per_point: 2}")
         #expect(abs(try time(edited) / best.cost - 1) < 1e-12)
         // Exp units on both arrays: that stage drops from 8 N to 3 N cycles, T from (E + F + 10 + F·PE/M)·N to
-        // (E + F + 5 + F·PE/M)·N (fusemax.md §3.2's form), here with E = F = 64, PE/M = 256/65536.
+        // (E + F + 5 + F·PE/M)·N (the form of FuseMaxClosedFormTests), here with E = F = 64, PE/M = 256/65536.
         edited = edited.replacingOccurrences(of: "{einsum: PRM, array: pe1d, cycles_per_point: 7}",
                                              with: "{einsum: PRM, array: pe1d, cycles_per_point: 2}")
         #expect(abs(try time(edited) / best.cost - (128.0 + 5 + 0.25) / (128.0 + 10 + 0.25)) < 1e-9)

@@ -1,10 +1,10 @@
 import Testing
 @testable import AttnSim
 
-/// An element-by-element reference for GNA, written from gna.md §1 independently of `GNAAxis`/`TileWork`: it uses
-/// NATTEN's other encodings of the rules (the `max(...) + [...]` form of the window start, §1.2, and the Flex
-/// causal mask `(q − kv ≥ 0) & (leader − kv < w)`, §1.3), enumerates every (query, key) pair, and counts tiles
-/// by looking at every pair inside them.
+/// An element-by-element reference for GNA, written from NATTEN's rules (references.md [NATTEN-src]) independently of
+/// `GNAAxis`/`TileWork`: it uses NATTEN's other encodings of the rules (the `max(...) + [...]` form of the window start
+/// in `fna_fusion.hpp`, and the Flex causal mask `(q − kv ≥ 0) & (leader − kv < w)` of `flex.py`), enumerates every
+/// (query, key) pair, and counts tiles by looking at every pair inside them.
 struct BruteForceGNA {
     struct Axis { var length, window, stride, dilation: Int; var causal: Bool }
     var axes: [Axis]
@@ -223,7 +223,8 @@ struct SplitMix64: RandomNumberGenerator {
         #expect(checked == 8000)
     }
 
-    /// The inverse neighborhood (gna.md §1.7) is exactly the set of queries whose window holds the key.
+    /// The inverse neighborhood (NATTEN's `get_bwd_win_start/end`, references.md [NATTEN-src]) is exactly the set of
+    /// queries whose window holds the key.
     @Test func inverseNeighborhoods() {
         var rng = SplitMix64(state: 7)
         for _ in 0..<2000 {
@@ -240,7 +241,7 @@ struct SplitMix64: RandomNumberGenerator {
         }
     }
 
-    /// gna.md §1.5 worked examples, `q:[start,end)`.
+    /// Worked examples, computed by hand from NATTEN's window rule, `q:[start,end)`.
     @Test func workedExamples() {
         func windows(_ n: Int, _ w: Int, _ s: Int, causal: Bool = false) -> [Range<Int>] {
             let axis = GNAAxis(length: n, window: w, stride: s, causal: causal)
@@ -253,7 +254,7 @@ struct SplitMix64: RandomNumberGenerator {
         #expect(windows(10, 4, 4) == [0..<4, 0..<4, 0..<4, 0..<4, 4..<8, 4..<8, 4..<8, 4..<8, 6..<10, 6..<10])
         #expect(windows(10, 4, 2, causal: true)
             == [0..<1, 0..<2, 0..<3, 0..<4, 2..<5, 2..<6, 4..<7, 4..<8, 6..<9, 6..<10])
-        // Dilation (gna.md §1.4): L = 11, d = 2, query 4 (group 0, index 2), w = 3 → keys {2, 4, 6}.
+        // Dilation (NATTEN's `qkv_fix_dilation`): L = 11, d = 2, query 4 (group 0, index 2), w = 3 → keys {2, 4, 6}.
         let dilated = GNAAxis(length: 11, window: 3, stride: 1, dilation: 2)
         #expect(dilated.groupLength(0) == 6 && dilated.groupLength(1) == 5)
         #expect(dilated.keys(ofQuery: 2, groupLength: 6).map { $0 * 2 + 0 } == [2, 4, 6])

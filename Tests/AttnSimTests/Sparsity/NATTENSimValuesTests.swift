@@ -1,7 +1,8 @@
 import Testing
 @testable import AttnSim
 
-/// The NATTEN simulator's published values (GNA paper, as tabulated in gna.md §2.5–§3.3), to ±0.01.
+/// The NATTEN simulator's published values (GNA paper Tables 2–4, references.md [GNA]) and NATTEN's documented
+/// cases (references.md [NATTEN-docs]), to ±0.01.
 @Suite struct NATTENSimValuesTests {
     static func mask(_ tokens: [Int], _ window: [Int], _ stride: [Int], causal: [Bool]? = nil) -> GNAMask {
         GNAMask(axes: tokens.indices.map {
@@ -15,9 +16,9 @@ import Testing
         return (work, TileBounds(mask: mask, work: work))
     }
 
-    /// gna.md §3.3, HunyuanVideo 30×48×80, window 18×24×24, Q 4×8×8 / KV 2×8×8: S_sim per stride ("ours S_sim(op)"
-    /// column, which reproduces the paper's Sim column), and the Sim E2E columns with 0 and 15 of 50 dense steps
-    /// (attention share 60.7%, gna.md §3.2).
+    /// GNA paper Tables 2–4, HunyuanVideo 30×48×80, window 18×24×24, Q 4×8×8 / KV 2×8×8 (Fig. 3): the op-level
+    /// S_sim per stride (derived: through Amdahl it gives the paper's NATTEN Sim column), and the NATTEN Sim E2E
+    /// columns with 0 and 15 of 50 dense steps (attention share 60.7%, GNA paper Table 1).
     @Test(arguments: [
         ([1, 1, 1], 3.27, 1.73, 1.42),
         ([2, 1, 1], 3.60, 1.78, 1.44),
@@ -45,7 +46,7 @@ import Testing
         #expect(abs(flopE2E - 1.63) < 0.01)
     }
 
-    /// gna.md §3.3, FLUX 256×256, window 80×80, Q 16×16 / KV 16×8 (attention share 51.8%, 28 steps).
+    /// GNA paper Tables 2–4, FLUX 256×256, window 80×80, Q 16×16 / KV 16×8 (attention share 51.8%, 28 steps).
     @Test(arguments: [
         ([1, 1], 6.10, 1.76, 1.42),
         ([16, 1], 8.53, 1.84, 1.45),
@@ -65,9 +66,9 @@ import Testing
         #expect(abs(nine - e2eNineDense) < 0.01)
     }
 
-    /// gna.md §3.3, Cosmos-7B 16×44×80, window 16×24×16 (89.1 %), Q (8,4,8) / KV (4,4,8) — the tiles gna.md found to
-    /// reproduce all 89 % rows: S_sim 5.24, 6.11, 7.86, 9.17; E2E 1.90 / 1.45, 1.96 / 1.48, 2.05 / 1.51, 2.10 / 1.52 with
-    /// 0 and 12 of 35 dense steps (attention share 58.7 %, gna.md §3.2).
+    /// GNA paper Tables 2–4, Cosmos-7B 16×44×80, window 16×24×16 (89.1 %), Q (8,4,8) / KV (4,4,8) — the paper states
+    /// no tiles; these reproduce all 89 % rows: S_sim 5.24, 6.11, 7.86, 9.17; E2E 1.90 / 1.45, 1.96 / 1.48,
+    /// 2.05 / 1.51, 2.10 / 1.52 with 0 and 12 of 35 dense steps (attention share 58.7 %, GNA paper Table 1).
     @Test(arguments: [
         ([1, 1, 1], 5.24, 1.90, 1.45),
         ([1, 8, 1], 6.11, 1.96, 1.48),
@@ -86,8 +87,9 @@ import Testing
         }
     }
 
-    /// gna.md §2.5: NATTEN's closed-form fast-path predicate disagreed with brute force in 167 of 100 000 random
-    /// cases, and the unsafe ones (predicate says block-sparse, it is not) all had TQ = 1 — never TQ, TKV ≥ 2.
+    /// NATTEN's closed-form fast-path predicate (`is_fully_block_sparse_int`, references.md [NATTEN-src]) disagreed
+    /// with brute force in 167 of 100 000 random cases in an earlier check, and the unsafe ones (predicate says
+    /// block-sparse, it is not) all had TQ = 1 — never TQ, TKV ≥ 2.
     @Test func kernelFastPathIsSafeForTilesOfTwoOrMore() {
         var rng = SplitMix64(state: 2504_16922)
         var agreed = 0
@@ -103,11 +105,12 @@ import Testing
             if predicate { #expect(exact, "unsafe: L \(length) w \(window) s \(stride) TQ \(q) TKV \(kv)") }
             if predicate == exact { agreed += 1 }
         }
-        #expect(agreed > 19_000)   // gna.md: disagreements are rare (0.17 % in its sample)
+        #expect(agreed > 19_000)   // disagreements are rare (0.17 % in that check)
     }
 
-    /// gna.md §2.6: 1-D, 32 768 tokens, window 2048. Strides up to 128 give 14.22 (Blackwell Q 256 / KV 128) and
-    /// 15.06 (Hopper 128 / 128); stride 256 is the smallest fully block-sparse one, at S_FLOP = 16.00.
+    /// 1-D, 32 768 tokens, window 2048 (references.md [NATTEN-docs], profiler.md). Strides up to 128 give 14.22
+    /// (Blackwell Q 256 / KV 128) and 15.06 (Hopper 128 / 128); stride 256 is the smallest fully block-sparse one,
+    /// at S_FLOP = 16.00.
     @Test func oneDimensional32K() {
         for stride in [1, 64, 128] {
             let mask = Self.mask([32768], [2048], [stride])
@@ -125,14 +128,14 @@ import Testing
         #expect(!Self.bounds(Self.mask([32768], [2048], [128]), q: [256], kv: [128]).0.isFullyBlockSparse)
     }
 
-    /// gna.md §2.5 worst-tile and mean counts: Hunyuan NA worst 275 visited / 7 dense, mean 171.6 / 26.4;
-    /// Hunyuan 1×8×8 worst 99 / 63; FLUX NA worst 84 / 24; 1-D 32k w2048 (Q256/KV128) worst 18 / 14.
+    /// Worst-tile and mean counts (derived from NATTEN's rules): Hunyuan NA worst 275 visited / 7 dense, mean 171.6 /
+    /// 26.4; Hunyuan 1×8×8 worst 99 / 63; FLUX NA worst 84 / 24; 1-D 32k w2048 (Q256/KV128) worst 18 / 14.
     @Test func denseTileCounts() {
         let (na, naBounds) = Self.bounds(Self.mask([30, 48, 80], [18, 24, 24], [1, 1, 1]), q: [4, 8, 8], kv: [2, 8, 8])
         #expect((na.worstVisited, na.worstFull) == (275, 7))
         #expect(abs(Double(na.visited) / Double(na.qTiles) - 171.6) < 0.05)
         #expect(abs(Double(na.full) / Double(na.qTiles) - 26.4) < 0.05)
-        #expect(abs(naBounds.tileMean - 5.24) < 0.01)   // gna.md §2.4: "mean-based 5.24× vs paper 3.3×"
+        #expect(abs(naBounds.tileMean - 5.24) < 0.01)   // mean-based 5.24× against the paper's 3.3× (GNA paper Fig. 3)
         let (strided, _) = Self.bounds(Self.mask([30, 48, 80], [18, 24, 24], [1, 8, 8]), q: [4, 8, 8], kv: [2, 8, 8])
         #expect((strided.worstVisited, strided.worstFull) == (99, 63))
         let (flux, _) = Self.bounds(Self.mask([256, 256], [80, 80], [1, 1]), q: [16, 16], kv: [16, 8])
@@ -141,14 +144,15 @@ import Testing
         #expect((oneD.worstVisited, oneD.worstFull) == (18, 14))
     }
 
-    /// gna.md §2.4: the Q-padding-aware bound for HunyuanVideo 16×8×8 is 10.42 (30 → 32 along T: 480 Q tiles).
+    /// The Q-padding-aware bound for HunyuanVideo 16×8×8 is 10.42 (30 → 32 along T: 480 Q tiles); B200 measured 10.40×
+    /// (references.md [NATTEN-docs]).
     @Test func qPaddingAware() {
         let (work, bounds) = Self.bounds(Self.mask([30, 48, 80], [18, 24, 24], [16, 8, 8]), q: [4, 8, 8], kv: [2, 8, 8])
         #expect(work.qTiles == 480)
         #expect(abs(bounds.qPadding - 10.42) < 0.01)
     }
 
-    /// gna.md §2.7: dynamic KV tiling (Hunyuan NA 5.11, stride 1×1×8 6.82, FLUX NA 7.11) and single-dimensional
+    /// Dynamic KV tiling (Hunyuan NA 5.11, stride 1×1×8 6.82, FLUX NA 7.11) and single-dimensional
     /// tiling with Q 256 / KV 128 tokens (FLUX 3.20 for strides 1 and 16×16; Hunyuan 2.94 and 2.50, range
     /// iteration 1.71 and 1.70).
     @Test func dynamicAndSingleDimensional() {

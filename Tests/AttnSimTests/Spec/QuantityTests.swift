@@ -392,8 +392,9 @@ private func failure(_ text: String, _ dimension: Dimension) -> QuantityError? {
 }
 
 @Suite struct NaturalFormatTests {
-    /// Data sheets write 80 GB and 3.35 TB/s (decimal, NVIDIA) but 228 KiB and 400 GiB/s (binary, peers.md §2.5,
-    /// fusemax.md §2.1); printing a value back picks the system that writes it exactly and shortest.
+    /// Data sheets write 80 GB and 3.35 TB/s (decimal, NVIDIA) but 228 KiB and 400 GiB/s (binary, references.md
+    /// [H100-3eyedtech], [FuseMax-artifact]); printing a value back picks the system that writes it exactly and
+    /// shortest.
     @Test func picksThePrefixSystemOfTheSource() {
         #expect(Quantity.formatNatural(80e9, .bytes) == "80 GB")
         #expect(Quantity.formatNatural(228 * 1024, .bytes) == "228 KiB")

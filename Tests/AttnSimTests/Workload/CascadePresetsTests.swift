@@ -13,7 +13,7 @@ struct CascadePresetsTests {
     }
 
     @Test func threePassIsCascade4() throws {
-        // fusemax.md §1.4: Einsums (33)–(38), no initialization section.
+        // FuseMax Cascade 4: Einsums (33)–(38), no initialization section.
         let cascade = try #require(Cascade.preset(named: "attention-3pass"))
         #expect(cascade.einsums.map(\.name) == ["QK", "GM", "SN", "SD", "A", "AV"])
         #expect(cascade.sections.allSatisfy { $0 == .extended })
@@ -21,7 +21,7 @@ struct CascadePresetsTests {
     }
 
     @Test func unfusedHasTheSameEinsumsAsThreePass() throws {
-        // fusemax.md §2.3: the unfused baseline differs in dataflow, not in the cascade.
+        // references.md [FuseMax-artifact] unfused.py: the unfused baseline differs in dataflow, not in the cascade.
         let unfused = try #require(Cascade.preset(named: "unfused"))
         let threePass = try #require(Cascade.preset(named: "attention-3pass"))
         #expect(unfused.einsums == threePass.einsums)
@@ -36,7 +36,7 @@ struct CascadePresetsTests {
     }
 
     @Test func onePassIsCascade5() throws {
-        // fusemax.md §1.6: initialization (39)–(43), Extended Einsums (44)–(55).
+        // FuseMax Cascade 5: initialization (39)–(43), Extended Einsums (44)–(55).
         let cascade = try #require(Cascade.preset(named: "attention-1pass"))
         #expect(cascade.einsums.map(\.name) == [
             "BK", "BV", "RM", "RD", "RNV",

@@ -51,7 +51,7 @@ struct CascadeTests {
         (["SPD[m1,p] = RD[m1,p] * PRM[m1,p]", "RD[m1+1,p] = SLD[m1,p] + SPD[m1,p]"], 0, 12, "initialize it first"),
         (["A[m] = A[m] + B[m]"], 0, 7, "read by the Einsum that produces it"),
         (["A[m] = B[m]", "A[m] = C[m]"], 1, 0, "already produced by Einsum 0"),
-        // fusemax.md (43) as printed indexes RNV with two indices, later Einsums with three.
+        // FuseMax's Einsum (43) as printed indexes RNV with two indices, later Einsums with three.
         (["RNV[m1:m1=0,p] = 0", "RNV[f,m1+1,p] = RNV[f,m1,p] + S[f,m1,p]"], 1, 0, "has 3 indices here but 2"),
     ]
 

@@ -3,7 +3,7 @@ import Testing
 
 @Suite("Einsum parser")
 struct EinsumParserTests {
-    /// The text forms of fusemax.md §1.2–§1.6 (and the brief's variants) that must parse.
+    /// The text forms of FuseMax §III–§IV (references.md [FuseMax]), and the brief's variants, that must parse.
     static let examples = [
         "QK[m,p] = Q[e,p] * K[e,m]",                                 // (33)
         "GM[p] = max_m QK[m,p]",                                     // (34)

@@ -3,7 +3,7 @@ import Testing
 
 @Suite("Op counts")
 struct OpCountsTests {
-    // BERT-Base at 1K (fusemax.md §1.1 table): B = 64, H = 12, E = F = 64, M = P = 1024.
+    // BERT-Base at 1K (references.md [FuseMax-artifact] flat_validation.csv): B = 64, H = 12, E = F = 64, M = P = 1024.
     static let bh = 64.0 * 12
     static let e = 64.0, f = 64.0, m = 1024.0, p = 1024.0
 
@@ -14,7 +14,7 @@ struct OpCountsTests {
     }
 
     @Test func perPointConvention() throws {
-        // fusemax.md §2.2 binding table: per iteration point.
+        // The FuseMax artifact's binding (proposal.py): per iteration point.
         #expect(try Einsum(parsing: "QK[m,p] = Q[e,p] * K[e,m]").opsPerPoint == ops([.mac: 1]))
         #expect(try Einsum(parsing: "GM[p] = max_m QK[m,p]").opsPerPoint == ops([.max: 1]))
         #expect(try Einsum(parsing: "GM[p] = min_m QK[m,p]").opsPerPoint == ops([.max: 1]))
@@ -40,7 +40,7 @@ struct OpCountsTests {
         let cascade = try #require(Cascade.preset(named: "attention-3pass"))
         let cost = try cascade.opCounts(binding: .attention(M: 1024, P: 1024, E: 64, F: 64), multiplier: Self.bh)
         let (bh, e, f, m, p) = (Self.bh, Self.e, Self.f, Self.m, Self.p)
-        // Hand count, one op per iteration point (fusemax.md §2.2 convention):
+        // Hand count, one op per iteration point (the FuseMax artifact's convention):
         #expect(cost["QK"]?.ops == ops([.mac: 64 * 12 * 64 * 1024 * 1024]))   // B·H·E·M·P MACs
         #expect(cost["GM"]?.ops == ops([.max: 64 * 12 * 1024 * 1024]))        // B·H·M·P max
         #expect(cost["SN"]?.ops == ops([.exp: bh * m * p, .add: bh * m * p])) // exp and subtract
@@ -56,9 +56,9 @@ struct OpCountsTests {
     }
 
     @Test func onePassMatchesTheBindingTable() throws {
-        // fusemax.md §2.2 binding table (iteration points and cost per point), BERT-Base 1K, M0 = 256 ⇒ M1 = 4.
-        // The table's 1D-array "MAC" for SPD and SPNV is a multiply here, and its exp-as-6-MACs is one exp:
-        // those are the hardware's costs, not the cascade's operations.
+        // The FuseMax artifact's binding (proposal.py: iteration points and cost per point), BERT-Base 1K,
+        // M0 = 256 ⇒ M1 = 4. The table's 1D-array "MAC" for SPD and SPNV is a multiply here, and its exp-as-6-MACs is
+        // one exp: those are the hardware's costs, not the cascade's operations.
         let cascade = try #require(Cascade.preset(named: "attention-1pass"))
         let cost = try cascade.opCounts(binding: .attention(M: 1024, P: 1024, E: 64, F: 64, M0: 256),
                                         multiplier: Self.bh)
@@ -88,8 +88,8 @@ struct OpCountsTests {
     }
 
     @Test func onePassOverheadOverThreePass() throws {
-        // fusemax.md §1.6: per (m1, p) row Cascade 5 adds 1 max, 1 sub+exp, 1 multiply, 1 add, F multiplies and
-        // F adds; divisions drop from M·P to F·P.
+        // FuseMax Cascade 5 against Cascade 4: per (m1, p) row it adds 1 max, 1 sub+exp, 1 multiply, 1 add, F
+        // multiplies and F adds; divisions drop from M·P to F·P.
         let binding = RankBinding.attention(M: 1024, P: 1024, E: 64, F: 64, M0: 256)
         let one = try #require(Cascade.preset(named: "attention-1pass")).opCounts(binding: binding).total
         let three = try #require(Cascade.preset(named: "attention-3pass")).opCounts(binding: binding).total
@@ -104,7 +104,7 @@ struct OpCountsTests {
     }
 
     @Test func largeCountsStayExact() throws {
-        // XLM at 1M (fusemax.md §1.1: B = 64, H = 16, E = 128): QK MACs ≈ 1.1e17.
+        // XLM at 1M (flat_validation.csv: B = 64, H = 16, E = 128): QK MACs ≈ 1.1e17.
         let cascade = try #require(Cascade.preset(named: "attention-3pass"))
         let cost = try cascade.opCounts(binding: .attention(M: 1 << 20, P: 1 << 20, E: 128, F: 128),
                                         multiplier: 64 * 16)

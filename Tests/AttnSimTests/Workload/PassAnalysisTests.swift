@@ -1,13 +1,13 @@
 import Testing
 @testable import AttnSim
 
-@Suite("Pass analysis (fusemax.md §1.7)")
+@Suite("Pass analysis (FuseMax §III)")
 struct PassAnalysisTests {
     @Test("attention presets", arguments: [
-        ("attention-3pass", 3),   // fusemax.md §1.4, Cascade 4
-        ("attention-2pass", 2),   // fusemax.md §1.5
-        ("attention-1pass", 1),   // fusemax.md §1.6, Cascade 5
-        ("unfused", 3),           // same Einsums as Cascade 4 (fusemax.md §2.3)
+        ("attention-3pass", 3),   // FuseMax Cascade 4
+        ("attention-2pass", 2),   // FuseMax §IV's 2-pass cascade
+        ("attention-1pass", 1),   // FuseMax Cascade 5
+        ("unfused", 3),           // same Einsums as Cascade 4 (FuseMax artifact)
     ])
     func presetPasses(_ name: String, _ expected: Int) throws {
         let cascade = try #require(Cascade.preset(named: name))
@@ -16,7 +16,7 @@ struct PassAnalysisTests {
     }
 
     @Test func cascade4PerEinsum() throws {
-        // fusemax.md §1.7 Checks: QK:1, GM:1, SN:2, SD:2, A:3, AV:3.
+        // FuseMax §III: QK:1, GM:1, SN:2, SD:2, A:3, AV:3.
         let analysis = try #require(Cascade.preset(named: "attention-3pass")).passes(over: "m")
         #expect(analysis.entries.map(\.pass) == [1, 1, 2, 2, 3, 3])
         #expect(analysis["SN"] == 2)
@@ -24,7 +24,8 @@ struct PassAnalysisTests {
     }
 
     @Test func cascade4WithDeferral() throws {
-        // fusemax.md §1.3 Einsums (31)–(32) replace (37)–(38); §1.7 Checks: SNV:2, AV does not iterate M ⇒ 2.
+        // FuseMax Einsums (31)–(32) replace (37)–(38): SNV:2, AV does not iterate M ⇒ 2 ("combines the second and third
+        // passes").
         let cascade = try Cascade.parse(lines: [
             "QK[m,p] = Q[e,p] * K[e,m]",
             "GM[p] = max_m QK[m,p]",
@@ -40,15 +41,16 @@ struct PassAnalysisTests {
     }
 
     @Test func cascade5PerEinsum() throws {
-        // fusemax.md §1.7 Checks: Cascade 5 ⇒ 1; initialization Einsums are pass 0.
+        // FuseMax Cascade 5 ⇒ 1; initialization Einsums are pass 0.
         let analysis = try #require(Cascade.preset(named: "attention-1pass")).passes(over: "m")
         #expect(analysis.entries.map(\.pass) == [0, 0, 0, 0, 0] + Array(repeating: 1, count: 12))
         #expect(analysis["RM"] == 1)
     }
 
     @Test func twoPassPerEinsum() throws {
-        // The §1.7 algorithm: only A (which rereads the M fiber after SD) and AV are in pass 2. §1.5's prose
-        // also labels C and SD "pass 2"; they revisit only M1-length fibers, which §1.7 does not count.
+        // The pass algorithm: only A (which rereads the M fiber after SD) and AV are in pass 2. The 2-pass Einsums'
+        // description also puts C and SD in pass 2; they revisit only M1-length fibers, which the algorithm does not
+        // count.
         let analysis = try #require(Cascade.preset(named: "attention-2pass")).passes(over: "m")
         let passes = Dictionary(uniqueKeysWithValues: analysis.entries.map { ($0.name, $0.pass) })
         #expect(passes == ["BK": 0, "BV": 0, "BQK": 1, "LM": 1, "SLN": 1, "SLD": 1, "GM": 1, "C": 1, "SD": 1,
@@ -56,21 +58,21 @@ struct PassAnalysisTests {
     }
 
     @Test func cascade1() throws {
-        // fusemax.md §1.2 Cascade 1, Einsums (5)–(6): 2 passes over K.
+        // FuseMax §III Cascade 1, Einsums (5)–(6): 2 passes over K.
         let cascade = try Cascade.parse(lines: ["Y[] = A[k] * B[k]", "Z[] = Y[] * A[k]"])
         #expect(cascade.passes(over: "k").entries.map(\.pass) == [1, 2])
         #expect(cascade.passes(over: "k").total == 2)
     }
 
     @Test func cascade2() throws {
-        // fusemax.md §1.2 Cascade 2, Einsums (7)–(9): reassociation gives 1 pass.
+        // FuseMax §III Cascade 2, Einsums (7)–(9): reassociation gives 1 pass.
         let cascade = try Cascade.parse(lines: ["Y = A[k] * B[k]", "X = A[k]", "Z = Y * X"])
         #expect(cascade.sections == [.extended, .extended, .extended])
         #expect(cascade.passes(over: "k").total == 1)
     }
 
     @Test func cascade3() throws {
-        // fusemax.md §1.2 Cascade 3, Einsums (10)–(14), written with iterative rank k: 1 pass.
+        // FuseMax §III Cascade 3, Einsums (10)–(14), written with iterative rank k: 1 pass.
         let cascade = try Cascade.parse(lines: [
             "RY[0] = 0",                                            // (10)
             "RZ[0] = 0",                                            // (11)

@@ -4,7 +4,8 @@ import Testing
 @Suite("Rank binding")
 struct RankBindingTests {
     @Test func attentionBinding() throws {
-        // fusemax.md §1.1: M → (M1, M0), P → (P2, P1, P0); M0 = P0 = 256 in the artifact (§2.1).
+        // FuseMax §IV: M → (M1, M0), P → (P2, P1, P0); M0 = P0 = 256 in the artifact (references.md
+        // [FuseMax-artifact]).
         let binding = RankBinding.attention(M: 1000, P: 1024, E: 64, F: 128, M0: 256, P0: 256)
         #expect(try binding.size(of: "m") == 1000)
         #expect(try binding.size(of: "m0") == 256)

@@ -8,7 +8,7 @@ import Testing
         for file in files { _ = try Workload.load(path: file) }
     }
 
-    /// fusemax.md §1.1: BERT-Base B = 64, H = 12, E = F = 64; 1K = 1024 tokens.
+    /// references.md [FuseMax-artifact] flat_validation.csv: BERT-Base B = 64, H = 12, E = F = 64; 1K = 1024 tokens.
     @Test func bertShape() throws {
         let workload = try Workload.load(path: Repo.path("workloads/bert-base-1k.yaml"))
         #expect(workload.problem == Problem(batch: 64, heads: 12, headDim: 64, valueDim: 64, tokens: [1024],
@@ -16,7 +16,7 @@ import Testing
         #expect(workload.mask.kind == "none")
     }
 
-    /// gna.md §3.2/§3.3: HunyuanVideo 30×48×80, window 18×24×24.
+    /// GNA paper Table 1 and Tables 2–4: HunyuanVideo 30×48×80, window 18×24×24.
     @Test func hunyuanMask() throws {
         let workload = try Workload.load(path: Repo.path("workloads/hunyuan-gna-s16x8x8.yaml"))
         #expect(workload.problem.tokens == [30, 48, 80])

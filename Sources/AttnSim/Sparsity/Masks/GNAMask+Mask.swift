@@ -1,5 +1,5 @@
 /// `mask: {kind: gna, window, stride, dilation, causal}`: generalized neighborhood attention over a 1-D to 3-D
-/// token layout (`GNAMask`), with NATTEN's rules (references.md [GNA §3]).
+/// token layout (`GNAMask`), with NATTEN's rules (references.md [GNA §3.1], [NATTEN-src]).
 extension GNAMask: Mask {
     public static let kind = "gna"
     public static let keys = ["window", "stride", "dilation", "causal"]
@@ -74,7 +74,7 @@ extension GNAMask: Mask {
         TileWork(mask: self, qTile: tiling.qTile, kvTile: tiling.kvTile, tiling: tiling.tiling, kvTiling: tiling.kvTiling)
     }
 
-    /// NATTEN's fast-path predicate holds for multi-dimensional tiles (references.md [GNA §3.5]).
+    /// NATTEN's fast-path predicate holds for multi-dimensional tiles (references.md [NATTEN-src] fna_fusion.hpp).
     public func kernelSkipsElementMask(_ tiling: MaskTiling) -> Bool {
         tiling.tiling == .multi_dim && kernelFastPath(qTile: tiling.qTile, kvTile: tiling.kvTile)
     }
