@@ -1,16 +1,3 @@
-/// The KV tiles one Q tile visits: how many, and how many of them are full (no element masked).
-public struct QTileVisit: Sendable, Equatable, Hashable {
-    public var visited: Int
-    public var full: Int
-
-    public init(visited: Int, full: Int) {
-        self.visited = visited
-        self.full = full
-    }
-
-    public var partial: Int { visited - full }
-}
-
 /// Every Q tile of one (batch, head) instance with its visits, in launch order — the work list a GPU kernel's
 /// grid runs. Built for any mask: dense, causal (queries aligned to the last keys) and GNA in either tiling.
 public struct QTileGrid: Sendable, Equatable {
