@@ -1,10 +1,5 @@
 /// Whether a GNA problem is fully block-sparse: every visited KV tile is full, so a kernel needs no element
 /// mask at all.
-extension TileWork {
-    /// The exact answer: no visited tile is partial (counted element by element in effect, see `TileWork`).
-    public var isFullyBlockSparse: Bool { partial == 0 }
-}
-
 extension GNAMask {
     /// NATTEN's closed-form fast-path predicate `is_fully_block_sparse_int` (fna_fusion.hpp,
     /// references.md [NATTEN-src]), per axis and per dilation group; causal axes never qualify. It is what the Hopper

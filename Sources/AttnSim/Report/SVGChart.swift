@@ -122,7 +122,7 @@ struct SVGChart {
     var yLabel: String
     var xFormat: (Double) -> String
     var yFormat: (Double) -> String
-    var marks = ""
+    var marks = HTML()
     var legend: [LegendItem] = []
     /// A heading over the legend (what the series are).
     var legendTitle: String?
@@ -160,8 +160,7 @@ struct SVGChart {
         guard points.count >= 2 else { return }
         let path = points.map { "\(SVGChart.f(x($0.0))),\(SVGChart.f(y($0.1)))" }.joined(separator: " ")
         marks += "<polyline points=\"\(path)\" fill=\"none\" stroke=\"\(color)\" stroke-width=\"\(SVGChart.f(width))\""
-            + (dash.map { " stroke-dasharray=\"\($0)\"" } ?? "") + ">"
-            + (title.map { "<title>\(HTML.escape($0))</title>" } ?? "") + "</polyline>"
+            + "\(SVGChart.dashArray(dash))>\(SVGChart.tooltip(title))</polyline>"
     }
 
     /// A circle marker with a tooltip; hollow markers are drawn as rings.
@@ -170,7 +169,7 @@ struct SVGChart {
         let fill = filled ? color : "#fff"
         let edge = stroke ?? color
         marks += "<circle cx=\"\(SVGChart.f(x(px)))\" cy=\"\(SVGChart.f(y(py)))\" r=\"\(SVGChart.f(radius))\" fill=\"\(fill)\""
-            + " stroke=\"\(edge)\" stroke-width=\"1.5\"><title>\(HTML.escape(title))</title></circle>"
+            + " stroke=\"\(edge)\" stroke-width=\"1.5\"><title>\(title)</title></circle>"
     }
 
     /// A scatter of one colour, grouped in one `<g>`: markers that land on the same pixel are drawn once (the first
@@ -191,7 +190,7 @@ struct SVGChart {
         var drawn = 0
         for (number, item) in distinct.enumerated() where number % every == 0 {
             marks += "<circle cx=\"\(SVGChart.f(item.0))\" cy=\"\(SVGChart.f(item.1))\" r=\"\(SVGChart.f(radius))\">"
-                + "<title>\(HTML.escape(item.2))</title></circle>"
+                + "<title>\(item.2)</title></circle>"
             drawn += 1
         }
         marks += "</g>"
@@ -201,16 +200,16 @@ struct SVGChart {
     /// A rectangle in data space (bars, bands).
     mutating func rect(x0: Double, x1: Double, y0: Double, y1: Double, color: String, opacity: Double = 1, title: String? = nil) {
         let left = min(x(x0), x(x1)), right = max(x(x0), x(x1)), top = min(y(y0), y(y1)), bottom = max(y(y0), y(y1))
+        let fillOpacity: HTML? = opacity < 1 ? " fill-opacity=\"\(SVGChart.f(opacity))\"" : nil
         marks += "<rect x=\"\(SVGChart.f(left))\" y=\"\(SVGChart.f(top))\" width=\"\(SVGChart.f(right - left))\""
-            + " height=\"\(SVGChart.f(bottom - top))\" fill=\"\(color)\"" + (opacity < 1 ? " fill-opacity=\"\(SVGChart.f(opacity))\"" : "")
-            + ">" + (title.map { "<title>\(HTML.escape($0))</title>" } ?? "") + "</rect>"
+            + " height=\"\(SVGChart.f(bottom - top))\" fill=\"\(color)\"\(fillOpacity)>\(SVGChart.tooltip(title))</rect>"
     }
 
     /// A filled polygon in data space.
     mutating func polygon(_ points: [(Double, Double)], color: String, opacity: Double, title: String? = nil) {
         let path = points.map { "\(SVGChart.f(x($0.0))),\(SVGChart.f(y($0.1)))" }.joined(separator: " ")
         marks += "<polygon points=\"\(path)\" fill=\"\(color)\" fill-opacity=\"\(SVGChart.f(opacity))\">"
-            + (title.map { "<title>\(HTML.escape($0))</title>" } ?? "") + "</polygon>"
+            + "\(SVGChart.tooltip(title))</polygon>"
     }
 
     /// One scale for both axes (the wider of the two), so y = x is the diagonal.
@@ -220,12 +219,18 @@ struct SVGChart {
         if x.isLog != y.isLog { x.kind = .linear; y.kind = .linear; x.lo = min(0, lo); y.lo = x.lo }
     }
 
+    /// ` stroke-dasharray="…"`, or nothing.
+    static func dashArray(_ dash: String?) -> HTML? { dash.map { " stroke-dasharray=\"\($0)\"" } }
+
+    /// A mark's `<title>` (its tooltip), or nothing.
+    static func tooltip(_ title: String?) -> HTML? { title.map { "<title>\($0)</title>" } }
+
     // MARK: Rendering
 
-    func rendered() -> String {
+    func rendered() -> HTML {
         let plotLeft = SVGChart.plotLeft, plotTop = SVGChart.plotTop, plotBottom = SVGChart.plotBottom
-        var svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(SVGChart.f(width)) \(SVGChart.f(height))\""
-            + " width=\"\(SVGChart.f(width))\" role=\"img\" aria-label=\"\(HTML.escape(title))\" class=\"chart\">"
+        var svg: HTML = "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(SVGChart.f(width)) \(SVGChart.f(height))\""
+            + " width=\"\(SVGChart.f(width))\" role=\"img\" aria-label=\"\(title)\" class=\"chart\">"
         svg += "<rect x=\"\(SVGChart.f(plotLeft))\" y=\"\(SVGChart.f(plotTop))\" width=\"\(SVGChart.f(plotRight - plotLeft))\""
             + " height=\"\(SVGChart.f(plotBottom - plotTop))\" fill=\"#fbfbfd\" stroke=\"#ccc\"/>"
         // Grid and ticks.
@@ -238,31 +243,30 @@ struct SVGChart {
             let text = categoryLabels.isEmpty ? xFormat(tick) : categoryLabels[Int(tick)]
             if rotate {
                 svg += "<text x=\"\(px)\" y=\"\(SVGChart.f(plotBottom + 12))\" font-size=\"11\" text-anchor=\"end\""
-                    + " transform=\"rotate(-30 \(px) \(SVGChart.f(plotBottom + 12)))\">\(HTML.escape(SVGChart.clip(text, 18)))</text>"
+                    + " transform=\"rotate(-30 \(px) \(SVGChart.f(plotBottom + 12)))\">\(SVGChart.clip(text, 18))</text>"
             } else {
-                svg += "<text x=\"\(px)\" y=\"\(SVGChart.f(plotBottom + 16))\" font-size=\"11\" text-anchor=\"middle\">"
-                    + "\(HTML.escape(text))</text>"
+                svg += "<text x=\"\(px)\" y=\"\(SVGChart.f(plotBottom + 16))\" font-size=\"11\" text-anchor=\"middle\">\(text)</text>"
             }
         }
         for tick in y.ticks {
             let py = SVGChart.f(y(tick))
             svg += "<line x1=\"\(SVGChart.f(plotLeft))\" y1=\"\(py)\" x2=\"\(SVGChart.f(plotRight))\" y2=\"\(py)\" stroke=\"#e6e6ea\"/>"
             svg += "<text x=\"\(SVGChart.f(plotLeft - 6))\" y=\"\(SVGChart.f(y(tick) + 4))\" font-size=\"11\" text-anchor=\"end\">"
-                + "\(HTML.escape(yFormat(tick)))</text>"
+                + "\(yFormat(tick))</text>"
         }
         svg += marks
         // Axis titles.
         let xTitleY = plotBottom + (rotate ? 62 : 40)
         svg += "<text x=\"\(SVGChart.f((plotLeft + plotRight) / 2))\" y=\"\(SVGChart.f(xTitleY))\" font-size=\"12\""
-            + " text-anchor=\"middle\" font-weight=\"600\">\(HTML.escape(xLabel + (x.isLog ? " (log)" : "")))</text>"
+            + " text-anchor=\"middle\" font-weight=\"600\">\(xLabel + (x.isLog ? " (log)" : ""))</text>"
         let yMid = SVGChart.f((plotTop + plotBottom) / 2)
         svg += "<text x=\"16\" y=\"\(yMid)\" font-size=\"12\" text-anchor=\"middle\" font-weight=\"600\""
-            + " transform=\"rotate(-90 16 \(yMid))\">\(HTML.escape(yLabel + (y.isLog ? " (log)" : "")))</text>"
+            + " transform=\"rotate(-90 16 \(yMid))\">\(yLabel + (y.isLog ? " (log)" : ""))</text>"
         // Legend, right of the plot.
         var ly = plotTop + 8
         if let legendTitle, !legend.isEmpty {
             svg += "<text x=\"\(SVGChart.f(plotRight + 16))\" y=\"\(SVGChart.f(ly + 4))\" font-size=\"11\" font-weight=\"600\">"
-                + "<title>\(HTML.escape(legendTitle))</title>\(HTML.escape(SVGChart.clip(legendTitle, 40)))</text>"
+                + "<title>\(legendTitle)</title>\(SVGChart.clip(legendTitle, 40))</text>"
             ly += 18
         }
         for item in legend {
@@ -270,7 +274,7 @@ struct SVGChart {
             switch item.swatch {
             case .line(let dash):
                 svg += "<line x1=\"\(SVGChart.f(lx))\" y1=\"\(SVGChart.f(ly))\" x2=\"\(SVGChart.f(lx + 24))\" y2=\"\(SVGChart.f(ly))\""
-                    + " stroke=\"\(item.color)\" stroke-width=\"2\"" + (dash.map { " stroke-dasharray=\"\($0)\"" } ?? "") + "/>"
+                    + " stroke=\"\(item.color)\" stroke-width=\"2\"\(SVGChart.dashArray(dash))/>"
             case .marker(let filled):
                 svg += "<circle cx=\"\(SVGChart.f(lx + 12))\" cy=\"\(SVGChart.f(ly))\" r=\"4\" fill=\"\(filled ? item.color : "#fff")\""
                     + " stroke=\"\(item.color)\" stroke-width=\"1.5\"/>"
@@ -279,7 +283,7 @@ struct SVGChart {
                     + " fill-opacity=\"0.35\"/>"
             }
             svg += "<text x=\"\(SVGChart.f(lx + 30))\" y=\"\(SVGChart.f(ly + 4))\" font-size=\"11\">"
-                + "<title>\(HTML.escape(item.label))</title>\(HTML.escape(SVGChart.clip(item.label, 36)))</text>"
+                + "<title>\(item.label)</title>\(SVGChart.clip(item.label, 36))</text>"
             ly += 18
         }
         svg += "</svg>"
@@ -305,24 +309,4 @@ struct SVGChart {
     static let other = "#9a9a9a"
 
     static func color(_ index: Int) -> String { index < palette.count ? palette[index] : other }
-}
-
-/// HTML text helpers for the report.
-enum HTML {
-    /// Escapes text for element content and quoted attribute values.
-    static func escape(_ text: String) -> String {
-        var out = ""
-        out.reserveCapacity(text.utf8.count)
-        for character in text {
-            switch character {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.append(character)
-            }
-        }
-        return out
-    }
 }

@@ -1,0 +1,44 @@
+/// What the report draws: which sections the data has, the axis the GNA chart puts on x, the axes that resize
+/// a spatial design, and the time–energy Pareto front.
+extension SweepReport {
+    /// The GNA section draws when a result has a tile analysis.
+    public var hasGNA: Bool { points.contains { $0.result?.hasTiles == true } }
+
+    /// The spatial section draws when a result has an energy, or an axis resizes an array or a buffer.
+    public var hasSpatial: Bool {
+        points.contains { $0.result?.energy != nil } || axisUses.contains { $0.varies && SweepReport.isSpatialAxis($0.name) }
+    }
+
+    /// The roofline draws the points with both FLOPs, DRAM bytes and a time.
+    public var hasRoofline: Bool { points.contains { $0.result?.arithmeticIntensity != nil && $0.result?.achievedRate != nil } }
+
+    public var hasUtilization: Bool { points.contains { !($0.result?.utilization.isEmpty ?? true) } }
+
+    /// The axis the GNA chart puts on x: a varying stride, window or token axis, else any other varying axis
+    /// except the hardware (which names the series).
+    public var gnaAxis: String? {
+        let candidates = axisUses.filter { $0.varies && !SweepReport.isHardwareAxis($0.name) }.map(\.name)
+        for word in ["stride", "window", "tokens", "dilation"] {
+            if let name = candidates.first(where: { $0.lowercased().contains(word) }) { return name }
+        }
+        return candidates.first { $0 != "workload" } ?? candidates.first
+    }
+
+    /// Axes that resize a spatial design (`hardware.arrays[0].shape`, `hardware.memory[1].size`, ...).
+    public var spatialAxes: [String] {
+        namingAxes.filter(SweepReport.isSpatialAxis)
+    }
+
+    /// The points on the time–energy Pareto front (no other point is both faster and lower in energy), fastest first.
+    public var paretoFront: [Point] {
+        let candidates = points.filter { ($0.result?.time ?? 0) > 0 && ($0.result?.energy ?? 0) > 0 }
+            .sorted { ($0.result!.time!, $0.result!.energy!, $0.index) < ($1.result!.time!, $1.result!.energy!, $1.index) }
+        var front: [Point] = []
+        var lowest = Double.infinity
+        for point in candidates where point.result!.energy! < lowest {
+            front.append(point)
+            lowest = point.result!.energy!
+        }
+        return front
+    }
+}
