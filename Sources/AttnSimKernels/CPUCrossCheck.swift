@@ -113,10 +113,10 @@ public struct CPUCrossCheck: Sendable {
         }
         guard let sparse, let dense else {
             throw Diagnostic(file: workload.file, message: "\(hardware.name) predicted no time for \(workload.name) "
-                                + "(model \(result.simulated.model)); a CPU file needs a kernel profile under `kernels:`")
+                                + "(model \(result.simulated.model.rawValue)); a CPU file needs a kernel profile under `kernels:`")
         }
         return Row(workload: workload.name, training: training, measuredDense: measured.dense, measuredSparse: measured.sparse,
                    predictedDense: dense, predictedSparse: sparse,
-                   bound: result.bounds.waveSpeedup, model: result.simulated.model)
+                   bound: result.bounds.waveSpeedup, model: result.simulated.model.rawValue)
     }
 }

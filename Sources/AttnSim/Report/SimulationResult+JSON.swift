@@ -49,7 +49,7 @@ extension SimulationResult {
             ])),
             ("block_sparse", tileAnalysis?.blockSparseJSON ?? .null),
             ("simulated", .object([
-                ("model", .string(simulated.model)),
+                ("model", .string(simulated.model.rawValue)),
                 ("time_s", .number(simulated.time)),
                 ("dense_time_s", .number(simulated.denseTime)),
                 ("speedup", .number(simulated.speedup)),

@@ -28,9 +28,9 @@ extension SimulationResult {
         table.add("FLOP-wise", times(bounds.flopSpeedup))
         table.add("tile-wise (NATTEN)", times(bounds.tileSpeedup))
         table.add("wave-aware", times(bounds.waveSpeedup))
-        table.section(simulated.model == "roofline"
+        table.section(simulated.model == .roofline
             ? "time (model: roofline — peak compute or bandwidth, whichever binds; a lower bound, not calibrated)"
-            : "prediction (model: \(simulated.model))")
+            : "prediction (model: \(simulated.model.rawValue))")
         if let gpu {
             table.add("mapping", gpu.mapping.description)
             table.add("grid", "\(gpu.sparse.ctas) CTAs on \(gpu.sparse.slots) slots (\(gpu.sparse.ctasPerSM) per SM): "
@@ -75,7 +75,7 @@ extension SimulationResult {
         }
         if endToEndSpeedup != nil || endToEndFLOPBound != nil {
             table.section("end to end (Amdahl over the step schedule)")
-            table.add("from the \(simulated.model) time", times(endToEndSpeedup))
+            table.add("from the \(simulated.model.rawValue) time", times(endToEndSpeedup))
             table.add("FLOP-wise bound", times(endToEndFLOPBound))
             table.add("tile-wise bound", times(endToEndTileBound))
         }

@@ -21,7 +21,7 @@ extension GPUEngine: Engine {
         let peak = hardware.peakFLOPs(workload.problem.dtype) ?? .infinity
         let bandwidth = hardware.offChip.bandwidth ?? .infinity
         return SimulationResult.Simulated(
-            model: model.rawValue, time: sparse.time, denseTime: outcome.dense.time,
+            model: model, time: sparse.time, denseTime: outcome.dense.time,
             dramBytes: sparse.dramBytes, denseDRAMBytes: outcome.dense.dramBytes,
             utilization: [(hardware.units?.name ?? "SM", sparse.executedFLOPs / (peak * sparse.time)),
                           (hardware.offChip.name, sparse.dramBytes / (bandwidth * sparse.time))],

@@ -159,7 +159,7 @@ extension PruningEngine {
         let time = outcome.time
         let bandwidth = hardware.offChip.bandwidth!
         let simulated = SimulationResult.Simulated(
-            model: outcome.model.rawValue, time: time, denseTime: outcome.denseTime, dramBytes: cost.dramBytes,
+            model: outcome.model, time: time, denseTime: outcome.denseTime, dramBytes: cost.dramBytes,
             denseDRAMBytes: cost.denseDRAMBytes,
             utilization: [(hardware.offChip.name, cost.dramBytes / (bandwidth * time))],
             energy: nil,

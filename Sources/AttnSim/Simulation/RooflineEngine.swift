@@ -27,7 +27,7 @@ public enum RooflineEngine: Engine {
             utilization.append((hardware.offChip.name, masked.memoryTime / masked.time))
         }
         let simulated = SimulationResult.Simulated(
-            model: model.rawValue, time: masked?.time, denseTime: dense.time,
+            model: model, time: masked?.time, denseTime: dense.time,
             dramBytes: masked == nil ? nil : cost.denseBytes, denseDRAMBytes: cost.denseBytes,
             utilization: utilization, energy: nil, bottleneck: masked?.bottleneck.rawValue)
         return EngineResult(simulated: simulated, detail: .roofline)

@@ -21,8 +21,8 @@ public struct SimulationResult: Sendable {
 
     /// A *prediction* of time and traffic from a performance model named by `model`.
     public struct Simulated: Sendable, Equatable {
-        /// Which model produced it: "roofline" (peak compute vs peak bandwidth) until an engine refines it.
-        public var model: String
+        /// Which model produced it (`roofline`: peak compute vs peak bandwidth, a lower bound on time).
+        public var model: ModelName
         public var time: Double?
         public var denseTime: Double?
         public var dramBytes: Double?

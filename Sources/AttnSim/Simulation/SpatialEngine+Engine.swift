@@ -35,7 +35,7 @@ extension SpatialEngine: Engine {
             notes.append("\(hardware.file) gives no per-action energies (`energy:`), so energy is null")
         }
         let simulated = SimulationResult.Simulated(
-            model: model.rawValue, time: run.time, denseTime: run.time, dramBytes: run.dramBytes,
+            model: model, time: run.time, denseTime: run.time, dramBytes: run.dramBytes,
             denseDRAMBytes: run.dramBytes, utilization: run.utilization, energy: energy?.total,
             bottleneck: run.bottleneck)
         return EngineResult(simulated: simulated, detail: .spatial(run, energy), notes: notes)

@@ -1,5 +1,4 @@
-/// Whether a GNA problem is fully block-sparse: every visited KV tile is full, so a kernel needs no element
-/// mask at all.
+/// NATTEN's test for whether a GNA problem is fully block-sparse (no element mask needed anywhere).
 extension GNAMask {
     /// NATTEN's closed-form fast-path predicate `is_fully_block_sparse_int` (fna_fusion.hpp,
     /// references.md [NATTEN-src]), per axis and per dilation group; causal axes never qualify. It is what the Hopper

@@ -84,7 +84,7 @@ import Testing
     /// ⌈log2 1024⌉ = 10 bits; memory-bound at 3.35 TB/s. Dense: 1024 keys and values at 16 bits.
     @Test func pruningOnTheRoofline() throws {
         let result = try simulate("h100-sxm5-80gb", "gpt2-small-decode-pruned")
-        #expect(result.simulated.model == "roofline")
+        #expect(result.simulated.model == .roofline)
         var bytes = 0.0
         for keep in [0.9, 0.7, 0.2, 0.2, 0.2, 0.2, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1] {
             let k = (1024 * keep).rounded(.down), v = (0.2 * k).rounded(.down)

@@ -85,7 +85,7 @@ import Testing
         let w = try Workload.load(path: Repo.path("workloads/spatten/gpt2-small-decode.yaml"))
         for (name, model) in [("spatten", "spatten-pipeline"), ("h100-sxm5-80gb", "gpu-decode"), ("fusemax-cloud", "spatial")] {
             let result = try Simulator.run(hardware: Self.hardware(name), workload: w)
-            #expect(result.simulated.model == model)
+            #expect(result.simulated.model.rawValue == model)
             let time = try #require(result.simulated.time), dense = try #require(result.simulated.denseTime)
             #expect(time > 0 && dense > 0)
             // The dense baseline is the dense trace's K+V bytes on every target: 1,189,675,008 B is the sum over
