@@ -50,6 +50,30 @@ extension Benchmark {
                 let workload = try Workload.load(path: root + "/workloads/hunyuan-gna-s16x8x8.yaml")
                 return { (try? Simulator.run(hardware: hardware, workload: workload).bounds.tileSpeedup ?? 0) ?? 0 }
             },
+            Benchmark(name: "block.causal-1m-h100",
+                      summary: "load a 1M-token causal block-mask file (8192² blocks of 128, 33.6 M indices, ≈200 MB of "
+                        + "JSON) and simulate it with flex on H100, 16 heads: 131,072 CTAs (target ≤ 2 s)",
+                      target: 2, single: true) {
+                let path = FileManager.default.temporaryDirectory
+                    .appendingPathComponent("attnsim-bench-causal-1m-\(ProcessInfo.processInfo.processIdentifier).json").path
+                let bytes = BlockMaskFile.causal(tokens: 1 << 20, block: 128).jsonBytes()
+                guard FileManager.default.createFile(atPath: path, contents: Data(bytes)) else {
+                    throw Diagnostic(file: path, message: "cannot write the bench's block-mask file")
+                }
+                let hardware = try HardwareSpec.load(path: root + "/hardware/h100-sxm5-80gb.yaml")
+                let text = """
+                    attnsim: 1
+                    name: block-causal-1m
+                    problem: {batch: 1, heads: 16, head_dim: 128, tokens: 1048576, dtype: bf16}
+                    mask: {kind: block, file: \(path)}
+                    kernel: {backend: flex}
+                    """
+                return {
+                    defer { try? FileManager.default.removeItem(atPath: path) }
+                    guard let workload = try? Workload.parse(text: text, file: "block-causal-1m.yaml") else { return 0 }
+                    return (try? Simulator.run(hardware: hardware, workload: workload).simulated.time ?? 0) ?? 0
+                }
+            },
             Benchmark(name: "gpu.event.hunyuan-h100",
                       summary: "GPU event simulation, HunyuanVideo stride 1 on H100 (fna-hopper 2×8×8, 24 heads: 21,600 CTAs, "
                         + "≈3.6M visited tiles), sparse and dense runs (target ≤ 20 ms)",
