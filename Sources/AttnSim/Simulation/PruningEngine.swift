@@ -239,6 +239,8 @@ public enum PruningEngine {
             var layerWorkload = workload
             layerWorkload.pruning = nil
             layerWorkload.problem = problem
+            // The schedule's kept tokens already account for what is attended; each layer runs dense on the array.
+            layerWorkload.mask = DenseMask(problem)
             let mapping = try SpatialEngine.rank(hardware: hardware, workload: layerWorkload)[0].mapping
             let time = try SpatialEngine.evaluate(mapping, hardware: hardware, problem: problem).computeTime
             cache[key] = time

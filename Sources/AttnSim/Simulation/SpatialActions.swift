@@ -40,9 +40,10 @@ extension SpatialEngine {
     /// FP = B·H·F·P, CQK = E·S and CSV = F·S (the MACs of QK and AV). The formulas are written for exact
     /// partition sizes: the artifact's uint64 wrap at 256K/1M (§4.1) is not reproduced.
     static func actions(_ mapping: SpatialMapping, cost: CascadeCost, hardware: HardwareSpec, problem: Problem,
-                        traffic: (reads: Double, writes: Double)) -> SpatialActions {
+                        traffic: (reads: Double, writes: Double), visited: Double = 1) -> SpatialActions {
         let bh = Double(problem.instances)
-        let m = Double(problem.keyTokens), p = Double(problem.queryTokens)
+        // A mask's skipped tiles do no work: the counts below grow with M, so they take the visited share of it.
+        let m = Double(problem.keyTokens) * visited, p = Double(problem.queryTokens)
         let e = Double(problem.headDim), f = Double(problem.valueDim)
         let t = Double(mapping.tile)
         let s = bh * m * p, n1 = s / t, nf = f * n1, fp = bh * f * p, bhp = bh * p

@@ -3,13 +3,9 @@
 extension SpatialEngine: Engine {
     public static var model: ModelName { .spatial }
 
-    /// Unpruned attention on a spatial array, dense or with a mask whose absent tiles the array skips.
+    /// Unpruned attention on a spatial array, dense or with any mask (the array skips the tiles it does not visit).
     public static func supports(hardware: HardwareSpec, workload: Workload) -> EngineSupport {
-        guard hardware.kind == .spatial, workload.pruning == nil else { return .notApplicable }
-        guard workload.mask.isDense else {
-            return .declined("the spatial engine models dense and pruned attention; masked time is the roofline's")
-        }
-        return .yes
+        hardware.kind == .spatial && workload.pruning == nil ? .yes : .notApplicable
     }
 
     public static func mapspace(hardware: HardwareSpec, workload: Workload) throws(Diagnostic) -> [SpatialMapping] {
@@ -25,7 +21,8 @@ extension SpatialEngine: Engine {
 
     public static func evaluate(_ mapping: SpatialMapping, hardware: HardwareSpec, workload: Workload,
                                 options: EngineOptions) throws(Diagnostic) -> EngineResult {
-        let run = try evaluate(mapping, hardware: hardware, problem: workload.problem)
+        let run = try evaluate(mapping, hardware: hardware, problem: workload.problem, mask: workload.mask)
+        let dense = workload.mask.isDense ? run : try evaluate(mapping, hardware: hardware, problem: workload.problem)
         let energy = run.energy(hardware: hardware, accounting: options.energyAccounting)
         var notes: [String] = []
         if let energy, !energy.unpriced.isEmpty {
@@ -35,9 +32,11 @@ extension SpatialEngine: Engine {
             notes.append("\(hardware.file) gives no per-action energies (`energy:`), so energy is null")
         }
         let simulated = SimulationResult.Simulated(
-            model: model, time: run.time, denseTime: run.time, dramBytes: run.dramBytes,
-            denseDRAMBytes: run.dramBytes, utilization: run.utilization, energy: energy?.total,
+            model: model, time: run.time, denseTime: dense.time, dramBytes: run.dramBytes,
+            denseDRAMBytes: dense.dramBytes, utilization: run.utilization, energy: energy?.total,
             bottleneck: run.bottleneck)
-        return EngineResult(simulated: simulated, detail: .spatial(run, energy), notes: notes)
+        let tiling = MaskTiling(qTile: [mapping.tile], kvTile: [mapping.tile])
+        return EngineResult(simulated: simulated, detail: .spatial(run, energy),
+                            tiling: workload.mask.isDense ? nil : tiling, notes: notes)
     }
 }

@@ -10,7 +10,7 @@ extension SpatialEngine {
         }
         let ranked = try Mapper.rank(SpatialMapspace(hardware: hardware, workload: workload)) {
             (mapping) throws(Diagnostic) -> Double? in
-            try evaluate(mapping, hardware: hardware, problem: workload.problem).time
+            try evaluate(mapping, hardware: hardware, problem: workload.problem, mask: workload.mask).time
         }
         guard !ranked.isEmpty else {
             // Say why the first dataflow does not fit (the arrays, or a buffer too small for its blocks).

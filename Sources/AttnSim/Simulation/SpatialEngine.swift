@@ -32,17 +32,22 @@ public struct SpatialEvaluation: Sendable {
 }
 
 public enum SpatialEngine {
-    public static func evaluate(_ mapping: SpatialMapping, hardware: HardwareSpec, problem: Problem)
-        throws(Diagnostic) -> SpatialEvaluation {
+    /// - Parameter mask: the scores to compute; the array visits only the M0 × P0 tiles the mask's tile grid
+    ///   lists (`SpatialMaskWork`) — skipped tiles cost no cycles, no K/V traffic and no energy — and applies the
+    ///   element mask to partial tiles on the 1D array. nil: dense.
+    public static func evaluate(_ mapping: SpatialMapping, hardware: HardwareSpec, problem: Problem,
+                                mask: (any Mask)? = nil) throws(Diagnostic) -> SpatialEvaluation {
+        let masked = SpatialMaskWork(mask, tile: mapping.tile, problem: problem)
         let cascade = Cascade.preset(named: mapping.cascade)!
         let binding = RankBinding.attention(M: problem.keyTokens, P: problem.queryTokens, E: problem.headDim,
                                             F: problem.valueDim, M0: mapping.tile, P0: mapping.tile)
-        let cost: CascadeCost
+        var cost: CascadeCost
         do {
             cost = try cascade.opCounts(binding: binding, multiplier: Double(problem.instances))
         } catch {
             throw Diagnostic(file: hardware.file, message: "cannot bind \(mapping.cascade): \(error)")
         }
+        cost = masked.scaled(cost)
         let lanes = Dictionary(hardware.arrays.map { ($0.name, Double($0.lanes)) }, uniquingKeysWith: { a, _ in a })
         var cycles: [String: (array: String, cycles: Double)] = [:]
         var order: [String] = []
@@ -51,10 +56,15 @@ public enum SpatialEngine {
             cycles[bound.einsum] = (bound.array, einsum.iterationPoints * bound.cost / width)
             order.append(bound.einsum)
         }
+        // The element mask of partial tiles runs where the scores are first consumed element by element.
+        if masked.maskOperations > 0, let consumer = SpatialMaskWork.firstElementwiseConsumer(order, cost),
+           let entry = cycles[consumer], let width = lanes[entry.array] {
+            cycles[consumer]!.cycles += masked.maskOperations / width
+        }
         let f = hardware.clock
         let bandwidth = hardware.offChip.bandwidth!
         let word = hardware.word ?? 2
-        let traffic = dramTraffic(mapping, problem: problem, word: word)
+        let traffic = dramTraffic(mapping, problem: problem, word: word, visited: masked.visitedFraction)
         var busy: [String: Double] = [:]
         for (_, entry) in cycles { busy[entry.array, default: 0] += entry.cycles }
 
@@ -70,7 +80,7 @@ public enum SpatialEngine {
             }
             // Fill and drain of each M0 × P0 tile that is not pipelined with the next: tiles × stall cycles each.
             let tiles = Double(problem.instances) * Double(problem.keyTokens) * Double(problem.queryTokens)
-                / Double(mapping.tile * mapping.tile)
+                / Double(mapping.tile * mapping.tile) * masked.visitedFraction
             computeCycles += tiles * mapping.stallPerN
             time = max(computeCycles / f, memoryTime)
         case .fusedBlock:
@@ -92,7 +102,8 @@ public enum SpatialEngine {
             einsumCycles: order.compactMap { name in cycles[name].map { (name, $0.array, $0.cycles) } },
             clock: f,
             actions: actions(mapping, cost: cost, hardware: hardware, problem: problem,
-                             traffic: ((traffic.total - traffic.writes) / word, traffic.writes / word)))
+                             traffic: ((traffic.total - traffic.writes) / word, traffic.writes / word),
+                             visited: masked.visitedFraction))
     }
 
     /// DRAM bytes of a dataflow (closed forms derived from references.md [FuseMax-artifact]), in words of `word` bytes:
@@ -101,10 +112,12 @@ public enum SpatialEngine {
     ///   buffer, QK and A go off-chip: written and read back once each.
     /// - Unfused: each phase reads its inputs and writes its output (QK; QK → A; A and V → AV).
     /// `writes` is the part of `total` written (outputs, and scores that spill).
-    static func dramTraffic(_ mapping: SpatialMapping, problem: Problem, word w: Double)
+    /// With a mask, `visited` (the fraction of M0 × P0 tiles the array runs) scales everything that grows with M:
+    /// K/V blocks of skipped tiles are not loaded and their scores not written.
+    static func dramTraffic(_ mapping: SpatialMapping, problem: Problem, word w: Double, visited: Double = 1)
         -> (total: Double, phases: [Double], writes: Double) {
         let bh = Double(problem.instances)
-        let m = Double(problem.keyTokens), p = Double(problem.queryTokens)
+        let m = Double(problem.keyTokens) * visited, p = Double(problem.queryTokens)
         let e = Double(problem.headDim), f = Double(problem.valueDim)
         switch mapping.dataflow {
         case .fusemax, .fusemaxArch, .fusemaxCascade:
