@@ -179,6 +179,14 @@ def block_counts(doc):
     return (sum(len(r) for f, _ in sets for r in f), sum(len(r) for _, p in sets for r in p))
 
 
+def _pairs_line(doc):
+    """The optional `attended_pairs` entry: the exact count of attended (query, key) pairs per head, which the
+    blocks alone do not give when some are partial (attnsim then reports exact FLOPs and the FLOP bound)."""
+    if doc.get("attended_pairs") is None:
+        return ""
+    return ',\n "attended_pairs": ' + json.dumps(doc["attended_pairs"])
+
+
 def write_json(doc, path):
     """Write the document with one Q-block list per line (small, diff-friendly, still plain JSON)."""
     def rows(lists, ind):
@@ -192,7 +200,7 @@ def write_json(doc, path):
         lines.append(f' "full": {rows(doc["full"], "  ")},')
         if "partial" in doc:
             lines.append(f' "partial": {rows(doc["partial"], "  ")},')
-        lines.append(' "heads": null}')
+        lines.append(' "heads": null' + _pairs_line(doc) + '}')
     else:
         hs = []
         for e in doc["heads"]:
@@ -200,7 +208,7 @@ def write_json(doc, path):
             if "partial" in e:
                 s += ',\n   "partial": ' + rows(e["partial"], "    ")
             hs.append(s + "}")
-        lines.append(' "heads": [\n' + ",\n".join(hs) + "\n ]}")
+        lines.append(' "heads": [\n' + ",\n".join(hs) + "\n ]" + _pairs_line(doc) + "}")
     text = "\n".join(lines) + "\n"
     json.loads(text)  # never write something that is not JSON
     tmp = path + ".tmp"
@@ -475,6 +483,7 @@ def check_recipe(recipe, block, path=None, log=print):
     problems = []
     # 1. the element mask: independent reference == mask_mod evaluated by broadcasting
     ref = recipe.dense_reference()
+    doc["attended_pairs"] = int(ref.sum().item())
     ar = torch.arange(recipe.N, device=recipe.device)
     z = torch.zeros((), dtype=torch.long, device=recipe.device)
     mm = recipe.mask_mod(z, z, ar[:, None], ar[None, :])

@@ -67,4 +67,32 @@ import Testing
         #expect(plan.qTileCount == grid.tiles.count)
         #expect(plan.visitCount == grid.visited && plan.fullCount == grid.full)
     }
+
+    /// Block masks (random blocks, the diagonal kept so no row is empty), tiles equal to the blocks and not: the
+    /// kernel against the reference with `BlockMask.attends`, and the plan's visits against `BlockMask.tileGrid`.
+    @Test(arguments: [(96, 16, 16, 16), (100, 16, 32, 8), (90, 8, 16, 24)])
+    func block(_ tokens: Int, _ blockSize: Int, _ qTile: Int, _ kvTile: Int) throws {
+        let blocks = (tokens + blockSize - 1) / blockSize
+        var rng = SplitMix64(state: 5)
+        var full: [[Int]] = [], partial: [[Int]] = []
+        for q in 0..<blocks {
+            var f: [Int] = [], p: [Int] = []
+            for k in 0..<blocks {
+                let pick = k == q ? 0 : rng.next() % 3
+                if pick == 0 { f.append(k) } else if pick == 1 { p.append(k) }
+            }
+            full.append(f)
+            partial.append(p)
+        }
+        let json = #"{"attnsim_block_mask": 1, "block_size": [\#(blockSize), \#(blockSize)], "full": \#(full), "partial": \#(partial)}"#
+        let table = try BlockMaskFile.parse(text: json, file: "mask.json") { _ in (blocks, blocks) }
+        let mask = BlockMask(file: "mask.json", table: table, queries: tokens, keys: tokens)
+        let plan = AttentionPlan.block(mask, qTile: qTile, kvTile: kvTile)
+        let error = Self.maxError(plan: plan, instances: 2, e: 32, f: 32, threads: 2, seed: 13) {
+            mask.attends(query: $0, key: $1, head: 0)
+        }
+        #expect(error < 1e-4)
+        let grid = mask.tileGrid(MaskTiling(qTile: [qTile], kvTile: [kvTile]), head: 0)
+        #expect(plan.visitCount == grid.visited && plan.fullCount == grid.full)
+    }
 }
