@@ -1,6 +1,6 @@
 #!/bin/sh
 # Rebuilds fuzz/corpus/ (the seed corpus) from the repository's files, fuzz/handwritten/ and fuzz/regressions/.
-# Each seed starts with FuzzEntry's selector byte (Sources/AttnSim/Spec/FuzzEntry.swift):
+# Each seed starts with FuzzEntry's selector byte (Sources/AttnSimFuzzing/FuzzEntry.swift):
 #   0x00 0x04 0x08 0x0c  hardware file, simulated with fixed workload 0..3
 #   0x03                 workload file, simulated on every fixed hardware
 #   0x02                 sweep spec
@@ -28,6 +28,9 @@ for f in fuzz/handwritten/*.yaml; do
     n=$(basename "$f" .yaml)
     case "$n" in hw-*) s=00 ;; sweep-*) s=02 ;; *) s=03 ;; esac
     seed "$s" "$f" "hand-$n"
+done
+for f in workloads/masks/*.json; do      # block-mask files (selector 0x0e: 14 % 4 == 2, 14 / 4 % 4 == 3)
+    seed 0e "$f" "blockmask-$(basename "$f" .json)"
 done
 for f in fuzz/regressions/*; do          # already with their selector byte; libFuzzer's -max_len is 8192
     if [ "$(wc -c < "$f")" -le 8192 ]; then cp "$f" "$out/regression-$(basename "$f")"; fi

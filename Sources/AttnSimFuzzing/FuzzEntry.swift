@@ -17,8 +17,9 @@ import Foundation
 /// with it):
 /// - `selector % 4 == 0`: a hardware file, simulated with the workload `fixedWorkloads[(selector / 4) % 4]`;
 /// - `1`: a workload file, simulated on `fixedHardware[(selector / 4) % 4]`;
-/// - `2`: a sweep spec if `selector / 4` is even, else a SpAtten pruning trace (CSV); parsed only (running a sweep
-///   reads files; a workload reads its trace from a file);
+/// - `2`: a sweep spec if `selector / 4` is even, a block-mask file (JSON) if `selector / 4 % 4 == 3`, else a SpAtten
+///   pruning trace (CSV); sweeps and traces are parsed only (running a sweep reads files; a workload reads its trace
+///   from a file); a block mask is read for a 4096-token problem and tiled at 64 and 128 tokens;
 /// - `3`: a workload file, parsed and simulated on every fixed hardware.
 ///
 /// A simulated result is also rendered as a table and as JSON, as `attnsim simulate` prints it.
@@ -53,6 +54,7 @@ public struct FuzzEntry: Sendable {
     public let hardwareFile: String
     public let sweepFile: String
     public let traceFile: String
+    public let blockMaskFile: String
 
     /// Loads the fixed hardware and workloads from the repository at `root`.
     public init(root: String) throws(Diagnostic) {
@@ -68,6 +70,7 @@ public struct FuzzEntry: Sendable {
         hardwareFile = path("hardware/fuzz-input.yaml")
         sweepFile = path("sweeps/fuzz-input.yaml")
         traceFile = path("data/spatten-traces/fuzz-input.csv")
+        blockMaskFile = path("workloads/masks/fuzz-input.json")
     }
 
     /// Runs one input. Never throws: a `Diagnostic` is the expected answer to bad input.
@@ -90,6 +93,17 @@ public struct FuzzEntry: Sendable {
             case 2 where choice % 2 == 0:
                 _ = try SweepSpec.parse(text: text, file: sweepFile)
                 return .loaded
+            case 2 where choice % 4 == 3:
+                let tokens = 4096
+                let table = try BlockMaskFile.parse(text: text, file: blockMaskFile) { size in
+                    ((tokens + size.q - 1) / size.q, (tokens + size.kv - 1) / size.kv)
+                }
+                let mask = BlockMask(file: blockMaskFile, table: table, queries: tokens, keys: tokens)
+                var visited: [Double?] = []
+                for tile in [64, 128] {
+                    visited.append(Double(mask.combinedTileGrid(MaskTiling(qTile: [tile], kvTile: [tile])).visited))
+                }
+                return .simulated(visited + [mask.attendedPairs])
             case 2:
                 _ = try PruningTrace.parse(text, file: traceFile)
                 return .loaded
