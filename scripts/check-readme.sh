@@ -15,11 +15,12 @@
 # beginning of the output only: there the output must start with the block's lines. Commands in other blocks are
 # listed as not checked.
 #
-# How. Each command runs from the repository root's twin: a scratch folder holding copies of hardware/, workloads/,
-# sweeps/, validation/, data/ and bench/ and the files in scripts/readme-fixtures/ (those the README names but the
-# repository does not ship, such as my-gpu.yaml). Commands that write files (`sweep --out runs/strides`, `calibrate
-# --out hardware/host-calibrated.yaml`) write there, print the README's relative paths, and leave the repository
-# alone. Each command has a timeout of 300 s.
+# How. Each block runs from a fresh twin of the repository root: a scratch folder holding copies of hardware/,
+# workloads/, sweeps/, validation/, data/ and bench/ and the files in scripts/readme-fixtures/ (those the README names
+# but the repository does not ship, such as my-gpu.yaml). Commands that write files (`sweep --out runs/strides`,
+# `calibrate --out hardware/host-calibrated.yaml`) write there, print the README's relative paths, and leave the
+# repository, and the next block (crosscheck reads the committed hardware/host-calibrated.yaml), alone. Each command
+# has a timeout of 300 s.
 #
 # Masking. Every line loses its trailing blanks, and the scratch folder's absolute path, wherever printed, is removed.
 # Beyond that a command is compared as RULES below says, the first rule whose pattern matches the command applying:
@@ -99,8 +100,8 @@ RULES = [
 
 
 def examples(readme):
-    """(line number, command, expected lines, prefix only) for every command of every checked block, and the
-    unchecked commands."""
+    """(block, line number, command, expected lines, prefix only) for every command of every checked block, and
+    the unchecked commands."""
     lines = open(readme, encoding="utf-8").read().split("\n")
     checked, unchecked, i = [], [], 0
     while i < len(lines):
@@ -133,7 +134,7 @@ def examples(readme):
                 expected.append(block[j])
                 j += 1
             if is_checked:
-                checked.append((number, normalize("$ " + command), expected, prefix and j == len(block)))
+                checked.append((start, number, normalize("$ " + command), expected, prefix and j == len(block)))
             else:
                 unchecked.append((number, command))
     return checked, unchecked
@@ -183,17 +184,24 @@ def run(command, scratch):
     return text.split("\n"), status, time.monotonic() - started
 
 
-checked, unchecked = examples("README.md")
-scratch = tempfile.mkdtemp(prefix="attnsim-readme-")
-failures = 0
-try:
+def fresh_scratch():
+    scratch = os.path.realpath(tempfile.mkdtemp(prefix="attnsim-readme-"))
     for folder in INPUTS:
         shutil.copytree(folder, os.path.join(scratch, folder), symlinks=True)
     for name in sorted(os.listdir(FIXTURES)):
         if name != "README.md":
             shutil.copy(os.path.join(FIXTURES, name), scratch)
-    scratch = os.path.realpath(scratch)
-    for number, command, expected, prefix in checked:
+    return scratch
+
+
+checked, unchecked = examples("README.md")
+scratch, scratch_block, failures = None, None, 0
+try:
+    for block, number, command, expected, prefix in checked:
+        if block != scratch_block:
+            if scratch:
+                shutil.rmtree(scratch, ignore_errors=True)
+            scratch, scratch_block = fresh_scratch(), block
         how, details = rule(command)
         label = f"README.md:{number}: $ {command}"
         if how == "skip":
@@ -221,7 +229,8 @@ try:
     for number, command in unchecked:
         print(f"unchecked README.md:{number}: $ {command}  (its block does not start with `$ attnsim`)")
 finally:
-    shutil.rmtree(scratch, ignore_errors=True)
+    if scratch:
+        shutil.rmtree(scratch, ignore_errors=True)
 
 print(f"check-readme: {len(checked)} command(s), {failures} mismatch(es)")
 sys.exit(1 if failures else 0)
