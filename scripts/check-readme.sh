@@ -27,9 +27,10 @@
 #   exact       simulate, map, gna, cascade, hw show, spatial-sweep, crosscheck-gpu: deterministic, byte for byte.
 #   progress    sweep: exact, except that progress lines `N/M points (P %), R points/s[, ETA …]` are dropped on
 #               both sides (how many a run prints depends on its speed).
-#   structural  calibrate, crosscheck: they time this machine. On both sides a date becomes DATE, a number (with
-#               its sign, and its unit where the rule lists units) becomes N, and runs of blanks become one blank
-#               (column widths follow the numbers); the rest (every line, label, column, workload name) must match.
+#   structural  calibrate, crosscheck: they time this machine. On both sides a date becomes DATE, a number with
+#               its sign and its unit, if any (s, Hz, B, iB, B/s, FLOP/s, with a k/M/G/T prefix), becomes N, and runs
+#               of blanks become one blank (column widths follow the numbers); the rest (every line, label, column,
+#               workload name) must match.
 #               calibrate also drops its two warnings about the host, which only some runs print: that the
 #               build is a debug one, and that other processes took N % of the CPU time meanwhile. crosscheck
 #               drops its progress lines `[i/n] WORKLOAD` and the names listed after "bound below a measured
