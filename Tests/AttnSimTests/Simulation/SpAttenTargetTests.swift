@@ -2,8 +2,9 @@ import Foundation
 import Testing
 @testable import AttnSim
 
-/// SpAtten's hardware relations (references.md [SpAtten-RTL]), its BERT behavioural model (`bert.cpp`), the prefill
-/// schedule's savings (references.md [LTP]), and GPU decode over compacted K/V against real H100 runs.
+/// SpAtten's hardware relations (references.md [SpAtten-RTL]), its BERT behavioural model (`bert.cpp`), and pruned
+/// workloads on every kind of target. (The prefill schedule's savings: Cost/PruningCostTests.swift; GPU decode against
+/// real H100 runs: Studies/GPUDecodeCrossCheckTests.swift.)
 @Suite struct SpAttenTargetTests {
     static func hardware(_ name: String) throws -> HardwareSpec {
         try HardwareSpec.load(path: Repo.path("hardware/\(name).yaml"))
@@ -41,30 +42,6 @@ import Testing
         let pruned = model.layer(heads: 12, queries: 128, keys: 128, headDim: 64, keyBits: 8, valueBits: 8, selection: (128, 64))
         let quickSelect = TopKEngine(comparators: 4, roundOverhead: 4).cycles(n: 128, k: 64)
         #expect(pruned.topK == quickSelect + 16 + 8)
-    }
-
-    /// references.md [LTP]: LTP's schedule with final keep 0.3 on 12 layers gives attention 1.78× and the FFN
-    /// (∝ tokens) 1.41× less work.
-    @Test func bertPrefillSavings() throws {
-        let w = try Workload.load(path: Repo.path("workloads/spatten/bert-base-prefill.yaml"))
-        let schedule = PruningSchedule(try #require(w.pruning), problem: w.problem)
-        let cost = PruningCost(schedule)
-        #expect(abs(cost.denseFLOPs / cost.flops - 1.78) < 0.02, "\(cost.denseFLOPs / cost.flops)")
-        let tokens = schedule.layers.reduce(0) { $0 + $1.queries }, denseTokens = schedule.dense.reduce(0) { $0 + $1.queries }
-        #expect(abs(Double(denseTokens) / Double(tokens) - 1.41) < 0.01)
-    }
-
-    /// GPU decode over compacted K/V: predictions held against measured cuDNN SDPA calls on an H100
-    /// (validation/gpu/h100-sdpa-decode.json): the 12 pruned calls (keep 0.5 / 0.25 / 0.1, L = 2048 and 8192) are
-    /// held out from the profile fit (dense calls only); median |time error| ≤ 15%, and no measured speedup above
-    /// the roofline bound.
-    @Test func gpuDecodeAgainstH100() throws {
-        let check = try GPUDecodeCrossCheck(path: Repo.path("validation/gpu/h100-sdpa-decode.json"))
-        let report = GPUDecodeCrossCheckReport(device: check.device, rows: try check.rows(hardware: Self.hardware("h100-sxm5-80gb")))
-        #expect(report.heldOut.count == 12)
-        #expect(try #require(report.medianTimeError) <= 0.15)
-        #expect(try #require(report.medianSpeedupError) <= 0.15)
-        #expect(report.boundViolations.isEmpty)
     }
 
     /// Every shipped pruning workload on every target: the predicted speedup never exceeds the roofline bound.
