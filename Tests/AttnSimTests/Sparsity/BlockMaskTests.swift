@@ -138,4 +138,30 @@ struct BlockMaskTests {
         let work = workload.mask.tileWork(MaskTiling(qTile: [128], kvTile: [128]), head: 0)
         #expect(work.full == full && work.partial == partial)
     }
+
+    /// A per-head file whose heads are all the same mask simulates exactly as the shared mask: the concatenated
+    /// grid (heads one after another, batch elements as instances) is the same launch order as the shared grid.
+    @Test func identicalPerHeadMasksMatchTheSharedMask() throws {
+        let hardware = try HardwareSpec.load(path: Repo.path("hardware/h100-sxm5-80gb.yaml"))
+        let rows = "[[0], [0, 1], [1, 2], [2, 3], [3, 4], [4, 5], [5, 6], [6, 7]]"
+        let partial = "[[1], [2], [3], [4], [5], [6], [7], []]"
+        let shared = #"{"attnsim_block_mask": 1, "block_size": [128, 128], "full": \#(rows), "partial": \#(partial)}"#
+        let head = #"{"full": \#(rows), "partial": \#(partial)}"#
+        let perHead = #"{"attnsim_block_mask": 1, "block_size": [128, 128], "heads": [\#(head), \#(head), \#(head)]}"#
+        var times: [Double] = []
+        for json in [shared, perHead] {
+            let path = try temporaryFile(named: "mask.json", contents: Data(json.utf8))
+            let workload = try Workload.parse(text: """
+                attnsim: 1
+                name: heads
+                problem: {batch: 2, heads: 3, head_dim: 64, tokens: 1024, dtype: bf16}
+                mask: {kind: block, file: \(path)}
+                kernel: {backend: flex}
+                """, file: "wl.yaml")
+            let result = try Simulator.run(hardware: hardware, workload: workload)
+            #expect(result.gpu?.sparse.ctas == 2 * 3 * 8)
+            times.append(try #require(result.simulated.time))
+        }
+        #expect(times[0] == times[1])
+    }
 }
