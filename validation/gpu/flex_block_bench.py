@@ -41,6 +41,10 @@ import time
 import torch
 import torch.nn.functional as F
 
+# The window rule and the dense block classification are the converter's (one implementation of each).
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "scripts"))
+from blockmask_to_json import _na_bounds, classify_dense as _classify_dense  # noqa: E402
+
 BLOCK = 128
 HEADS = 16
 HEAD_DIM = 128
@@ -66,15 +70,8 @@ def doc_lengths(N):
 
 
 def na_bounds(L, w, s=1):
-    """Non-causal neighbourhood window per coordinate: inclusive [lo, hi] (leader = min((i//s)*s + s//2, L-1),
-    start = clamp(leader - w//2, 0, L - w))."""
-    lo, hi = [], []
-    for i in range(L):
-        leader = min((i // s) * s + s // 2, L - 1)
-        start = min(max(leader - w // 2, 0), L - w)
-        lo.append(start)
-        hi.append(start + w - 1)
-    return lo, hi
+    """Non-causal neighbourhood window per coordinate: inclusive [lo, hi] (the converter's rule)."""
+    return _na_bounds(L, w, s)
 
 
 def gna_tables(N, device):
@@ -163,13 +160,7 @@ def block_sets(bm):
 
 def classify_dense(mask, bs=BLOCK):
     """(full, partial) per-Q-block lists from an element mask (padded with False to a multiple of bs)."""
-    N = mask.shape[0]
-    nb = -(-N // bs)
-    m = F.pad(mask, (0, nb * bs - N, 0, nb * bs - N))
-    s = m.view(nb, bs, nb, bs).permute(0, 2, 1, 3).sum(dim=(-2, -1), dtype=torch.int64).cpu()
-    full = [torch.nonzero(s[q] == bs * bs).flatten().tolist() for q in range(nb)]
-    part = [torch.nonzero((s[q] > 0) & (s[q] < bs * bs)).flatten().tolist() for q in range(nb)]
-    return full, part
+    return _classify_dense(mask, (bs, bs))
 
 
 def json_block_sets(path):
