@@ -76,6 +76,7 @@ extension SweepReport {
         case .null: return "null"
         case .bool(let flag): return flag ? "true" : "false"
         case .number(let number): return JSONValue.format(number)
+        case .integer(let number): return String(number)
         case .string(let text): return text
         case .array(let items):
             if items.allSatisfy({ if case .number = $0 { return true } else { return false } }), !items.isEmpty {
