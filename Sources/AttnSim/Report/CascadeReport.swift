@@ -53,7 +53,7 @@ public struct CascadeReport: Sendable {
 
     /// `--format csv`: one row per Einsum.
     public var csv: String {
-        Flatten.csv(record.einsums.map { JSONValue(encoding: $0) }, columns: Flatten.columns(of: CascadeRecord.EinsumRow.self))
+        RecordCSV.text(record.einsums)
     }
 
     /// `mac 51.54 G, add 805.3 M` — the nonzero counts with SI prefixes.

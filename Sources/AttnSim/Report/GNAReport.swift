@@ -170,5 +170,5 @@ public struct GNAReport: Sendable {
 
 extension GNAReport {
     /// `--format csv`: one row, the columns of ``GNARecord`` (the stride sweep's lists as cells).
-    public var csv: String { Flatten.csv([json], columns: Flatten.columns(of: GNARecord.self)) }
+    public var csv: String { RecordCSV.text([record]) }
 }

@@ -79,6 +79,6 @@ public struct MappingReport: Sendable {
 
     /// `--format csv`: one row per ranked mapping, best first.
     public var csv: String {
-        Flatten.csv(record.ranked.map { JSONValue(encoding: $0) }, columns: Flatten.columns(of: MapRecord.Ranked.self))
+        RecordCSV.text(record.ranked)
     }
 }

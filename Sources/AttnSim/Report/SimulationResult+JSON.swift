@@ -5,5 +5,5 @@ extension SimulationResult {
     public var json: JSONValue { JSONValue(encoding: record) }
 
     /// `--format csv`: one header row (the record's columns) and one data row.
-    public var csv: String { Flatten.csv([json], columns: Flatten.columns(of: SimulationRecord.self)) }
+    public var csv: String { RecordCSV.text([record]) }
 }

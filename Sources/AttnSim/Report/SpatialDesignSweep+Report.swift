@@ -37,5 +37,5 @@ extension SpatialDesignSweep {
     public var json: JSONValue { .array(records.map { JSONValue(encoding: $0) }) }
 
     /// `--format csv`: one row per design.
-    public var csv: String { Flatten.csv(records.map { JSONValue(encoding: $0) }, columns: Flatten.columns(of: SpatialSweepRecord.self)) }
+    public var csv: String { RecordCSV.text(records) }
 }

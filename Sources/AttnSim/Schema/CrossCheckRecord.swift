@@ -135,6 +135,6 @@ public struct GPUDecodeCrossCheckRecord: Codable, Sendable, Equatable {
 extension CrossCheckRecord {
     /// The rows as CSV: the record's columns, one row each (the same columns for every cross-check).
     public static func csv(_ rows: [CrossCheckRecord]) -> String {
-        Flatten.csv(rows.map { JSONValue(encoding: $0) }, columns: Flatten.columns(of: CrossCheckRecord.self))
+        RecordCSV.text(rows)
     }
 }
