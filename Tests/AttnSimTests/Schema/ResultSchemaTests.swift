@@ -55,6 +55,16 @@ import Testing
         #expect(ran > 0, "\(file) runs on no preset")
     }
 
+    /// The command prints exactly the record the tests above validate.
+    @Test func commandPrintsTheRecord() throws {
+        let output = try CLI.run(["simulate", "hardware/b200.yaml", "workloads/hunyuan-gna-s16x8x8.yaml", "--format", "json"])
+        #expect(output.status == 0, "\(output.stderr)")
+        let result = try Simulator.run(hardware: HardwareSpec.load(path: Repo.path("hardware/b200.yaml")),
+                                       workload: Workload.load(path: Repo.path("workloads/hunyuan-gna-s16x8x8.yaml")))
+        #expect(output.stdout == result.json.serialized() + "\n")
+        #expect(JSONSchemaValidator(schema: Self.schema).problems(try JSONValue.parse(output.stdout)).isEmpty)
+    }
+
     /// The schema lists exactly the record's keys, in the order the record writes them.
     @Test func schemaListsEveryKeyOfTheRecordInOrder() {
         let schemaPaths = JSONSchemaValidator.leafPaths(Self.schema)
