@@ -53,17 +53,19 @@ public struct CPUCrossCheckReport: Sendable {
         return table.rendered + summary.rendered
     }
 
-    /// The contract's list: one object per workload (README.md, `attnsim crosscheck ... --format json`).
-    public var json: JSONValue {
-        .array(rows.map { row in
-            .object([
-                ("workload", .string(row.workload)), ("measured_time_s", .number(row.measuredSparse)),
-                ("predicted_time_s", .number(row.predictedSparse)), ("measured_speedup", .number(row.measuredSpeedup)),
-                ("predicted_speedup", .number(row.predictedSpeedup)), ("bound_speedup", .number(row.bound)),
-                ("measured_dense_time_s", .number(row.measuredDense)), ("predicted_dense_time_s", .number(row.predictedDense)),
-                ("speedup_error", .number(row.speedupError)), ("time_error", .number(row.timeError)),
-                ("set", .string(fitted == nil ? "all" : (row.training ? "fit" : "held-out"))), ("model", .string(row.model)),
-            ])
-        })
+    /// One row per workload, the keys of every cross-check (README.md, `attnsim crosscheck ... --format json`).
+    public var records: [CrossCheckRecord] {
+        rows.map { row in
+            CrossCheckRecord(workload: row.workload, measuredTimeS: row.measuredSparse, predictedTimeS: row.predictedSparse,
+                             measuredSpeedup: row.measuredSpeedup, predictedSpeedup: row.predictedSpeedup, boundSpeedup: row.bound,
+                             measuredDenseTimeS: row.measuredDense, predictedDenseTimeS: row.predictedDense,
+                             speedupError: row.speedupError, timeError: row.timeError,
+                             set: fitted == nil ? "all" : (row.training ? "fit" : "held-out"), model: row.model)
+        }
     }
+
+    /// The contract's list: one object per workload.
+    public var json: JSONValue { .array(records.map { JSONValue(encoding: $0) }) }
+
+    public var csv: String { CrossCheckRecord.csv(records) }
 }

@@ -13,8 +13,15 @@ struct AttnSimCommand: ParsableCommand {
 /// Output formats shared by the commands.
 extension EnergyAccounting: ExpressibleByArgument {}
 
+/// `--format` of the commands that print rows: CSV has the columns of the command's typed record (README.md,
+/// "Result schema").
 enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
     case table, json, csv
+}
+
+/// `--format` of the commands whose output is no table of rows (`hw show`): `csv` is refused when parsing.
+enum TableOrJSONFormat: String, ExpressibleByArgument, CaseIterable {
+    case table, json
 }
 
 /// Runs `body`; a `Diagnostic` (bad input) is printed to stderr and ends the process with status 2.

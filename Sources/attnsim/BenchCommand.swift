@@ -11,7 +11,7 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Only cases whose name contains this text.") var filter: String?
     @Option(help: "Samples per case (the median, min and max are over these).") var samples: Int = 11
     @Option(help: "Repository root holding hardware/ and workloads/.") var root: String = "."
-    @Option(help: "Output format: table or json.") var format: OutputFormat = .table
+    @Option(help: "Output format: table, json or csv (one row per case).") var format: OutputFormat = .table
 
     func run() throws {
         #if DEBUG
@@ -36,18 +36,13 @@ struct BenchCommand: ParsableCommand {
         if results.contains(where: { $0.flops != nil }) {
             peak = HostCalibration.measurePeakFMA(threads: ProcessInfo.processInfo.activeProcessorCount, seconds: 0.5)
         }
+        let rows = results.map { $0.record(peak: peak) }
         switch format {
         case .json:
-            var list = results.map(\.json)
-            if let peak {
-                list = list.map { item in
-                    guard case .object(var pairs) = item, let rate = item["flop_per_s"]?.doubleValue else { return item }
-                    pairs.append(("share_of_peak", .number(rate / peak)))
-                    return .object(pairs)
-                }
-            }
-            print(JSONValue.array(list).serialized())
-        case .table, .csv:
+            print(JSONValue.array(rows.map { JSONValue(encoding: $0) }).serialized())
+        case .csv:
+            print(RecordCSV.text(rows), terminator: "")
+        case .table:
             print(BenchmarkReport.table(results, peak: peak), terminator: "")
             let manifest = root + "/bench/manifest.yaml"
             if FileManager.default.fileExists(atPath: manifest) {

@@ -15,7 +15,7 @@ struct CascadeCommand: ParsableCommand {
     @Option(help: "Use this cascade preset instead of the workload's (attention-3pass, attention-2pass, attention-1pass, unfused).")
     var cascade: String?
 
-    @Option(help: "Output format: table or json.")
+    @Option(help: "Output format: table, json or csv (one row per Einsum).")
     var format: OutputFormat = .table
 
     func run() throws {
@@ -26,7 +26,8 @@ struct CascadeCommand: ParsableCommand {
         }
         switch format {
         case .json: print(report.json.serialized())
-        case .table, .csv: print(report.table, terminator: "")
+        case .csv: print(report.csv, terminator: "")
+        case .table: print(report.table, terminator: "")
         }
     }
 }

@@ -21,7 +21,7 @@ struct CrossCheckCommand: ParsableCommand {
     @Flag(help: "Fit the profile's efficiency, masked-tile cost and per-Q-tile cost on every third workload first; the others are held out.")
     var fit = false
     @Option(help: "Kernel profile to use and fit.") var backend: String = "cpu"
-    @Option(help: "Output format: table or json.") var format: OutputFormat = .table
+    @Option(help: "Output format: table, json or csv (one row per workload).") var format: OutputFormat = .table
     @Option(name: .customLong("save-json"), help: "Also write the JSON list to this file (e.g. validation/cpu/results.json).")
     var saveJSON: String?
 
@@ -66,7 +66,8 @@ struct CrossCheckCommand: ParsableCommand {
         if let saveJSON { try writeOutput(report.json.serialized() + "\n", to: saveJSON, command: "crosscheck") }
         switch format {
         case .json: print(report.json.serialized())
-        case .table, .csv: print(report.table, terminator: "")
+        case .csv: print(report.csv, terminator: "")
+        case .table: print(report.table, terminator: "")
         }
     }
 

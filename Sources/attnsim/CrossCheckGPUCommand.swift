@@ -12,7 +12,8 @@ struct CrossCheckGPUCommand: ParsableCommand {
     @Option(help: "Backend profile to check.") var backend: String = "flex"
     @Flag(help: "Fit the profile's efficiency, masked-tile cost and per-CTA cost on the training configs first.")
     var fit = false
-    @Option(help: "Output format: table or json.") var format: OutputFormat = .table
+    @Option(help: "Output format: table, json or csv (one row per config, the columns of `crosscheck`).")
+    var format: OutputFormat = .table
 
     func run() throws {
         if GPUDecodeCrossCheck.isDecodeFile(path: measured) {
@@ -22,7 +23,8 @@ struct CrossCheckGPUCommand: ParsableCommand {
             }
             switch format {
             case .json: print(report.json.serialized())
-            case .table, .csv: print(report.table, terminator: "")
+            case .csv: print(report.csv, terminator: "")
+            case .table: print(report.table, terminator: "")
             }
             return
         }
@@ -40,7 +42,8 @@ struct CrossCheckGPUCommand: ParsableCommand {
         }
         switch format {
         case .json: print(report.json.serialized())
-        case .table, .csv: print(report.table, terminator: "")
+        case .csv: print(report.csv, terminator: "")
+        case .table: print(report.table, terminator: "")
         }
     }
 }

@@ -43,7 +43,7 @@ struct GNACommand: ParsableCommand {
     @Option(name: .customLong("dense-steps"), help: "Steps that keep dense attention.") var denseSteps: Int = 0
     @Flag(name: .customLong("sweep-stride"), help: "Sweep strides: per-axis Pareto fronts and their combinations.")
     var sweepStride = false
-    @Option(help: "Output format: table or json.") var format: OutputFormat = .table
+    @Option(help: "Output format: table, json or csv (one row).") var format: OutputFormat = .table
 
     func run() throws {
         var request = GNAReport.Request(tokens: tokens.values, window: window.values, qTile: qTile.values,
@@ -75,7 +75,8 @@ struct GNACommand: ParsableCommand {
         }
         switch format {
         case .json: print(report.json.serialized())
-        case .table, .csv: print(report.table, terminator: "")
+        case .csv: print(report.csv, terminator: "")
+        case .table: print(report.table, terminator: "")
         }
     }
 

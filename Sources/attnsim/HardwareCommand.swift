@@ -14,14 +14,14 @@ struct HardwareCommand: ParsableCommand {
         @Argument(help: "Hardware file.")
         var file: String
 
-        @Option(help: "Output format: table or json.")
-        var format: OutputFormat = .table
+        @Option(help: "Output format: table or json (a hardware file is no table of rows: no csv).")
+        var format: TableOrJSONFormat = .table
 
         func run() throws {
             let spec = try reportingDiagnostics { () throws(Diagnostic) in try HardwareSpec.load(path: file) }
             switch format {
             case .json: print(spec.json.serialized())
-            case .table, .csv: print(spec.table, terminator: "")
+            case .table: print(spec.table, terminator: "")
             }
         }
     }

@@ -9,7 +9,7 @@ struct MapCommand: ParsableCommand {
     @Argument(help: "Hardware file.") var hardware: String
     @Argument(help: "Workload file.") var workload: String
     @Option(help: "How many runners-up to print.") var top: Int = 5
-    @Option(help: "Output format: table or json.") var format: OutputFormat = .table
+    @Option(help: "Output format: table, json or csv (one row per ranked mapping).") var format: OutputFormat = .table
     @Option(name: .customLong("write-mapping"),
             help: "Spatial hardware: write the best mapping to this file (feed it back with kernel: {mapping: FILE}).")
     var writeMapping: String?
@@ -28,7 +28,8 @@ struct MapCommand: ParsableCommand {
         }
         switch format {
         case .json: print(report.json.serialized())
-        case .table, .csv: print(report.table, terminator: "")
+        case .csv: print(report.csv, terminator: "")
+        case .table: print(report.table, terminator: "")
         }
     }
 }

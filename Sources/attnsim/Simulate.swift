@@ -43,7 +43,7 @@ struct Simulate: ParsableCommand {
         switch format {
         case .table: print(result.table, terminator: "")
         case .json: print(result.json.serialized())
-        case .csv: print(Flatten.csv([result.json]), terminator: "")
+        case .csv: print(result.csv, terminator: "")
         }
     }
 }

@@ -12,7 +12,7 @@ struct SpatialSweepCommand: ParsableCommand {
     @Option(help: "2D array sides, comma-separated (the 1D array scales with them).") var sides: String = "16,32,64,128,256,512"
     @Option(help: "Global buffer sizes, comma-separated, with units.")
     var buffers: String = "16 KiB,32 KiB,64 KiB,128 KiB,256 KiB,512 KiB,1 MiB,2 MiB,16 MiB"
-    @Option(help: "Output format: table or json.") var format: OutputFormat = .table
+    @Option(help: "Output format: table, json or csv (one row per design).") var format: OutputFormat = .table
 
     func run() throws {
         guard let flow = SpatialMapping.Dataflow(rawValue: dataflow) else {
@@ -42,7 +42,8 @@ struct SpatialSweepCommand: ParsableCommand {
         }
         switch format {
         case .json: print(sweep.json.serialized())
-        case .table, .csv: print(sweep.table(workload: wl.name, hardware: hw.name, dataflow: flow), terminator: "")
+        case .csv: print(sweep.csv, terminator: "")
+        case .table: print(sweep.table(workload: wl.name, hardware: hw.name, dataflow: flow), terminator: "")
         }
     }
 }

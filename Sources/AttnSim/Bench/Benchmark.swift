@@ -43,14 +43,13 @@ public struct BenchmarkResult: Sendable {
 
     public var meetsTarget: Bool? { target.map { median <= $0 } }
 
-    public var json: JSONValue {
-        .object([
-            ("name", .string(name)), ("median_s", .number(median)), ("min_s", .number(min)), ("max_s", .number(max)),
-            ("runs", .number(Double(runs))), ("target_s", .number(target)),
-            ("meets_target", meetsTarget.map { .bool($0) } ?? .null),
-            ("flop_per_s", .number(throughput)),
-        ])
+    /// The row `attnsim bench --format json` prints; `peak` (FLOP/s) adds `share_of_peak` to kernels' rows.
+    public func record(peak: Double? = nil) -> BenchRecord {
+        BenchRecord(name: name, medianS: median, minS: min, maxS: max, runs: runs, targetS: target, meetsTarget: meetsTarget,
+                    flopPerS: throughput.flatMap(finite), shareOfPeak: peak.flatMap { peak in throughput.map { $0 / peak } }.flatMap(finite))
     }
+
+    public var json: JSONValue { JSONValue(encoding: record()) }
 }
 
 /// Times benchmarks: one warm-up run, then batches sized so a sample lasts at least `minSampleTime`, and the

@@ -18,6 +18,6 @@ public struct GNAAnalysis: Sendable {
     public var bounds: TileBounds { tiles.bounds }
     /// NATTEN's closed-form predicate: would Hopper/Blackwell FNA skip masking (references.md [NATTEN-src] fna_fusion.hpp)?
     public var kernelFastPath: Bool { tiles.kernelSkipsMask }
-    public var tilesJSON: JSONValue { tiles.tilesJSON }
-    public var blockSparseJSON: JSONValue { tiles.blockSparseJSON }
+    public var tilesRecord: SimulationRecord.Tiles { tiles.tilesRecord }
+    public var blockSparseRecord: SimulationRecord.BlockSparse { tiles.blockSparseRecord }
 }

@@ -20,26 +20,15 @@ public struct TileAnalysis: Sendable {
     }
 
     /// The contract's `tiles` object (counts per (batch, head) instance; summed over heads for per-head masks).
-    public var tilesJSON: JSONValue {
-        var pairs: [(String, JSONValue)] = [
-            ("q_tiles", .number(Double(work.qTiles))),
-            ("kv_tiles_self_attention", .number(Double(work.kvTilesSelfAttention))),
-            ("visited", .number(Double(work.visited))),
-            ("full", .number(Double(work.full))),
-            ("partial", .number(Double(work.partial))),
-            ("worst_visited", .number(Double(work.worstVisited))),
-            ("worst_full", .number(Double(work.worstFull))),
-            ("tiling", .string(work.tiling.rawValue)),
-            ("kv_tiling", .string(work.kvTiling.rawValue)),
-            ("q_tile", .array(work.qTile.map { .number(Double($0)) })),
-            ("kv_tile", .array(work.kvTile.map { .number(Double($0)) })),
-        ]
-        if patterns > 1 { pairs.append(("head_patterns", .number(Double(patterns)))) }
-        return .object(pairs)
+    public var tilesRecord: SimulationRecord.Tiles {
+        SimulationRecord.Tiles(qTiles: work.qTiles, kvTilesSelfAttention: work.kvTilesSelfAttention, visited: work.visited,
+                               full: work.full, partial: work.partial, worstVisited: work.worstVisited,
+                               worstFull: work.worstFull, tiling: work.tiling.rawValue, kvTiling: work.kvTiling.rawValue,
+                               qTile: work.qTile, kvTile: work.kvTile, headPatterns: patterns > 1 ? patterns : nil)
     }
 
     /// `block_sparse`: the exact verdict and the kernel's fast-path predicate.
-    public var blockSparseJSON: JSONValue {
-        .object([("exact", .bool(work.isFullyBlockSparse)), ("kernel_fast_path", .bool(kernelSkipsMask))])
+    public var blockSparseRecord: SimulationRecord.BlockSparse {
+        SimulationRecord.BlockSparse(exact: work.isFullyBlockSparse, kernelFastPath: kernelSkipsMask)
     }
 }

@@ -39,25 +39,21 @@ public struct CascadeReport: Sendable {
         return table.rendered
     }
 
-    public var json: JSONValue {
-        .object([
-            ("workload", .string(workload)),
-            ("cascade", .string(cascadeName)),
-            ("rank", .string(rank)),
-            ("passes", .number(Double(passes.total))),
-            ("ranks", .object(binding.sizes.sorted { $0.key < $1.key }.map { ($0.key, .number(Double($0.value))) })),
-            ("einsums", .array(zip(passes.entries, cost.einsums).map { entry, einsum in
-                .object([
-                    ("name", .string(einsum.name)),
-                    ("einsum", .string(einsum.text)),
-                    ("section", .string(einsum.section.rawValue)),
-                    ("pass", .number(Double(entry.pass))),
-                    ("iteration_points", .number(einsum.iterationPoints)),
-                    ("ops", Self.json(einsum.ops)),
-                ])
-            })),
-            ("total_ops", Self.json(cost.total)),
-        ])
+    public var record: CascadeRecord {
+        CascadeRecord(workload: workload, cascade: cascadeName, rank: rank, passes: passes.total,
+                      ranks: OrderedMap(binding.sizes.sorted { $0.key < $1.key }.map { (key: $0.key, value: $0.value) }),
+                      einsums: zip(passes.entries, cost.einsums).map { entry, einsum in
+                          .init(name: einsum.name, einsum: einsum.text, section: einsum.section.rawValue, pass: entry.pass,
+                                iterationPoints: einsum.iterationPoints, ops: Self.record(einsum.ops))
+                      },
+                      totalOps: Self.record(cost.total))
+    }
+
+    public var json: JSONValue { JSONValue(encoding: record) }
+
+    /// `--format csv`: one row per Einsum.
+    public var csv: String {
+        RecordCSV.text(record.einsums)
     }
 
     /// `mac 51.54 G, add 805.3 M` — the nonzero counts with SI prefixes.
@@ -66,7 +62,7 @@ public struct CascadeReport: Sendable {
         return parts.isEmpty ? "—" : parts.joined(separator: ", ")
     }
 
-    static func json(_ ops: OpCounts) -> JSONValue {
-        .object(OpCounts.Kind.allCases.map { ($0.rawValue, .number(ops[$0])) })
+    static func record(_ ops: OpCounts) -> OrderedMap<Double> {
+        OrderedMap(OpCounts.Kind.allCases.map { (key: $0.rawValue, value: ops[$0]) })
     }
 }

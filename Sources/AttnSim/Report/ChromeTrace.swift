@@ -1,5 +1,6 @@
 /// The Chrome trace event format (JSON object form) that Perfetto and chrome://tracing open: one track per SM
-/// (a thread per resident CTA slot of that SM), one complete ("X") slice per CTA, times in microseconds.
+/// (a thread per resident CTA slot of that SM), one complete ("X") slice per CTA, times in microseconds. The first
+/// key is attnsim's `schema_version` (trace viewers skip keys they do not know).
 public enum ChromeTrace {
     public static func json(_ simulation: GPUSimulation, hardware: String, workload: String) -> JSONValue {
         var events: [JSONValue] = [
@@ -31,6 +32,7 @@ public enum ChromeTrace {
                                   ("partial", .number(Double(slice.visited - slice.full)))])),
             ]))
         }
-        return .object([("traceEvents", .array(events)), ("displayTimeUnit", .string("ns"))])
+        return .object([("schema_version", JSONValue(encoding: SchemaVersion.current)), ("traceEvents", .array(events)),
+                        ("displayTimeUnit", .string("ns"))])
     }
 }

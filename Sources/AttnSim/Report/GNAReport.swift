@@ -87,59 +87,34 @@ public struct GNAReport: Sendable {
 
     // MARK: JSON
 
-    public var json: JSONValue {
+    public var record: GNARecord {
         let mask = analysis.mask
         let perPair = 4.0 * Double(request.headDim) * Double(instances)
-        var pairs: [(String, JSONValue)] = [
-            ("problem", .object([
-                ("tokens", .array(request.tokens.map { .number(Double($0)) })),
-                ("window", .array(mask.axes.map { .number(Double($0.window)) })),
-                ("stride", .array(mask.axes.map { .number(Double($0.stride)) })),
-                ("dilation", .array(mask.axes.map { .number(Double($0.dilation)) })),
-                ("causal", .array(mask.axes.map { .bool($0.causal) })),
-                ("batch", .number(Double(request.batch))), ("heads", .number(Double(request.heads))),
-                ("head_dim", .number(Double(request.headDim))),
-            ])),
-            ("flops", .object([
-                ("dense", .number(Double(mask.tokens) * Double(mask.tokens) * perPair)),
-                ("effective", .number(mask.attendedPairCount * perPair)),
-            ])),
-            ("tiles", analysis.tilesJSON),
-            ("bounds", boundsJSON(analysis)),
-            ("block_sparse", analysis.blockSparseJSON),
-            ("end_to_end", .object([
-                ("speedup", .null),
-                ("flop_speedup", .number(endToEnd(mask.flopSpeedup))),
-                ("tile_speedup", .number(endToEnd(analysis.bounds.tile))),
-            ])),
-        ]
+        var record = GNARecord(
+            problem: .init(tokens: request.tokens, window: mask.axes.map(\.window), stride: mask.axes.map(\.stride),
+                           dilation: mask.axes.map(\.dilation), causal: mask.axes.map(\.causal), batch: request.batch,
+                           heads: request.heads, headDim: request.headDim),
+            flops: .init(dense: Double(mask.tokens) * Double(mask.tokens) * perPair, effective: mask.attendedPairCount * perPair),
+            tiles: analysis.tilesRecord, bounds: boundsRecord(analysis), blockSparse: analysis.blockSparseRecord,
+            endToEnd: .init(speedup: nil, flopSpeedup: endToEnd(mask.flopSpeedup).flatMap(finite),
+                            tileSpeedup: endToEnd(analysis.bounds.tile).flatMap(finite)))
         if let sweep {
-            pairs.append(("sweep", .object([
-                ("fronts", .array(sweep.fronts.map { front in
-                    .array(front.map { .object([("stride", .number(Double($0.stride))), ("factor", .number($0.factor))]) })
-                })),
-                ("points", .array(sweep.points.map { point in
-                    .object([
-                        ("stride", .array(point.stride.map { .number(Double($0)) })),
-                        ("bounds", boundsJSON(point.analysis)),
-                        ("block_sparse", point.analysis.blockSparseJSON),
-                        ("end_to_end_tile_speedup", .number(endToEnd(point.analysis.bounds.tile))),
-                    ])
-                })),
-            ])))
+            record.sweep = GNARecord.Sweep(
+                fronts: sweep.fronts.map { front in front.map { .init(stride: $0.stride, factor: $0.factor) } },
+                points: sweep.points.map { point in
+                    .init(stride: point.stride, bounds: boundsRecord(point.analysis), blockSparse: point.analysis.blockSparseRecord,
+                          endToEndTileSpeedup: endToEnd(point.analysis.bounds.tile).flatMap(finite))
+                })
         }
-        return .object(pairs)
+        return record
     }
 
-    func boundsJSON(_ analysis: GNAAnalysis) -> JSONValue {
-        .object([
-            ("flop_speedup", .number(analysis.bounds.flop)),
-            ("tile_speedup", .number(analysis.bounds.tile)),
-            ("tile_speedup_mean", .number(analysis.bounds.tileMean)),
-            ("wave_speedup", .number(wave(analysis))),
-            ("tile_speedup_qpad", .number(analysis.bounds.qPadding)),
-            ("tile_speedup_range", .number(analysis.bounds.tileRange)),
-        ])
+    public var json: JSONValue { JSONValue(encoding: record) }
+
+    func boundsRecord(_ analysis: GNAAnalysis) -> SimulationRecord.Bounds {
+        .init(flopSpeedup: finite(analysis.bounds.flop), tileSpeedup: finite(analysis.bounds.tile),
+              tileSpeedupMean: finite(analysis.bounds.tileMean), waveSpeedup: wave(analysis).flatMap(finite),
+              tileSpeedupQpad: finite(analysis.bounds.qPadding), tileSpeedupRange: analysis.bounds.tileRange.flatMap(finite))
     }
 
     // MARK: Table
@@ -191,4 +166,9 @@ public struct GNAReport: Sendable {
         }
         return table.rendered
     }
+}
+
+extension GNAReport {
+    /// `--format csv`: one row, the columns of ``GNARecord`` (the stride sweep's lists as cells).
+    public var csv: String { RecordCSV.text([record]) }
 }

@@ -72,24 +72,21 @@ public struct GPUCrossCheckReport: Sendable {
         return table.rendered + summary.rendered
     }
 
-    public var json: JSONValue {
-        .object([
-            ("device", .string(device)), ("backend", .string(backend)),
-            ("median_abs_speedup_error_held_out", .number(medianSpeedupError)),
-            ("median_abs_time_error_held_out", .number(medianTimeError)),
-            ("wave_bound_violations", .number(Double(boundViolations.count))),
-            ("configs", .array(rows.map { row in
-                .object([
-                    ("id", .string(row.measurement.id)), ("set", .string(row.training ? "fit" : "held-out")),
-                    ("measured_dense_s", .number(row.measurement.denseTime)),
-                    ("measured_time_s", .number(row.measurement.sparseTime)),
-                    ("predicted_dense_s", .number(row.predictedDense)),
-                    ("predicted_time_s", .number(row.predictedSparse)),
-                    ("measured_speedup", .number(row.measurement.measuredSpeedup)),
-                    ("predicted_speedup", .number(row.predictedSpeedup)),
-                    ("bound_speedup", .number(row.waveBound)),
-                ])
-            })),
-        ])
+    public var record: GPUCrossCheckRecord {
+        GPUCrossCheckRecord(device: device, backend: backend, medianAbsSpeedupErrorHeldOut: medianSpeedupError,
+                            medianAbsTimeErrorHeldOut: medianTimeError, waveBoundViolations: boundViolations.count,
+                            configs: rows.map { row in
+                                CrossCheckRecord(workload: row.measurement.id, measuredTimeS: row.measurement.sparseTime,
+                                                 predictedTimeS: row.predictedSparse, measuredSpeedup: row.measurement.measuredSpeedup,
+                                                 predictedSpeedup: row.predictedSpeedup, boundSpeedup: row.waveBound,
+                                                 measuredDenseTimeS: row.measurement.denseTime, predictedDenseTimeS: row.predictedDense,
+                                                 speedupError: row.speedupError, timeError: row.timeError,
+                                                 set: row.training ? "fit" : "held-out", model: ModelName.gpuEvent.rawValue)
+                            })
     }
+
+    public var json: JSONValue { JSONValue(encoding: record) }
+
+    /// `--format csv`: one row per config, the columns of `attnsim crosscheck --format csv`.
+    public var csv: String { CrossCheckRecord.csv(record.configs) }
 }

@@ -40,21 +40,22 @@ public struct GPUDecodeCrossCheckReport: Sendable {
         return table.rendered + summary.rendered
     }
 
-    public var json: JSONValue {
-        .object([
-            ("device", .string(device)),
-            ("median_abs_time_error_held_out", .number(medianTimeError)),
-            ("median_abs_speedup_error_held_out", .number(medianSpeedupError)),
-            ("bound_violations", .number(Double(boundViolations.count))),
-            ("configs", .array(rows.map { row in
-                .object([
-                    ("id", .string(row.measurement.id)), ("set", .string(row.training ? "fit" : "held-out")),
-                    ("kept", .number(Double(row.measurement.kept))),
-                    ("measured_time_s", .number(row.measurement.time)), ("predicted_time_s", .number(row.predicted)),
-                    ("measured_speedup", .number(row.measuredSpeedup)), ("predicted_speedup", .number(row.predictedSpeedup)),
-                    ("bound_speedup", .number(row.bound)),
-                ])
-            })),
-        ])
+    public var record: GPUDecodeCrossCheckRecord {
+        GPUDecodeCrossCheckRecord(device: device, medianAbsTimeErrorHeldOut: medianTimeError,
+                                  medianAbsSpeedupErrorHeldOut: medianSpeedupError, boundViolations: boundViolations.count,
+                                  configs: rows.map { row in
+                                      CrossCheckRecord(workload: row.measurement.id, measuredTimeS: row.measurement.time,
+                                                       predictedTimeS: row.predicted, measuredSpeedup: row.measuredSpeedup,
+                                                       predictedSpeedup: row.predictedSpeedup, boundSpeedup: row.bound,
+                                                       measuredDenseTimeS: row.measuredDense, predictedDenseTimeS: row.predictedDense,
+                                                       speedupError: row.speedupError, timeError: row.timeError,
+                                                       set: row.training ? "fit" : "held-out", model: ModelName.gpuDecode.rawValue,
+                                                       kept: row.measurement.kept)
+                                  })
     }
+
+    public var json: JSONValue { JSONValue(encoding: record) }
+
+    /// `--format csv`: one row per call, the columns of `attnsim crosscheck --format csv`.
+    public var csv: String { CrossCheckRecord.csv(record.configs) }
 }

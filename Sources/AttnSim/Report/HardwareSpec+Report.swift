@@ -56,38 +56,25 @@ extension HardwareSpec {
         return table.rendered
     }
 
-    public var json: JSONValue {
-        func rates(_ map: [DType: Double]) -> JSONValue {
-            .object(map.sorted { $0.key < $1.key }.map { ($0.key.rawValue, .number($0.value)) })
+    public var record: HardwareRecord {
+        func rates(_ map: [DType: Double]) -> OrderedMap<Double>? {
+            map.isEmpty ? nil : OrderedMap(map.sorted { $0.key < $1.key }.map { (key: $0.key.rawValue, value: $0.value) })
         }
-        var pairs: [(String, JSONValue)] = [
-            ("name", .string(name)), ("kind", .string(kind.rawValue)), ("description", .string(description)),
-            ("clock_hz", .number(clock)),
-        ]
-        if let units { pairs.append(("units", .object([("name", .string(units.name)), ("count", .number(Double(units.count)))]))) }
-        if !matrix.isEmpty { pairs.append(("matrix_flops", rates(matrix))) }
-        if !vector.isEmpty { pairs.append(("vector_flops", rates(vector))) }
-        if let word { pairs.append(("word_bytes", .number(word))) }
-        if !arrays.isEmpty {
-            pairs.append(("arrays", .array(arrays.map {
-                .object([("name", .string($0.name)), ("shape", .array($0.shape.map { .number(Double($0)) })),
-                         ("ops", .array($0.ops.map { .string($0.rawValue) }))])
-            })))
-        }
-        pairs.append(("memory", .array(memory.map {
-            .object([("name", .string($0.name)), ("size_bytes", .number($0.size)),
-                     ("bandwidth_bytes_per_s", .number($0.bandwidth)), ("per_unit", .bool($0.perUnit)),
-                     ("burst_bytes", .number($0.burst))])
-        })))
-        pairs.append(("derived", .object(supportedDTypes.map { dtype in
-            (dtype.rawValue, .object([
-                ("peak_flops", .number(peakFLOPs(dtype))),
-                ("peak_flops_per_unit", .number(peakFLOPsPerUnit(dtype))),
-                ("flops_per_cycle_per_unit", .number(flopsPerCyclePerUnit(dtype))),
-                ("ridge_flop_per_byte", .number(ridgePoint(dtype))),
-            ]))
-        })))
-        pairs.append(("sources", .array(sources.map { .string($0) })))
-        return .object(pairs)
+        return HardwareRecord(
+            name: name, kind: kind.rawValue, description: description, clockHz: clock,
+            units: units.map { .init(name: $0.name, count: $0.count) }, matrixFlops: rates(matrix), vectorFlops: rates(vector),
+            wordBytes: word, arrays: arrays.isEmpty ? nil : arrays.map { .init(name: $0.name, shape: $0.shape, ops: $0.ops.map(\.rawValue)) },
+            memory: memory.map {
+                .init(name: $0.name, sizeBytes: ByteCount($0.size), bandwidthBytesPerS: finite($0.bandwidth), perUnit: $0.perUnit,
+                      burstBytes: ByteCount($0.burst))
+            },
+            derived: OrderedMap(supportedDTypes.map { dtype in
+                (key: dtype.rawValue, value: .init(peakFlops: finite(peakFLOPs(dtype)), peakFlopsPerUnit: finite(peakFLOPsPerUnit(dtype)),
+                                                   flopsPerCyclePerUnit: finite(flopsPerCyclePerUnit(dtype)),
+                                                   ridgeFlopPerByte: finite(ridgePoint(dtype))))
+            }),
+            sources: sources)
     }
+
+    public var json: JSONValue { JSONValue(encoding: record) }
 }

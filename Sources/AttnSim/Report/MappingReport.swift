@@ -7,7 +7,7 @@ public struct MappingReport: Sendable {
     public struct Row: Sendable {
         public var description: String
         public var time: Double
-        public var json: JSONValue
+        public var mapping: SimulationRecord.Mapping
         public var yaml: String
     }
 
@@ -34,7 +34,7 @@ public struct MappingReport: Sendable {
             let all = try GPUEngine.rank(hardware: hardware, workload: workload)
             searched = all.count
             ranked = all.prefix(top + 1).map {
-                Row(description: $0.mapping.description, time: $0.cost, json: SimulationResult.json($0.mapping),
+                Row(description: $0.mapping.description, time: $0.cost, mapping: SimulationRecord.Mapping($0.mapping),
                     yaml: $0.mapping.yaml)
             }
             denseTime = try GPUEngine.simulate(hardware: hardware, workload: workload, mapping: all[0].mapping).dense.time
@@ -48,7 +48,7 @@ public struct MappingReport: Sendable {
             ranked = all.prefix(top + 1).map {
                 let m = $0.mapping
                 return Row(description: "\(m.dataflow.rawValue) (\(m.cascade)); M0 = P0 = \(m.tile), P1 = \(m.p1), P2 = \(m.p2)",
-                           time: $0.cost, json: SimulationResult.json(m), yaml: "kernel: {backend: \(m.dataflow.rawValue)}")
+                           time: $0.cost, mapping: SimulationRecord.Mapping(m), yaml: "kernel: {backend: \(m.dataflow.rawValue)}")
             }
         case .cpu:
             throw Diagnostic(file: hardware.file, path: "kind", message: "`attnsim map` has no CPU mapper yet")
@@ -70,12 +70,15 @@ public struct MappingReport: Sendable {
         return table.rendered
     }
 
-    public var json: JSONValue {
-        .object([
-            ("hardware", .string(hardware)), ("workload", .string(workload)),
-            ("searched", .number(Double(searched))),
-            ("dense_time_s", .number(denseTime)),
-            ("ranked", .array(ranked.map { .object([("mapping", $0.json), ("time_s", .number($0.time))]) })),
-        ])
+    public var record: MapRecord {
+        MapRecord(hardware: hardware, workload: workload, searched: searched, denseTimeS: denseTime.flatMap(finite),
+                  ranked: ranked.map { .init(mapping: $0.mapping, timeS: $0.time) })
+    }
+
+    public var json: JSONValue { JSONValue(encoding: record) }
+
+    /// `--format csv`: one row per ranked mapping, best first.
+    public var csv: String {
+        RecordCSV.text(record.ranked)
     }
 }

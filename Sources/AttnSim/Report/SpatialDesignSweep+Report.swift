@@ -24,15 +24,18 @@ extension SpatialDesignSweep {
         return table.rendered + summary.rendered
     }
 
-    public var json: JSONValue {
-        .array(points.map { point in
-            .object([
-                ("side", .number(Double(point.side))), ("buffer_bytes", .number(point.buffer)),
-                ("time_s", .number(point.evaluation?.time)), ("compute_time_s", .number(point.evaluation?.computeTime)),
-                ("memory_time_s", .number(point.evaluation?.memoryTime)), ("energy_j", .number(point.energy)),
-                ("bottleneck", .string(point.evaluation?.bottleneck)), ("p1", .number(point.evaluation.map { Double($0.mapping.p1) })),
-                ("error", .string(point.problem)),
-            ])
-        })
+    public var records: [SpatialSweepRecord] {
+        points.map { point in
+            SpatialSweepRecord(side: point.side, bufferBytes: ByteCount(point.buffer), timeS: point.evaluation.flatMap { finite($0.time) },
+                               computeTimeS: point.evaluation.flatMap { finite($0.computeTime) },
+                               memoryTimeS: point.evaluation.flatMap { finite($0.memoryTime) }, energyJ: finite(point.energy),
+                               bottleneck: point.evaluation?.bottleneck, p1: point.evaluation?.mapping.p1, error: point.problem)
+        }
     }
+
+    /// The list `--format json` prints: one object per design.
+    public var json: JSONValue { .array(records.map { JSONValue(encoding: $0) }) }
+
+    /// `--format csv`: one row per design.
+    public var csv: String { RecordCSV.text(records) }
 }

@@ -50,22 +50,20 @@ extension SweepReport {
         return kept
     }
 
-    static func isHardwareAxis(_ name: String) -> Bool { name == "hardware" || name == "hw" }
+    /// The axis that swaps the hardware file (`path: hardware`).
+    static func isHardwareAxis(_ name: String) -> Bool { SweepAxisPath(name).isHardwareFile }
 
     /// A value as a legend or point name shows it: a file path on a `hardware` or `workload` axis by its base name.
     static func shortLabel(_ axis: String, _ value: JSONValue) -> String {
         let text = label(value)
-        guard isHardwareAxis(axis) || axis == "workload", case .string = value, text.contains("/") || text.hasSuffix(".yaml") else { return text }
+        guard SweepAxisPath(axis).isFile, case .string = value, text.contains("/") || text.hasSuffix(".yaml") else { return text }
         var name = text.split(separator: "/").last.map(String.init) ?? text
         for suffix in [".yaml", ".yml"] where name.hasSuffix(suffix) { name.removeLast(suffix.count) }
         return name
     }
 
-    static func isSpatialAxis(_ name: String) -> Bool {
-        let lower = name.lowercased()
-        return (lower.contains("arrays") && lower.contains("shape")) || (lower.contains("memory") && lower.contains("size"))
-            || lower.contains("buffer") || lower.hasSuffix("side")
-    }
+    /// An axis that resizes a spatial design: `hardware.arrays[i].shape` or `hardware.memory[i].size`.
+    static func isSpatialAxis(_ name: String) -> Bool { SweepAxisPath(name).resizesSpatialDesign }
 
     /// A stable identity for a value (compact JSON).
     static func key(_ value: JSONValue) -> String { value.serialized(pretty: false) }
@@ -76,6 +74,7 @@ extension SweepReport {
         case .null: return "null"
         case .bool(let flag): return flag ? "true" : "false"
         case .number(let number): return JSONValue.format(number)
+        case .integer(let number): return String(number)
         case .string(let text): return text
         case .array(let items):
             if items.allSatisfy({ if case .number = $0 { return true } else { return false } }), !items.isEmpty {
@@ -86,25 +85,28 @@ extension SweepReport {
         }
     }
 
-    /// A number to order an axis's values by: the number, the product of a list of numbers, or a size with units.
-    static func orderValue(_ value: JSONValue) -> Double? {
+    /// A number to order an axis's values by: the number, the product of a list of numbers, or text with a unit
+    /// read in the axis's dimension (a memory size in bytes, a bandwidth, a clock); on an axis whose field is not
+    /// known, text that reads as a size in bytes.
+    static func orderValue(_ value: JSONValue, axis: SweepAxisPath? = nil) -> Double? {
         switch value {
         case .number(let number): return number
+        case .integer(let number): return Double(number)
         case .array(let items) where !items.isEmpty:
             var product = 1.0
             for item in items {
-                guard let factor = orderValue(item) else { return nil }
+                guard let factor = orderValue(item, axis: axis) else { return nil }
                 product *= factor
             }
             return product
-        case .string(let text): return try? Quantity.parse(text, as: .bytes)
+        case .string(let text): return try? Quantity.parse(text, as: axis?.dimension ?? .bytes)
         default: return nil
         }
     }
 
     /// The values in increasing order when every one has an order value (ties keep their order), else as given.
-    static func ordered(_ values: [JSONValue]) -> [JSONValue] {
-        let keys = values.map(orderValue)
+    static func ordered(_ values: [JSONValue], axis: SweepAxisPath? = nil) -> [JSONValue] {
+        let keys = values.map { orderValue($0, axis: axis) }
         guard keys.allSatisfy({ $0 != nil }) else { return values }
         return values.indices.sorted { (keys[$0]!, $0) < (keys[$1]!, $1) }.map { values[$0] }
     }

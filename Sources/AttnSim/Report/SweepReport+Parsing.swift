@@ -46,39 +46,32 @@ extension SweepReport {
         }
     }
 
+    /// `value` as a typed record; a field of the wrong shape is a diagnostic naming its path.
+    static func decode<T: Decodable>(_ type: T.Type, _ value: JSONValue, file: String, line: Int? = nil) throws(Diagnostic) -> T {
+        do {
+            return try JSONValueDecoder().decode(type, from: value)
+        } catch {
+            throw Diagnostic(file: file, line: line, path: error.path, message: error.message)
+        }
+    }
+
+    /// Results of a later schema may have renamed or re-meant keys: refuse them rather than misread them.
+    static func checkVersion(_ version: SchemaVersion, file: String, line: Int? = nil) throws(Diagnostic) {
+        guard version <= .current else {
+            throw Diagnostic(file: file, line: line, path: "schema_version", message: "written by a newer attnsim (schema_version "
+                + "\(version)); this one reads up to \(SchemaVersion.current)")
+        }
+    }
+
     static func parseHeader(_ text: String, file: String) throws(Diagnostic) -> Header {
-        let root = try json(text, file: file)
-        guard case .object = root else {
-            throw Diagnostic(file: file, message: "expected an object {\"name\", \"description\", \"spec\", \"axes\", \"mode\", \"points\"}")
+        let record = try decode(SweepMetaRecord.self, try json(text, file: file), file: file)
+        try checkVersion(record.schemaVersion, file: file)
+        var header = Header(name: record.name ?? "sweep", description: record.description, spec: record.spec, mode: record.mode)
+        if let points = record.points {
+            guard points >= 0 else { throw Diagnostic(file: file, path: "points", message: "expected the number of points, a whole number ≥ 0") }
+            header.declaredPoints = points
         }
-        func string(_ key: String) throws(Diagnostic) -> String? {
-            switch root[key] {
-            case nil, .null?: return nil
-            case .string(let text)?: return text
-            default: throw Diagnostic(file: file, path: key, message: "expected a string")
-            }
-        }
-        var header = Header(name: try string("name") ?? "sweep", description: try string("description"), spec: try string("spec"),
-                            mode: try string("mode"))
-        switch root["points"] {
-        case nil, .null?: break
-        case .number(let count)? where count >= 0 && count == count.rounded(): header.declaredPoints = Int(count)
-        default: throw Diagnostic(file: file, path: "points", message: "expected the number of points, a whole number")
-        }
-        switch root["axes"] {
-        case nil, .null?: break
-        case .array(let items)?:
-            for (position, item) in items.enumerated() {
-                guard case .string(let name)? = item["name"] else {
-                    throw Diagnostic(file: file, path: "axes[\(position)].name", message: "expected the axis name, a string such as \"mask.stride\"")
-                }
-                guard case .array(let values)? = item["values"] else {
-                    throw Diagnostic(file: file, path: "axes[\(position)].values", message: "expected the list of the axis's values")
-                }
-                header.axes.append(Axis(name: name, values: values))
-            }
-        default: throw Diagnostic(file: file, path: "axes", message: "expected a list of {\"name\", \"values\"}")
-        }
+        header.axes = (record.axes ?? []).map { Axis(name: $0.name, values: $0.values) }
         return header
     }
 
@@ -103,60 +96,48 @@ extension SweepReport {
     }
 
     static func parsePoint(_ value: JSONValue, file: String, line: Int, order: Int) throws(Diagnostic) -> Point {
-        guard case .object = value else {
-            throw Diagnostic(file: file, line: line, message: "expected one object per line: {\"index\", \"axes\", \"status\", \"error\", \"result\"}")
+        let record = try decode(SweepPointRecord.self, value, file: file, line: line)
+        try checkVersion(record.schemaVersion, file: file, line: line)
+        var point = Point(index: order, axes: record.axes?.entries.map { (name: $0.key, value: $0.value) } ?? [])
+        if let index = record.index {
+            guard index >= 0 else {
+                throw Diagnostic(file: file, line: line, path: "index", message: "expected the point's index, a whole number ≥ 0")
+            }
+            point.index = index
         }
-        var point = Point(index: order, axes: [])
-        switch value["index"] {
-        case nil: break
-        case .number(let index)? where index >= 0 && index == index.rounded() && index < 1e15: point.index = Int(index)
-        default: throw Diagnostic(file: file, line: line, path: "index", message: "expected the point's index, a whole number ≥ 0")
-        }
-        switch value["axes"] {
-        case nil, .null?: break
-        case .object(let pairs)?: point.axes = pairs.map { (name: $0.0, value: $0.1) }
-        default: throw Diagnostic(file: file, line: line, path: "axes", message: "expected an object of axis name → value")
-        }
-        switch value["status"] {
-        case .string("ok")?:
-            guard let result = value["result"], case .object = result else {
+        switch record.status {
+        case .ok:
+            guard let result = record.result else {
                 throw Diagnostic(file: file, line: line, path: "result",
                                  message: "status is \"ok\" but result is not an object (expected what attnsim simulate --format json prints)")
             }
-            point.result = Result(json: result)
-        case .string("error")?:
-            if case .string(let message)? = value["error"] { point.error = message } else { point.error = "error (no message)" }
-        default:
-            throw Diagnostic(file: file, line: line, path: "status", message: "expected \"ok\" or \"error\"")
+            try checkVersion(result.schemaVersion, file: file, line: line)
+            point.result = Result(record: result)
+        case .error:
+            point.error = record.error ?? "error (no message)"
         }
         return point
     }
 
+    /// `crosscheck.json`: the list `attnsim crosscheck --format json` prints, or what `attnsim crosscheck-gpu
+    /// --format json` prints (its `configs`).
     static func parseCrossCheck(_ text: String, file: String) throws(Diagnostic) -> [CrossCheckRow] {
+        struct Configs: Decodable { var configs: [CrossCheckRecord] }
         let root = try json(text, file: file)
-        let items: [JSONValue]
+        let records: [CrossCheckRecord]
         switch root {
-        case .array(let list): items = list
-        case .object where root["configs"] != nil:
-            guard case .array(let list)? = root["configs"] else {
-                throw Diagnostic(file: file, path: "configs", message: "expected a list of cross-checked workloads")
-            }
-            items = list
+        case .array: records = try decode([CrossCheckRecord].self, root, file: file)
+        case .object: records = try decode(Configs.self, root, file: file).configs
         default:
             throw Diagnostic(file: file, message: "expected the list attnsim crosscheck --format json prints: "
                 + "[{\"workload\", \"measured_time_s\", \"predicted_time_s\", \"measured_speedup\", \"predicted_speedup\", \"bound_speedup\"}]")
         }
         var rows: [CrossCheckRow] = []
-        for (position, item) in items.enumerated() {
-            guard case .object = item else { throw Diagnostic(file: file, path: "[\(position)]", message: "expected an object per workload") }
-            func number(_ key: String) -> Double? { item[key]?.doubleValue.flatMap { $0.isFinite ? $0 : nil } }
-            var name = "#\(position)"
-            if case .string(let text)? = item["workload"] { name = text } else if case .string(let text)? = item["id"] { name = text }
-            var set: String?
-            if case .string(let text)? = item["set"] { set = text }
-            rows.append(CrossCheckRow(workload: name, measuredTime: number("measured_time_s"), predictedTime: number("predicted_time_s"),
-                                      measuredSpeedup: number("measured_speedup"), predictedSpeedup: number("predicted_speedup"),
-                                      rooflineSpeedup: number("bound_speedup"), set: set))
+        for record in records {
+            try checkVersion(record.schemaVersion, file: file)
+            rows.append(CrossCheckRow(workload: record.workload, measuredTime: record.measuredTimeS, predictedTime: record.predictedTimeS,
+                                      measuredSpeedup: record.measuredSpeedup, predictedSpeedup: record.predictedSpeedup,
+                                      rooflineSpeedup: record.boundSpeedup, set: record.set))
         }
         return rows
     }

@@ -14,14 +14,14 @@ extension SweepReport {
 
     public var hasUtilization: Bool { points.contains { !($0.result?.utilization.isEmpty ?? true) } }
 
-    /// The axis the GNA chart puts on x: a varying stride, window or token axis, else any other varying axis
-    /// except the hardware (which names the series).
+    /// The axis the GNA chart puts on x: a varying `mask.stride`, `mask.window`, `problem.tokens` or
+    /// `mask.dilation` axis (in that order), else any other varying axis except the hardware (which names the series).
     public var gnaAxis: String? {
-        let candidates = axisUses.filter { $0.varies && !SweepReport.isHardwareAxis($0.name) }.map(\.name)
-        for word in ["stride", "window", "tokens", "dilation"] {
-            if let name = candidates.first(where: { $0.lowercased().contains(word) }) { return name }
+        let candidates = axisUses.filter { $0.varies && !SweepReport.isHardwareAxis($0.name) }.map { SweepAxisPath($0.name) }
+        if let preferred = candidates.filter({ $0.gnaPreference != nil }).min(by: { $0.gnaPreference! < $1.gnaPreference! }) {
+            return preferred.name
         }
-        return candidates.first { $0 != "workload" } ?? candidates.first
+        return (candidates.first { $0.field != .workloadFile } ?? candidates.first)?.name
     }
 
     /// Axes that resize a spatial design (`hardware.arrays[0].shape`, `hardware.memory[1].size`, ...).

@@ -74,39 +74,28 @@ public struct SweepReport: Sendable {
             public var fraction: Double
         }
 
-        /// Reads what it can; a missing or mistyped field is nil rather than an error, so results written by
-        /// older or newer attnsim versions still draw.
-        public init(json: JSONValue) {
-            func number(_ section: String, _ key: String) -> Double? {
-                json[section]?[key]?.doubleValue.flatMap { $0.isFinite ? $0 : nil }
-            }
-            func text(_ value: JSONValue?) -> String? {
-                if case .string(let text)? = value { return text }
-                return nil
-            }
-            hardware = text(json["hardware"]) ?? "?"
-            workload = text(json["workload"]) ?? "?"
-            model = text(json["simulated"]?["model"])
-            denseFLOPs = number("flops", "dense")
-            effectiveFLOPs = number("flops", "effective")
-            flopBound = number("bounds", "flop_speedup")
-            tileBound = number("bounds", "tile_speedup")
-            waveBound = number("bounds", "wave_speedup")
-            rooflineBound = number("pruning", "roofline_speedup")
-            hasTiles = tileBound != nil || json["tiles"]?["visited"]?.doubleValue != nil
-            time = number("simulated", "time_s")
-            denseTime = number("simulated", "dense_time_s")
-            speedup = number("simulated", "speedup")
-            dramBytes = number("simulated", "dram_bytes")
-            denseDRAMBytes = number("simulated", "dense_dram_bytes")
-            energy = number("simulated", "energy_j")
-            bottleneck = text(json["simulated"]?["bottleneck"])
-            endToEndSpeedup = number("end_to_end", "speedup")
-            utilization = []
-            if case .object(let pairs)? = json["simulated"]?["utilization"] {
-                for (unit, value) in pairs {
-                    if let fraction = value.doubleValue, fraction.isFinite { utilization.append(Utilization(unit: unit, fraction: fraction)) }
-                }
+        /// The numbers of a typed result (a key the writer left out, or wrote as `null`, is nil here).
+        public init(record: SimulationRecord) {
+            hardware = record.hardware
+            workload = record.workload
+            model = record.simulated.model
+            denseFLOPs = finite(record.flops.dense)
+            effectiveFLOPs = finite(record.flops.effective)
+            flopBound = finite(record.bounds.flopSpeedup)
+            tileBound = finite(record.bounds.tileSpeedup)
+            waveBound = finite(record.bounds.waveSpeedup)
+            rooflineBound = finite(record.pruning?.rooflineSpeedup)
+            hasTiles = tileBound != nil || record.tiles.visited != nil
+            time = finite(record.simulated.timeS)
+            denseTime = finite(record.simulated.denseTimeS)
+            speedup = finite(record.simulated.speedup)
+            dramBytes = record.simulated.dramBytes?.bytes
+            denseDRAMBytes = record.simulated.denseDRAMBytes?.bytes
+            energy = finite(record.simulated.energyJ)
+            bottleneck = record.simulated.bottleneck
+            endToEndSpeedup = finite(record.endToEnd.speedup)
+            utilization = record.simulated.utilization.entries.compactMap { entry in
+                finite(entry.value).map { Utilization(unit: entry.key, fraction: $0) }
             }
         }
 

@@ -52,8 +52,8 @@ extension SweepReportPage {
             values += [result.speedup, result.flopBound, result.tileBound, result.waveBound].compactMap { $0 }
         }
         var chart = SVGChart(title: "Predicted speedup and upper bounds against \(xTitle)", x: SVGChart.xCategories(labels),
-                             y: SVGChart.yScale(values, zero: true), xLabel: xTitle, yLabel: "speedup over dense (×)",
-                             yFormat: Format.speedupTick)
+                             y: SVGChart.yScale(values, zero: true), xLabel: xAxis.map { SweepAxisPath($0).label } ?? xTitle,
+                             yLabel: "speedup over dense (×)", yFormat: Format.speedupTick)
         if chart.y.contains(1) {
             chart.line([(-0.5, 1), (Double(labels.count) - 0.5, 1)], color: "#bbb", width: 1, title: "dense (1×)")
         }
@@ -89,7 +89,7 @@ extension SweepReportPage {
             + "attention (the tile and wave-aware bounds in each series' colour). The tile bound is NATTEN's metric and can sit below "
             + "a real speedup when there are many waves; the wave-aware bound is the one attnsim stands behind."
         if let xAxis, let declared = uses.first(where: { $0.name == xAxis })?.values,
-           SweepReport.ordered(declared).map(SweepReport.key) != declared.map(SweepReport.key) {
+           SweepReport.ordered(declared, axis: SweepAxisPath(xAxis)).map(SweepReport.key) != declared.map(SweepReport.key) {
             caption += " The \(xAxis) values are ordered by their product."
         }
         return figure(chart.rendered(), caption: caption)
@@ -99,14 +99,18 @@ extension SweepReportPage {
     /// value at each x as a line, then predictions against the tightest bound with y = x marking the bound.
     func gnaManyValues(_ points: [SweepReport.Point], _ all: [Series<SweepReport.Point>], xAxis: String, count: Int) -> HTML {
         var html = HTML()
-        let order: (SweepReport.Point) -> Double? = { point in point.value(of: xAxis).flatMap(SweepReport.orderValue).flatMap { $0 > 0 ? $0 : nil } }
+        let path = SweepAxisPath(xAxis)
+        let order: (SweepReport.Point) -> Double? = { point in
+            point.value(of: xAxis).flatMap { SweepReport.orderValue($0, axis: path) }.flatMap { $0 > 0 ? $0 : nil }
+        }
         if points.allSatisfy({ order($0) != nil }) {
             var values: [Double] = [1]
             for point in points { values += [point.result!.speedup, point.result!.flopBound, point.result!.tileBound, point.result!.waveBound].compactMap { $0 } }
             let isList: Bool = { if case .array? = points.first?.value(of: xAxis) { return true } else { return false } }()
             let xTitle = xAxis + (isList ? " (product of its values)" : "")
             var chart = SVGChart(title: "Predicted speedup against \(xTitle)", x: SVGChart.xScale(points.map { order($0)! }),
-                                 y: SVGChart.yScale(values, zero: true), xLabel: xTitle, yLabel: "speedup over dense (×)",
+                                 y: SVGChart.yScale(values, zero: true),
+                                 xLabel: path.label + (isList ? " (product of its values)" : ""), yLabel: "speedup over dense (×)",
                                  yFormat: Format.speedupTick)
             /// The highest value of a bound at each x, in x order: an upper bound on every point there.
             func envelope(_ members: [SweepReport.Point], _ field: KeyPath<SweepReport.Result, Double?>) -> [(Double, Double)] {

@@ -73,7 +73,7 @@ extension SweepReportPage {
         let place: (SweepReport.Point) -> Int? = { point in point.value(of: axis).flatMap { cats.position[SweepReport.key($0)] } }
         let others = naming.filter { $0 != axis && !report.determines(axis, $0) }
         var chart = SVGChart(title: "\(metric) against \(axis)", x: SVGChart.xCategories(cats.labels),
-                             y: SVGChart.yScale(measured.map { value($0.result!)! }, logSpan: 10), xLabel: axis, yLabel: metric,
+                             y: SVGChart.yScale(measured.map { value($0.result!)! }, logSpan: 10), xLabel: SweepAxisPath(axis).label, yLabel: metric,
                              yFormat: format)
         let combinations = series(measured) { valuesLabel($0, others) }
         var caption: HTML

@@ -107,7 +107,8 @@ struct SweepReportPage {
     /// The categories of an x axis (ordered by value where every value has one) and each point's position.
     func categories(_ axis: String, of points: [SweepReport.Point]) -> (labels: [String], position: [String: Int]) {
         let present = Set(points.compactMap { $0.value(of: axis).map(SweepReport.key) })
-        let values = SweepReport.ordered((uses.first { $0.name == axis }?.values ?? []).filter { present.contains(SweepReport.key($0)) })
+        let values = SweepReport.ordered((uses.first { $0.name == axis }?.values ?? []).filter { present.contains(SweepReport.key($0)) },
+                                         axis: SweepAxisPath(axis))
         var position: [String: Int] = [:]
         for (place, value) in values.enumerated() { position[SweepReport.key(value)] = place }
         return (values.map(SweepReport.label), position)
@@ -138,7 +139,7 @@ struct SweepReportPage {
     /// A point's value of an axis, sorted by its order value (a number, a list's product, a size) where it has one.
     func axisCell(_ point: SweepReport.Point, _ axis: String) -> HTML {
         let value = point.value(of: axis)
-        return .element("td", ["data-v": value.flatMap(SweepReport.orderValue).map(Format.sortKey)],
+        return .element("td", ["data-v": value.flatMap { SweepReport.orderValue($0, axis: SweepAxisPath(axis)) }.map(Format.sortKey)],
                         .text(value.map(SweepReport.label) ?? "—"))
     }
 

@@ -1,12 +1,14 @@
 /// A JSON value with ordered object keys, so output is byte-for-byte stable across runs and platforms.
 ///
-/// Foundation's `JSONEncoder` drops nil optionals instead of writing `null`, and the CLI contract
-/// (README.md, `attnsim simulate`) wants every key present, `null` where a later model fills it, so results are built
-/// as `JSONValue` trees and printed here.
+/// Foundation's `JSONEncoder` drops nil optionals instead of writing `null` and does not keep key order, and the CLI
+/// contract (README.md, `attnsim simulate`) wants every key present, `null` where a later model fills it, so typed
+/// records (Schema) are encoded into `JSONValue` by `JSONValueEncoder` and printed here.
 public indirect enum JSONValue: Sendable, Equatable {
     case null
     case bool(Bool)
     case number(Double)
+    /// A whole number written as one (counts, byte counts): all its digits, never an exponent.
+    case integer(Int64)
     case string(String)
     case array([JSONValue])
     case object([(String, JSONValue)])
@@ -16,6 +18,9 @@ public indirect enum JSONValue: Sendable, Equatable {
         case (.null, .null): return true
         case (.bool(let x), .bool(let y)): return x == y
         case (.number(let x), .number(let y)): return x == y
+        case (.integer(let x), .integer(let y)): return x == y
+        // The parser reads every number as `.number`: a written integer equals what it reads back.
+        case (.integer(let x), .number(let y)), (.number(let y), .integer(let x)): return Double(x) == y
         case (.string(let x), .string(let y)): return x == y
         case (.array(let x), .array(let y)): return x == y
         case (.object(let x), .object(let y)):
@@ -40,8 +45,11 @@ public indirect enum JSONValue: Sendable, Equatable {
 
     /// The value as a Double, if it is a number.
     public var doubleValue: Double? {
-        if case .number(let value) = self { return value }
-        return nil
+        switch self {
+        case .number(let value): return value
+        case .integer(let value): return Double(value)
+        default: return nil
+        }
     }
 
     /// Serialized JSON; `pretty` indents by two spaces.
@@ -56,6 +64,7 @@ public indirect enum JSONValue: Sendable, Equatable {
         case .null: out += "null"
         case .bool(let value): out += value ? "true" : "false"
         case .number(let value): out += JSONValue.format(value)
+        case .integer(let value): out += String(value)
         case .string(let value): JSONValue.writeString(value, to: &out)
         case .array(let items):
             writeContainer(open: "[", close: "]", count: items.count, to: &out, indent: indent) { index, out, inner in

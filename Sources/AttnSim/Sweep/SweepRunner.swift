@@ -9,8 +9,9 @@ import Yams
 /// - when every point of the run (or shard) is there, `DIR/points.jsonl` and `DIR/points.csv` are assembled in
 ///   point order, so the bytes do not depend on `--jobs` or on interruptions.
 ///
-/// A point's record: `{"index", "axes": {path: value}, "status": "ok" | "error", "error", "result"}` with `result`
-/// the `attnsim simulate --format json` object. Points the filters drop are not part of the sweep.
+/// A point's record (`SweepPointRecord`): `{"schema_version", "index", "axes": {path: value}, "status": "ok" |
+/// "error", "error", "result"}` with `result` the `attnsim simulate --format json` object (`SimulationRecord`).
+/// Points the filters drop are not part of the sweep.
 public struct SweepRunner: Sendable {
     public var spec: SweepSpec
     public var output: String
@@ -113,9 +114,9 @@ public struct SweepRunner: Sendable {
     }
 
     /// The axis values of a point, as JSON.
-    func axesJSON(_ choice: [Int]) -> JSONValue {
-        .object(zip(spec.axes, choice).flatMap { axis, i in
-            zip(axis.names, zip(axis.targets, axis.values[i])).map { name, pair in (name, Self.json(pair.1, pair.0)) }
+    func axesJSON(_ choice: [Int]) -> OrderedMap<JSONValue> {
+        OrderedMap(zip(spec.axes, choice).flatMap { axis, i in
+            zip(axis.names, zip(axis.targets, axis.values[i])).map { name, pair in (key: name, value: Self.json(pair.1, pair.0)) }
         })
     }
 
@@ -144,22 +145,21 @@ public struct SweepRunner: Sendable {
     }
 
     /// One point's record.
-    func evaluate(_ point: Point, bases: inout Bases) -> JSONValue {
-        var status = "ok", message: String? = nil, result: JSONValue = .null
+    func evaluate(_ point: Point, bases: inout Bases) -> SweepPointRecord {
+        var record = SweepPointRecord(index: point.index, axes: axesJSON(point.choice), status: .ok)
         do {
             let (workloadNode, hardwareNode) = try bases.patched(point.choice)
             let hardware = try HardwareSpec.decode(hardwareNode)
             let workload = try Workload.decode(workloadNode)
-            result = try Simulator.run(hardware: hardware, workload: workload).json
+            record.result = try Simulator.run(hardware: hardware, workload: workload).record
         } catch let failure as SweepPointError {
-            (status, message) = ("error", failure.message)
+            (record.status, record.error) = (.error, failure.message)
         } catch let diagnostic as Diagnostic {
-            (status, message) = ("error", diagnostic.description)
+            (record.status, record.error) = (.error, diagnostic.description)
         } catch {
-            (status, message) = ("error", "\(error)")
+            (record.status, record.error) = (.error, "\(error)")
         }
-        return .object([("index", .number(Double(point.index))), ("axes", axesJSON(point.choice)),
-                        ("status", .string(status)), ("error", .string(message)), ("result", result)])
+        return record
     }
 
     // MARK: Running
@@ -171,19 +171,15 @@ public struct SweepRunner: Sendable {
     }
 
     /// The meta file's JSON (the same for every shard of a sweep, so merged output matches a single run's).
-    func meta(points: Int) -> JSONValue {
-        .object([
-            ("name", .string(spec.name)), ("description", .string(spec.description)),
-            ("spec", .string((spec.file as NSString).lastPathComponent)), ("fingerprint", .string(spec.fingerprint)),
-            ("mode", .string(spec.mode.rawValue)),
-            ("axes", .array(spec.axes.flatMap { axis in
-                axis.names.indices.map { p in
-                    .object([("name", .string(axis.names[p])),
-                             ("values", .array(axis.values.map { Self.json($0[p], axis.targets[p]) }))])
-                }
-            })),
-            ("points", .number(Double(points))),
-        ])
+    func meta(points: Int) -> SweepMetaRecord {
+        SweepMetaRecord(name: spec.name, description: spec.description, spec: (spec.file as NSString).lastPathComponent,
+                        fingerprint: spec.fingerprint, mode: spec.mode.rawValue,
+                        axes: spec.axes.flatMap { axis in
+                            axis.names.indices.map { p in
+                                SweepMetaRecord.Axis(name: axis.names[p], values: axis.values.map { Self.json($0[p], axis.targets[p]) })
+                            }
+                        },
+                        points: points)
     }
 
     public func run(progress: SweepProgress? = nil) throws(Diagnostic) -> Summary {
@@ -197,7 +193,8 @@ public struct SweepRunner: Sendable {
         }
         // The folder belongs to one sweep: refuse to mix another sweep's points in.
         let metaFile = output + "/sweep.json"
-        let meta = meta(points: all.count).serialized() + "\n"
+        let metaRecord = meta(points: all.count)
+        let meta = JSONValue(encoding: metaRecord).serialized() + "\n"
         if let existing = try? String(contentsOfFile: metaFile, encoding: .utf8), existing != meta {
             throw Diagnostic(file: metaFile, message: "this folder holds results of another sweep (or of an edited spec); "
                 + "use a new --out folder or delete this one")
@@ -217,8 +214,9 @@ public struct SweepRunner: Sendable {
             while let point = state.next() {
                 let record = runner.evaluate(point, bases: &bases)
                 do throws(Diagnostic) {
-                    try Self.writeAtomically(record.serialized(pretty: false) + "\n", to: Self.pointFile(folder, point.index))
-                    state.finished(failed: record["status"] == .string("error"))
+                    try Self.writeAtomically(JSONValue(encoding: record).serialized(pretty: false) + "\n",
+                                             to: Self.pointFile(folder, point.index))
+                    state.finished(failed: record.status == .error)
                 } catch {
                     state.fail(error)
                 }
@@ -227,7 +225,7 @@ public struct SweepRunner: Sendable {
         }
         progress?.finish()
         if let error = state.error { throw error }
-        try Self.assemble(mine.map(\.index), folders: [pointsFolder], into: output)
+        try Self.assemble(mine.map(\.index), folders: [pointsFolder], meta: metaRecord, into: output)
         return Summary(points: all.count, mine: mine.count, evaluated: todo.count, failed: state.failed)
     }
 
@@ -275,7 +273,9 @@ public struct SweepRunner: Sendable {
     }
 
     /// Writes `points.jsonl` and `points.csv` from the point files of `indices` (each found in one of `folders`).
-    static func assemble(_ indices: [Int], folders: [String], into output: String) throws(Diagnostic) {
+    /// The CSV's columns are fixed by the sweep: `schema_version`, `index`, one `axes.PATH` per axis of `meta`,
+    /// `status`, `error`, then every column of `SimulationRecord` under `result.`.
+    static func assemble(_ indices: [Int], folders: [String], meta: SweepMetaRecord, into output: String) throws(Diagnostic) {
         var lines: [String] = []
         var records: [JSONValue] = []
         for index in indices {
@@ -284,21 +284,40 @@ public struct SweepRunner: Sendable {
                 throw Diagnostic(file: output, message: "point \(index) is missing; rerun the sweep to finish it")
             }
             let line = text.trimmingCharacters(in: .newlines)
+            let parsed: JSONValue
             do {
-                records.append(try JSONValue.parse(line))
+                parsed = try JSONValue.parse(line)
             } catch {
                 throw Diagnostic(file: file, line: error.line, column: error.column, message: "corrupt point file: \(error.message)")
+            }
+            do {
+                // Typed: a point file of another schema, or a corrupt one, is an error here rather than a bad CSV row.
+                records.append(JSONValue(encoding: try JSONValueDecoder().decode(SweepPointRecord.self, from: parsed)))
+            } catch {
+                throw Diagnostic(file: file, path: error.path, message: "corrupt point file: \(error.message)")
             }
             lines.append(line)
         }
         try writeAtomically(lines.map { $0 + "\n" }.joined(), to: output + "/points.jsonl")
-        try writeAtomically(Flatten.csv(records), to: output + "/points.csv")
+        try writeAtomically(Flatten.csv(records, columns: csvColumns(meta)), to: output + "/points.csv")
+    }
+
+    /// The columns of `points.csv` for a sweep.
+    public static func csvColumns(_ meta: SweepMetaRecord) -> [[String]] {
+        let point = Flatten.columns(of: SweepPointRecord.self)
+        let axes = (meta.axes ?? []).map { ["axes", $0.name] }
+        var columns: [[String]] = []
+        for column in point {
+            if column == ["axes"] { columns += axes } else { columns.append(column) }
+        }
+        return columns
     }
 
     /// Combines shard folders of one sweep into `output`: every point exactly once, else an error naming what is
     /// missing or repeated.
     public static func merge(_ folders: [String], into output: String) throws(Diagnostic) -> Int {
         var meta: String?
+        var metaRecord: SweepMetaRecord?
         var owner: [Int: String] = [:]
         for folder in folders {
             let metaFile = folder + "/sweep.json"
@@ -307,6 +326,17 @@ public struct SweepRunner: Sendable {
             }
             if let meta, meta != text {
                 throw Diagnostic(file: metaFile, message: "this folder holds another sweep than \(folders[0])")
+            }
+            if meta == nil {
+                do {
+                    metaRecord = try JSONValueDecoder().decode(SweepMetaRecord.self, from: try JSONValue.parse(text))
+                } catch let error as JSONValue.ParseError {
+                    throw Diagnostic(file: metaFile, line: error.line, column: error.column, message: "not valid JSON: \(error.message)")
+                } catch let error as JSONValueDecoder.Failure {
+                    throw Diagnostic(file: metaFile, path: error.path, message: error.message)
+                } catch {
+                    throw Diagnostic(file: metaFile, message: "\(error)")
+                }
             }
             meta = text
             for name in (try? FileManager.default.contentsOfDirectory(atPath: folder + "/points")) ?? []
@@ -318,10 +348,10 @@ public struct SweepRunner: Sendable {
                 owner[index] = folder
             }
         }
-        guard let meta, case .number(let count)? = (try? JSONValue.parse(meta))?["points"] else {
-            throw Diagnostic(file: output, message: "no shard folders given")
+        guard let meta, let metaRecord else { throw Diagnostic(file: output, message: "no shard folders given") }
+        guard let total = metaRecord.points, total >= 0 else {
+            throw Diagnostic(file: folders[0] + "/sweep.json", path: "points", message: "expected the number of points, a whole number ≥ 0")
         }
-        let total = Int(count)
         let missing = (0..<total).filter { owner[$0] == nil }
         guard missing.isEmpty else {
             throw Diagnostic(file: output, message: "\(missing.count) of \(total) points are in no shard (first: "
@@ -334,7 +364,7 @@ public struct SweepRunner: Sendable {
         }
         try writeAtomically(meta, to: output + "/sweep.json")
         // Each point from the one shard that has it (checked above: exactly one).
-        try assemble(Array(0..<total), folders: folders.map { $0 + "/points" }, into: output)
+        try assemble(Array(0..<total), folders: folders.map { $0 + "/points" }, meta: metaRecord, into: output)
         return total
     }
 }

@@ -110,10 +110,10 @@ import Testing
     }
 
     /// Every name in the mixed fixture (sweep, spec, mode, axes, hardware, workloads, models, bottlenecks, units,
-    /// cross-check rows) replaced by markup, keeping the words the report looks for (`stride`, `side`).
+    /// cross-check rows) replaced by markup (the axis paths then read as unknown paths, labelled by their text).
     static func hostileFiles() -> (sweep: String, points: String, crossCheck: String) {
         let files = SweepReportTests.fixture(description: "<x-evil>description</x-evil>")
-        let names = ["h100-sxm5-80gb", "b200", "fusemax-cloud", "hunyuan-gna", "bert-base-16k", "mask.stride", "spatial.side",
+        let names = ["h100-sxm5-80gb", "b200", "fusemax-cloud", "hunyuan-gna", "bert-base-16k", "mask.stride", "hardware.arrays[0].shape",
                      "mixed-sweep", "sweeps/mixed.yaml", "grid", "gpu-event", "spatial", "compute", "memory", "SM", "HBM",
                      "pe2d", "pe1d", "held-out", "1d-w512", "2d-w64-s8", "3d-causal"]
         func hostile(_ text: String) -> String {

@@ -62,16 +62,16 @@ import Testing
             for (s, stride) in strides.enumerated() {
                 let product = Double(stride.reduce(1, *))
                 let speedup = min(11.1, 1 + product / 60) * (h == 0 ? 1 : 0.9)
-                lines.append(line(lines.count, [("hardware", .string(hardware)), ("mask.stride", ints(stride)), ("spatial.side", .number(0))],
+                lines.append(line(lines.count, [("hardware", .string(hardware)), ("mask.stride", ints(stride)), ("hardware.arrays[0].shape", .number(0))],
                                   result: gnaResult(hardware: hardware, stride: stride, speedup: speedup, tileBound: speedup * 1.05,
                                                     waveBound: speedup * 1.2 + Double(s) * 0.01)))
             }
         }
         for (side, time, energy) in [(64, 4.0, 900.0), (128, 1.5, 1000.0), (256, 1.0, 1400.0), (512, 1.2, 2000.0)] {
-            lines.append(line(lines.count, [("hardware", .string("fusemax-cloud")), ("mask.stride", ints([1, 1, 1])), ("spatial.side", .number(Double(side)))],
+            lines.append(line(lines.count, [("hardware", .string("fusemax-cloud")), ("mask.stride", ints([1, 1, 1])), ("hardware.arrays[0].shape", .number(Double(side)))],
                               result: spatialResult(side: side, time: time, energy: energy)))
         }
-        lines.append(line(lines.count, [("hardware", .string("b200")), ("mask.stride", ints([20, 24, 24])), ("spatial.side", .number(0))],
+        lines.append(line(lines.count, [("hardware", .string("b200")), ("mask.stride", ints([20, 24, 24])), ("hardware.arrays[0].shape", .number(0))],
                           result: nil, error: "workload.yaml:12:9: error: mask.stride: stride 20 on axis 0 is outside 1...18 <&>"))
         let sweep = JSONValue.object([
             ("name", .string("mixed-sweep")), ("description", .string(description)), ("spec", .string("sweeps/mixed.yaml")),
@@ -79,7 +79,7 @@ import Testing
             ("axes", .array([
                 .object([("name", .string("hardware")), ("values", .array(["h100-sxm5-80gb", "b200", "fusemax-cloud"].map { .string($0) }))]),
                 .object([("name", .string("mask.stride")), ("values", .array(strides.map(ints) + [ints([20, 24, 24])]))]),
-                .object([("name", .string("spatial.side")), ("values", .array([0, 64, 128, 256, 512].map { .number(Double($0)) }))]),
+                .object([("name", .string("hardware.arrays[0].shape")), ("values", .array([0, 64, 128, 256, 512].map { .number(Double($0)) }))]),
             ])),
             ("points", .number(Double(lines.count))),
         ]).serialized()
@@ -119,7 +119,7 @@ import Testing
         #expect(report.points.count == 13 && report.errorPoints.count == 1)
         #expect(report.hasGNA && report.hasSpatial && report.hasRoofline && report.hasUtilization)
         #expect(report.gnaAxis == "mask.stride")
-        #expect(report.spatialAxes == ["spatial.side"])
+        #expect(report.spatialAxes == ["hardware.arrays[0].shape"])
         let html = report.html()
         for id in ["gna", "spatial", "roofline", "utilization", "crosscheck", "points", "errors"] {
             #expect(html.contains("<section id=\"\(id)\">"), "section \(id)")

@@ -1,0 +1,213 @@
+/// The JSON of `attnsim simulate --format json`, and the `result` of every sweep point: one (hardware, workload)
+/// point with the CLI contract's keys (README.md, `attnsim simulate`; docs/schema/result.schema.json). Keys are
+/// written in declaration order; a nil optional is `null` (the key is there), an `@OmittedWhenNil` one is left
+/// out. Units: times in seconds (`_s`), traffic in bytes (`_bytes`, whole numbers), work in FLOP, energy in
+/// joules (`_j`), speedups as ratios over dense attention, utilization as busy fractions in [0, 1].
+public struct SimulationRecord: Codable, Sendable, Equatable {
+    public var schemaVersion: SchemaVersion = .current
+    /// The hardware file's `name:`.
+    public var hardware: String
+    /// The workload file's `name:`.
+    public var workload: String
+    public var flops: FLOPs
+    /// Tile counts per (batch, head) instance under the kernel's tiling (all null without a tile analysis).
+    public var tiles: Tiles
+    /// Speedup *upper bounds* over dense attention.
+    public var bounds: Bounds
+    /// Whether the mask is fully block-sparse under the tiling; null without a tile analysis.
+    public var blockSparse: BlockSparse?
+    /// The *prediction* of a performance model.
+    public var simulated: Simulated
+    /// The pruning run, for workloads with a pruning schedule; null otherwise.
+    public var pruning: Pruning?
+    public var endToEnd: Rollup
+    /// What the model left out for this point, in words.
+    public var notes: [String]
+
+    enum CodingKeys: String, CodingKey {
+        case schemaVersion = "schema_version", hardware, workload, flops, tiles, bounds, blockSparse = "block_sparse"
+        case simulated, pruning, endToEnd = "end_to_end", notes
+    }
+
+    /// FLOP of the attention call(s), over all batch × heads instances.
+    public struct FLOPs: Codable, Sendable, Equatable {
+        /// Dense (unmasked, unpruned) attention.
+        public var dense: Double
+        /// What the mask or schedule leaves; null where no model counts it.
+        public var effective: Double?
+    }
+
+    /// Tile counts. The first six keys are always there (null when unknown); the others only with a tile analysis.
+    public struct Tiles: Codable, Sendable, Equatable {
+        public var qTiles: Int?
+        /// KV tiles a Q tile visits in dense self attention.
+        public var kvTilesSelfAttention: Int?
+        /// (Q tile, KV tile) pairs visited, fully unmasked, and partially masked.
+        public var visited: Int?
+        public var full: Int?
+        public var partial: Int?
+        /// KV tiles the busiest Q tile visits, and how many of them are full.
+        public var worstVisited: Int?
+        @OmittedWhenNil public var worstFull: Int? = nil
+        /// `multi_dim` or `single_dim`; `static` or `dynamic`.
+        @OmittedWhenNil public var tiling: String? = nil
+        @OmittedWhenNil public var kvTiling: String? = nil
+        /// Tile shapes in tokens per axis.
+        @OmittedWhenNil public var qTile: [Int]? = nil
+        @OmittedWhenNil public var kvTile: [Int]? = nil
+        /// Head patterns summed in the counts (per-head masks); absent for one pattern.
+        @OmittedWhenNil public var headPatterns: Int? = nil
+
+        enum CodingKeys: String, CodingKey {
+            case qTiles = "q_tiles", kvTilesSelfAttention = "kv_tiles_self_attention", visited, full, partial
+            case worstVisited = "worst_visited", worstFull = "worst_full", tiling, kvTiling = "kv_tiling"
+            case qTile = "q_tile", kvTile = "kv_tile", headPatterns = "head_patterns"
+        }
+    }
+
+    public struct Bounds: Codable, Sendable, Equatable {
+        /// Dense FLOP over effective FLOP.
+        public var flopSpeedup: Double?
+        /// NATTEN's tile-wise bound (the worst Q tile), the mean-Q-tile variant, and the wave-aware bound.
+        public var tileSpeedup: Double?
+        public var tileSpeedupMean: Double?
+        public var waveSpeedup: Double?
+        /// The tile bound with Q padding charged, and with KV range iteration.
+        public var tileSpeedupQpad: Double?
+        public var tileSpeedupRange: Double?
+
+        enum CodingKeys: String, CodingKey {
+            case flopSpeedup = "flop_speedup", tileSpeedup = "tile_speedup", tileSpeedupMean = "tile_speedup_mean"
+            case waveSpeedup = "wave_speedup", tileSpeedupQpad = "tile_speedup_qpad", tileSpeedupRange = "tile_speedup_range"
+        }
+    }
+
+    public struct BlockSparse: Codable, Sendable, Equatable {
+        /// No tile is partially masked.
+        public var exact: Bool
+        /// NATTEN's predicate for skipping the element mask.
+        public var kernelFastPath: Bool
+
+        enum CodingKeys: String, CodingKey { case exact, kernelFastPath = "kernel_fast_path" }
+    }
+
+    public struct Simulated: Codable, Sendable, Equatable {
+        /// Which model (`gpu-event`, `cpu-event`, `spatial`, `roofline`, `spatten-pipeline`,
+        /// `spatten-behavioural`, `gpu-decode`).
+        public var model: String
+        public var timeS: Double?
+        public var denseTimeS: Double?
+        /// Dense time over time.
+        public var speedup: Double?
+        /// Off-chip traffic, whole bytes.
+        public var dramBytes: ByteCount?
+        public var denseDRAMBytes: ByteCount?
+        /// Busy fraction per unit (compute units, then the off-chip memory level), by name.
+        public var utilization: OrderedMap<Double>
+        public var energyJ: Double?
+        /// `full` or `artifact` (spatial arrays with per-action energies).
+        public var energyAccounting: String?
+        /// Joules per component; their sum is `energy_j`.
+        public var energyBreakdownJ: OrderedMap<Double>?
+        /// `compute` or `memory` (or a model's own word).
+        public var bottleneck: String?
+        /// The GPU grid: waves, their efficiency, CTAs and resident CTAs per SM.
+        public var waves: Int?
+        public var waveEfficiency: Double?
+        public var ctas: Int?
+        public var ctasPerSM: Int?
+        public var mapping: Mapping?
+
+        enum CodingKeys: String, CodingKey {
+            case model, timeS = "time_s", denseTimeS = "dense_time_s", speedup, dramBytes = "dram_bytes"
+            case denseDRAMBytes = "dense_dram_bytes", utilization, energyJ = "energy_j"
+            case energyAccounting = "energy_accounting", energyBreakdownJ = "energy_breakdown_j", bottleneck, waves
+            case waveEfficiency = "wave_efficiency", ctas, ctasPerSM = "ctas_per_sm", mapping
+        }
+    }
+
+    /// The mapping the engine ran: a GPU kernel mapping (the first six keys) or a spatial dataflow (the last six).
+    public struct Mapping: Codable, Sendable, Equatable {
+        @OmittedWhenNil public var backend: String? = nil
+        @OmittedWhenNil public var qTile: [Int]? = nil
+        @OmittedWhenNil public var kvTile: [Int]? = nil
+        @OmittedWhenNil public var tiling: String? = nil
+        @OmittedWhenNil public var kvTiling: String? = nil
+        @OmittedWhenNil public var persistent: Bool? = nil
+        @OmittedWhenNil public var dataflow: String? = nil
+        @OmittedWhenNil public var cascade: String? = nil
+        /// M0 = P0 tile, and the P partition over the arrays.
+        @OmittedWhenNil public var tile: Int? = nil
+        @OmittedWhenNil public var p1: Int? = nil
+        @OmittedWhenNil public var p2: Int? = nil
+        @OmittedWhenNil public var bindings: [Binding]? = nil
+
+        enum CodingKeys: String, CodingKey {
+            case backend, qTile = "q_tile", kvTile = "kv_tile", tiling, kvTiling = "kv_tiling", persistent
+            case dataflow, cascade, tile, p1, p2, bindings
+        }
+
+        /// An Einsum bound to an array, at a cost in cycles per iteration point.
+        public struct Binding: Codable, Sendable, Equatable {
+            public var einsum: String
+            public var array: String
+            public var cyclesPerPoint: Double
+
+            enum CodingKeys: String, CodingKey { case einsum, array, cyclesPerPoint = "cycles_per_point" }
+        }
+    }
+
+    public struct Pruning: Codable, Sendable, Equatable {
+        public var model: String
+        /// K and V bytes read over the schedule, pruned and dense.
+        public var kvBytes: ByteCount?
+        public var denseKVBytes: ByteCount?
+        public var kvReduction: Double?
+        /// The roofline ratio of dense to pruned steps (not a strict bound).
+        public var rooflineSpeedup: Double?
+        public var attentionTimeS: Double?
+        public var overheadTimeS: Double?
+        public var topkTimeS: Double?
+        /// Top-k time over the pruned time.
+        public var topkShare: Double?
+        public var layers: [Layer]
+
+        enum CodingKeys: String, CodingKey {
+            case model, kvBytes = "kv_bytes", denseKVBytes = "dense_kv_bytes", kvReduction = "kv_reduction"
+            case rooflineSpeedup = "roofline_speedup", attentionTimeS = "attention_time_s", overheadTimeS = "overhead_time_s"
+            case topkTimeS = "topk_time_s", topkShare = "topk_share", layers
+        }
+
+        /// One (step, layer) call.
+        public struct Layer: Codable, Sendable, Equatable {
+            public var step: Int
+            public var layer: Int
+            public var timeS: Double?
+            public var denseTimeS: Double?
+            public var topkTimeS: Double?
+            public var kvBytes: ByteCount?
+            public var dramBytes: ByteCount?
+            public var flops: Double?
+
+            enum CodingKeys: String, CodingKey {
+                case step, layer, timeS = "time_s", denseTimeS = "dense_time_s", topkTimeS = "topk_time_s"
+                case kvBytes = "kv_bytes", dramBytes = "dram_bytes", flops
+            }
+        }
+    }
+
+    /// The model-level roll-up (Amdahl over the step schedule) and the transformer layer's linear time.
+    public struct Rollup: Codable, Sendable, Equatable {
+        /// From the predicted attention speedup, and at the FLOP-wise and tile-wise bounds.
+        public var speedup: Double?
+        public var flopSpeedup: Double?
+        public var tileSpeedup: Double?
+        public var linearTimeS: Double?
+        public var layerTimeS: Double?
+
+        enum CodingKeys: String, CodingKey {
+            case speedup, flopSpeedup = "flop_speedup", tileSpeedup = "tile_speedup", linearTimeS = "linear_time_s"
+            case layerTimeS = "layer_time_s"
+        }
+    }
+}

@@ -1,0 +1,56 @@
+/// The typed record of a result: what `attnsim simulate --format json` prints and a sweep point's `result` holds.
+extension SimulationResult {
+    public var record: SimulationRecord {
+        let fallbackTiles = SimulationRecord.Tiles(qTiles: tiles?.qTiles, kvTilesSelfAttention: tiles?.kvTilesSelfAttention,
+                                                   visited: tiles?.visited, full: tiles?.full, partial: tiles?.partial,
+                                                   worstVisited: tiles?.worstVisited)
+        let mapping = gpu.map { SimulationRecord.Mapping($0.mapping) } ?? spatial.map { SimulationRecord.Mapping($0.mapping) }
+        return SimulationRecord(
+            hardware: hardware, workload: workload,
+            flops: .init(dense: denseFLOPs, effective: finite(effectiveFLOPs)),
+            tiles: tileAnalysis?.tilesRecord ?? fallbackTiles,
+            bounds: .init(flopSpeedup: finite(bounds.flopSpeedup), tileSpeedup: finite(bounds.tileSpeedup),
+                          tileSpeedupMean: finite(bounds.tileSpeedupMean), waveSpeedup: finite(bounds.waveSpeedup),
+                          tileSpeedupQpad: finite(tileAnalysis?.bounds.qPadding), tileSpeedupRange: finite(tileAnalysis?.bounds.tileRange)),
+            blockSparse: tileAnalysis?.blockSparseRecord,
+            simulated: .init(model: simulated.model.rawValue, timeS: finite(simulated.time), denseTimeS: finite(simulated.denseTime),
+                             speedup: finite(simulated.speedup), dramBytes: ByteCount(simulated.dramBytes),
+                             denseDRAMBytes: ByteCount(simulated.denseDRAMBytes),
+                             utilization: OrderedMap(simulated.utilization.map { (key: $0.0, value: $0.1) }),
+                             energyJ: finite(simulated.energy), energyAccounting: energy?.accounting.rawValue,
+                             energyBreakdownJ: energy.map { OrderedMap($0.components.map { (key: $0.name, value: $0.joules) }) },
+                             bottleneck: simulated.bottleneck, waves: gpu?.sparse.waves, waveEfficiency: finite(gpu?.sparse.waveEfficiency),
+                             ctas: gpu?.sparse.ctas, ctasPerSM: gpu?.sparse.ctasPerSM, mapping: mapping),
+            pruning: pruning.map(SimulationRecord.Pruning.init),
+            endToEnd: .init(speedup: finite(endToEndSpeedup), flopSpeedup: finite(endToEndFLOPBound),
+                            tileSpeedup: finite(endToEndTileBound), linearTimeS: finite(linearTime), layerTimeS: finite(layerTime)),
+            notes: notes)
+    }
+}
+
+extension SimulationRecord.Mapping {
+    public init(_ mapping: GPUMapping) {
+        self.init(backend: mapping.backend, qTile: mapping.qTile, kvTile: mapping.kvTile, tiling: mapping.tiling.rawValue,
+                  kvTiling: mapping.kvTiling.rawValue, persistent: mapping.persistent)
+    }
+
+    public init(_ mapping: SpatialMapping) {
+        self.init(dataflow: mapping.dataflow.rawValue, cascade: mapping.cascade, tile: mapping.tile, p1: mapping.p1, p2: mapping.p2,
+                  bindings: mapping.bindings.map { .init(einsum: $0.einsum, array: $0.array, cyclesPerPoint: $0.cost) })
+    }
+}
+
+extension SimulationRecord.Pruning {
+    init(_ pruning: PruningEngine.Outcome) {
+        let cost = pruning.cost
+        self.init(model: pruning.model.rawValue, kvBytes: ByteCount(cost.kvBytes), denseKVBytes: ByteCount(cost.denseKVBytes),
+                  kvReduction: finite(cost.denseKVBytes / cost.kvBytes), rooflineSpeedup: finite(pruning.rooflineSpeedup),
+                  attentionTimeS: finite(pruning.attentionTime), overheadTimeS: finite(pruning.overheadTime),
+                  topkTimeS: finite(pruning.topKTime), topkShare: finite(pruning.topKTime / pruning.time),
+                  layers: zip(pruning.layers, cost.layers).map { time, layer in
+                      .init(step: time.step, layer: time.layer, timeS: finite(time.time), denseTimeS: finite(time.denseTime),
+                            topkTimeS: finite(time.topKTime), kvBytes: ByteCount(layer.kvBytes), dramBytes: ByteCount(layer.dramBytes),
+                            flops: finite(layer.flops))
+                  })
+    }
+}
