@@ -8,9 +8,7 @@ public struct GNAAnalysis: Sendable {
     public init(mask: GNAMask, qTile: [Int], kvTile: [Int], tiling: KernelChoice.Tiling,
                 kvTiling: KernelChoice.KVTiling) {
         self.mask = mask
-        let problem = Problem(batch: 1, heads: 1, headDim: 1, valueDim: 1, tokens: mask.axes.map(\.length),
-                              kvTokens: mask.axes.map(\.length), dtype: .bf16)
-        tiles = TileAnalysis(mask: mask, problem: problem,
+        tiles = TileAnalysis(mask: mask, queries: mask.tokens, keys: mask.tokens,
                              tiling: MaskTiling(qTile: qTile, kvTile: kvTile, tiling: tiling, kvTiling: kvTiling))
     }
 

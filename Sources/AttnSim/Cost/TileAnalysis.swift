@@ -9,13 +9,15 @@ public struct TileAnalysis: Sendable {
     /// Whether a `problem`-scope kernel skips the element mask (NATTEN's fast-path predicate for GNA).
     public var kernelSkipsMask: Bool
 
-    public init(mask: any Mask, problem: Problem, tiling: MaskTiling) {
+    /// Generic so a caller holding a concrete family (`attnsim gna`'s `GNAMask`) gets a specialized path.
+    /// - Parameters: `queries`, `keys`: the problem's P and M tokens.
+    public init<M: Mask>(mask: M, queries: Int, keys: Int, tiling: MaskTiling) {
         self.tiling = tiling
         patterns = mask.headPatterns
         work = mask.combinedTileWork(tiling)
         if patterns > 1 { work.kvTilesSelfAttention = mask.tileGrid(tiling, head: 0).denseKVTiles }
-        bounds = TileBounds(work: work, flop: mask.flopSpeedup(problem), queries: problem.queryTokens,
-                            keys: problem.keyTokens, patterns: patterns)
+        let flop = mask.attendedPairs.map { Double(queries) * Double(keys) / $0 }
+        bounds = TileBounds(work: work, flop: flop, queries: queries, keys: keys, patterns: patterns)
         kernelSkipsMask = mask.kernelSkipsElementMask(tiling)
     }
 

@@ -11,7 +11,11 @@ public protocol Engine {
     associatedtype Mapping: Sendable
     /// The model name results carry (`simulated.model`).
     static var model: ModelName { get }
-    /// Whether this engine times `workload` on `hardware`.
+    /// The hardware kinds the engine models; the registry asks no other engine about a kind.
+    static var kinds: [HardwareSpec.Kind] { get }
+    /// Whether it times pruned workloads (a pruning schedule) or unpruned ones.
+    static var pruned: Bool { get }
+    /// Whether this engine times `workload` on `hardware` (asked only for its kinds and pruning).
     static func supports(hardware: HardwareSpec, workload: Workload) -> EngineSupport
     /// The candidate mappings, in the order the mapper breaks ties.
     static func mapspace(hardware: HardwareSpec, workload: Workload) throws(Diagnostic) -> [Mapping]
@@ -78,7 +82,8 @@ public struct EngineOptions: Sendable {
 /// An engine's typed result: the prediction, the engine's own detail, the tiling it ran (which fixes the tile
 /// analysis) and what it left out.
 public struct EngineResult: Sendable {
-    public enum Detail: Sendable {
+    /// Boxed (`indirect`): the payloads are large, and results pass through generic engine calls by value.
+    public indirect enum Detail: Sendable {
         case gpu(GPUEngine.Outcome)
         case spatial(SpatialEvaluation, SpatialEnergy?)
         case pruning(PruningEngine.Outcome)
@@ -89,6 +94,8 @@ public struct EngineResult: Sendable {
     public var detail: Detail
     /// The tiling the kernel ran, when the engine tiles the sequence (the GPU simulator's mapping).
     public var tiling: MaskTiling?
+    /// The attention FLOPs and compulsory bytes, when the engine computed them (the roofline's whole input).
+    public var cost: AttentionCost?
     public var notes: [String]
 
     public init(simulated: SimulationResult.Simulated, detail: Detail, tiling: MaskTiling? = nil, notes: [String] = []) {
@@ -118,7 +125,8 @@ public enum EngineRegistry {
     public static func engine(for hardware: HardwareSpec, workload: Workload) throws(Diagnostic)
         -> (engine: any Engine.Type, declined: [String]) {
         var declined: [String] = []
-        for engine in engines {
+        let pruned = workload.pruning != nil
+        for engine in engines where engine.pruned == pruned && engine.kinds.contains(hardware.kind) {
             switch engine.supports(hardware: hardware, workload: workload) {
             case .yes: return (engine, declined)
             case .notApplicable: continue

@@ -1,6 +1,8 @@
 /// The GPU event simulator as an `Engine`: mappings are backend × tiles × scheduling (`GPUMapspace`).
 extension GPUEngine: Engine {
     public static var model: ModelName { .gpuEvent }
+    public static var kinds: [HardwareSpec.Kind] { [.gpu] }
+    public static var pruned: Bool { false }
 
     public static func mapspace(hardware: HardwareSpec, workload: Workload) throws(Diagnostic) -> [GPUMapping] {
         GPUMapspace(hardware: hardware, workload: workload).candidates()
@@ -33,13 +35,11 @@ extension GPUEngine: Engine {
 /// `kernels.cpu` profile (written by `attnsim calibrate`).
 public enum CPUEngine: Engine {
     public static var model: ModelName { .cpuEvent }
+    public static var kinds: [HardwareSpec.Kind] { [.cpu] }
+    public static var pruned: Bool { false }
 
     public static func supports(hardware: HardwareSpec, workload: Workload) -> EngineSupport {
-        guard hardware.kind == .cpu, workload.pruning == nil else { return .notApplicable }
-        guard !hardware.kernels.isEmpty else {
-            return .declined("\(hardware.file) lists no kernel profiles (`kernels:`), so time is the roofline's")
-        }
-        return .yes
+        hardware.kernels.isEmpty ? GPUEngine.noKernelProfiles(hardware) : .yes
     }
 
     public static func mapspace(hardware: HardwareSpec, workload: Workload) throws(Diagnostic) -> [GPUMapping] {

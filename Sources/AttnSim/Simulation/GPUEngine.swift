@@ -12,11 +12,12 @@ public enum GPUEngine {
 
     /// Every unpruned workload on a GPU with kernel profiles.
     public static func supports(hardware: HardwareSpec, workload: Workload) -> EngineSupport {
-        guard hardware.kind == .gpu, workload.pruning == nil else { return .notApplicable }
-        guard !hardware.kernels.isEmpty else {
-            return .declined("\(hardware.file) lists no kernel profiles (`kernels:`), so time is the roofline's")
-        }
-        return .yes
+        hardware.kernels.isEmpty ? noKernelProfiles(hardware) : .yes
+    }
+
+    /// The note when a GPU or CPU file has no kernel profiles, so the roofline times the workload.
+    static func noKernelProfiles(_ hardware: HardwareSpec) -> EngineSupport {
+        .declined(hardware.file + " lists no kernel profiles (`kernels:`), so time is the roofline's")
     }
 
     public static func profile(_ hardware: HardwareSpec, backend: String, file: String) throws(Diagnostic) -> KernelProfile {

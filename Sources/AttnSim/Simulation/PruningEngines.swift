@@ -11,6 +11,7 @@ protocol PruningTarget: Engine where Mapping == PruningSpec {
 
 extension PruningTarget {
     static func model(on hardware: HardwareSpec) -> ModelName { model }
+    public static var pruned: Bool { true }
 
     public static func mapspace(hardware: HardwareSpec, workload: Workload) throws(Diagnostic) -> [PruningSpec] {
         workload.pruning.map { [$0] } ?? []
@@ -35,6 +36,7 @@ extension PruningTarget {
 /// SpAtten's decode pipeline on a spatial file with a comparator array (`ops: [cmp]`).
 public enum SpAttenPipelineEngine: PruningTarget {
     public static var model: ModelName { .spattenPipeline }
+    public static var kinds: [HardwareSpec.Kind] { [.spatial] }
 
     public static func supports(hardware: HardwareSpec, workload: Workload) -> EngineSupport {
         guard let spec = workload.pruning, spec.mode == .decode, PruningEngine.hasComparators(hardware) else {
@@ -52,6 +54,7 @@ public enum SpAttenPipelineEngine: PruningTarget {
 /// SpAtten's behavioural model for prefill on the same files.
 public enum SpAttenBehaviouralEngine: PruningTarget {
     public static var model: ModelName { .spattenBehavioural }
+    public static var kinds: [HardwareSpec.Kind] { [.spatial] }
 
     public static func supports(hardware: HardwareSpec, workload: Workload) -> EngineSupport {
         guard let spec = workload.pruning, spec.mode == .prefill, PruningEngine.hasComparators(hardware) else {
@@ -69,12 +72,10 @@ public enum SpAttenBehaviouralEngine: PruningTarget {
 /// FuseMax-like arrays: the spatial engine per layer on the kept problem, top-k by quick-select on the 1D array.
 public enum PrunedSpatialEngine: PruningTarget {
     public static var model: ModelName { .spatial }
+    public static var kinds: [HardwareSpec.Kind] { [.spatial] }
 
     public static func supports(hardware: HardwareSpec, workload: Workload) -> EngineSupport {
-        guard workload.pruning != nil, hardware.kind == .spatial, !PruningEngine.hasComparators(hardware) else {
-            return .notApplicable
-        }
-        return .yes
+        PruningEngine.hasComparators(hardware) ? .notApplicable : .yes
     }
 
     static func layers(hardware: HardwareSpec, workload: Workload, schedule: PruningSchedule, cost: PruningCost)
@@ -86,9 +87,10 @@ public enum PrunedSpatialEngine: PruningTarget {
 /// GPU decode: memory-bound attention calls at the decode profile's efficiency, gathers, importance, top-k.
 public enum GPUDecodeEngine: PruningTarget {
     public static var model: ModelName { .gpuDecode }
+    public static var kinds: [HardwareSpec.Kind] { [.gpu] }
 
     public static func supports(hardware: HardwareSpec, workload: Workload) -> EngineSupport {
-        guard let spec = workload.pruning, spec.mode == .decode, hardware.kind == .gpu,
+        guard workload.pruning?.mode == .decode,
               (try? PruningEngine.decodeProfile(hardware, workload: workload)) != nil else { return .notApplicable }
         return .yes
     }
@@ -102,11 +104,12 @@ public enum GPUDecodeEngine: PruningTarget {
 /// Pruned prefill (or decode without a decode profile) through the event simulator, per layer.
 public enum PrunedPrefillEngine: PruningTarget {
     public static var model: ModelName { .gpuEvent }
+    public static var kinds: [HardwareSpec.Kind] { [.gpu, .cpu] }
 
     static func model(on hardware: HardwareSpec) -> ModelName { hardware.kind == .cpu ? .cpuEvent : .gpuEvent }
 
     public static func supports(hardware: HardwareSpec, workload: Workload) -> EngineSupport {
-        guard let spec = workload.pruning, hardware.kind == .gpu || hardware.kind == .cpu else { return .notApplicable }
+        guard let spec = workload.pruning else { return .notApplicable }
         guard !hardware.kernels.isEmpty else {
             // Only GPU files say why: a CPU file without a profile is timed by the roofline, as documented.
             guard hardware.kind == .gpu else { return .notApplicable }
@@ -126,10 +129,9 @@ public enum PrunedPrefillEngine: PruningTarget {
 /// Any other pruned target: the roofline per layer.
 public enum PrunedRooflineEngine: PruningTarget {
     public static var model: ModelName { .roofline }
+    public static var kinds: [HardwareSpec.Kind] { HardwareSpec.Kind.allCases }
 
-    public static func supports(hardware: HardwareSpec, workload: Workload) -> EngineSupport {
-        workload.pruning == nil ? .notApplicable : .yes
-    }
+    public static func supports(hardware: HardwareSpec, workload: Workload) -> EngineSupport { .yes }
 
     static func layers(hardware: HardwareSpec, workload: Workload, schedule: PruningSchedule, cost: PruningCost)
         throws(Diagnostic) -> [PruningEngine.LayerTime] {

@@ -3,9 +3,12 @@
 /// declined the workload (a GPU file without kernel profiles, a masked workload on a spatial array).
 public enum RooflineEngine: Engine {
     public static var model: ModelName { .roofline }
+    /// Every kind: FLOPs over peak and bytes over bandwidth need nothing a kind adds.
+    public static var kinds: [HardwareSpec.Kind] { HardwareSpec.Kind.allCases }
+    public static var pruned: Bool { false }
 
     public static func supports(hardware: HardwareSpec, workload: Workload) -> EngineSupport {
-        workload.pruning == nil ? .yes : .notApplicable
+        .yes
     }
 
     public static func mapspace(hardware: HardwareSpec, workload: Workload) throws(Diagnostic) -> [Void] { [()] }
@@ -30,7 +33,9 @@ public enum RooflineEngine: Engine {
             model: model, time: masked?.time, denseTime: dense.time,
             dramBytes: masked == nil ? nil : cost.denseBytes, denseDRAMBytes: cost.denseBytes,
             utilization: utilization, energy: nil, bottleneck: masked?.bottleneck.rawValue)
-        return EngineResult(simulated: simulated, detail: .roofline)
+        var result = EngineResult(simulated: simulated, detail: .roofline)
+        result.cost = cost
+        return result
     }
 
     /// Names under which compute utilization is reported: the unit name (SM, core) or each MAC array.

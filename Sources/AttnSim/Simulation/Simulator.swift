@@ -15,7 +15,7 @@ public enum Simulator {
         let run = try engine.run(hardware: hardware, workload: workload,
                                  options: EngineOptions(trace: trace, baseline: baseline, energyAccounting: energyAccounting))
         let pruned = workload.pruning != nil
-        let cost = pruned ? nil : AttentionCost(problem, mask: workload.mask)
+        let cost = pruned ? nil : run.cost ?? AttentionCost(problem, mask: workload.mask)
         var notes: [String] = []
         if let cost, cost.effectiveFLOPs == nil {
             notes.append("the \(workload.mask.kind) mask does not fix its attended pairs; "
@@ -28,7 +28,9 @@ public enum Simulator {
             // Pruning: the FLOP ratio is no bound (a memory-bound step gains from quantized bytes beyond it); the
             // pruning object carries the roofline ratio, which is not a strict bound either.
             bounds: .init(flopSpeedup: cost?.flopSpeedup, tileSpeedup: nil, tileSpeedupMean: nil, waveSpeedup: nil),
-            simulated: run.simulated, endToEndSpeedup: nil, notes: notes + declined + run.notes)
+            simulated: run.simulated, endToEndSpeedup: nil, notes: notes)
+        if !declined.isEmpty { result.notes += declined }
+        if !run.notes.isEmpty { result.notes += run.notes }
         switch run.detail {
         case .gpu(let outcome): result.gpu = outcome
         case .spatial(let evaluation, let energy):
@@ -43,7 +45,8 @@ public enum Simulator {
 
         if !pruned && !workload.mask.isDense {
             if let tiling = run.tiling ?? fixedTiling(workload), workload.mask.isTractable(tiling) {
-                let analysis = TileAnalysis(mask: workload.mask, problem: problem, tiling: tiling)
+                let analysis = TileAnalysis(mask: workload.mask, queries: problem.queryTokens, keys: problem.keyTokens,
+                                            tiling: tiling)
                 result.tileAnalysis = analysis
                 result.tiles = SimulationResult.Tiles(analysis.work)
                 result.bounds.tileSpeedup = analysis.bounds.tile

@@ -2,10 +2,12 @@
 /// derived from the cascade and the arrays (`SpatialMapspace`), or a mapping file fed back.
 extension SpatialEngine: Engine {
     public static var model: ModelName { .spatial }
+    public static var kinds: [HardwareSpec.Kind] { [.spatial] }
+    public static var pruned: Bool { false }
 
     /// Unpruned attention on a spatial array, dense or with any mask (the array skips the tiles it does not visit).
     public static func supports(hardware: HardwareSpec, workload: Workload) -> EngineSupport {
-        hardware.kind == .spatial && workload.pruning == nil ? .yes : .notApplicable
+        .yes
     }
 
     public static func mapspace(hardware: HardwareSpec, workload: Workload) throws(Diagnostic) -> [SpatialMapping] {

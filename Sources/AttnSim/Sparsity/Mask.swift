@@ -66,11 +66,6 @@ extension Mask {
     }
     public func kernelSkipsElementMask(_ tiling: MaskTiling) -> Bool { isDense }
 
-    /// FLOP-wise speedup bound: dense pairs over attended pairs.
-    public func flopSpeedup(_ problem: Problem) -> Double? {
-        attendedPairs.map { Double(problem.queryTokens) * Double(problem.keyTokens) / $0 }
-    }
-
     /// The tile grid of every head pattern, concatenated (one pattern: the grid itself). A kernel's grid runs the
     /// Q tiles of one head after another, so with per-head masks one "instance" of this grid is a batch element.
     public func combinedTileGrid(_ tiling: MaskTiling) -> QTileGrid {
