@@ -12,7 +12,7 @@
 /// ```swift
 /// let mask = try MaskRegistry.decode(node, problem: problem, workloadFile: "wl.yaml")
 /// mask.kind                                        // "causal"
-/// mask.tileWork(MaskTiling(qTile: [128], kvTile: [128])).partial
+/// mask.tileWork(MaskTiling(qTile: [128], kvTile: [128]), head: 0).partial
 /// ```
 public protocol Mask: Sendable {
     /// The `mask.kind` this family is registered under.
@@ -51,8 +51,6 @@ public protocol Mask: Sendable {
     var waveBoundHolds: Bool { get }
     /// What evaluating the mask costs per element of a partially masked tile.
     var elementWork: MaskElementWork { get }
-    /// The mask's parameters, for reports (`mask` in JSON).
-    var parameters: [(String, JSONValue)] { get }
 }
 
 extension Mask {
@@ -124,9 +122,4 @@ public struct MaskElementWork: Sendable, Equatable {
     /// Every operation, counted once.
     public var operations: Int { compares + arithmetic + divisions + loads }
 
-    public var json: JSONValue {
-        .object([("compares", .number(Double(compares))), ("arithmetic", .number(Double(arithmetic))),
-                 ("divisions", .number(Double(divisions))), ("loads", .number(Double(loads))),
-                 ("axes", .number(Double(axes)))])
-    }
 }

@@ -141,14 +141,4 @@ public struct BlockMask: Mask {
     /// function per element; the file does not name that function, so one table load and one comparison are
     /// charged (a boolean lookup).
     public var elementWork: MaskElementWork { MaskElementWork(compares: 1, loads: 1) }
-
-    public var parameters: [(String, JSONValue)] {
-        let full = table.heads.reduce(0) { $0 + $1.full.count }
-        let partial = table.heads.reduce(0) { $0 + $1.partial.count }
-        return [("file", .string(file)),
-                ("block_size", .array([.number(Double(table.blockSize.q)), .number(Double(table.blockSize.kv))])),
-                ("head_patterns", .number(Double(table.heads.count))),
-                ("full_blocks", .number(Double(full))),
-                ("partial_blocks", .number(Double(partial)))]
-    }
 }

@@ -40,5 +40,4 @@ public struct CausalMask: Mask, Equatable {
 
     /// One comparison of the key index with the query's last key (an add folded into the bound).
     public var elementWork: MaskElementWork { MaskElementWork(compares: 1, arithmetic: 1) }
-    public var parameters: [(String, JSONValue)] { [] }
 }

@@ -26,5 +26,4 @@ public struct DenseMask: Mask, Equatable {
     }
 
     public var elementWork: MaskElementWork { .none }
-    public var parameters: [(String, JSONValue)] { [] }
 }

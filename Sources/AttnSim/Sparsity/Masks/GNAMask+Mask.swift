@@ -91,11 +91,4 @@ extension GNAMask: Mask {
         }
         return work
     }
-
-    public var parameters: [(String, JSONValue)] {
-        [("window", .array(axes.map { .number(Double($0.window)) })),
-         ("stride", .array(axes.map { .number(Double($0.stride)) })),
-         ("dilation", .array(axes.map { .number(Double($0.dilation)) })),
-         ("causal", .array(axes.map { .bool($0.causal) }))]
-    }
 }
