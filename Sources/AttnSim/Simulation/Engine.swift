@@ -71,6 +71,9 @@ public struct EngineOptions: Sendable {
     public var baseline: String?
     /// How register-file accesses are charged on spatial arrays.
     public var energyAccounting: EnergyAccounting
+    /// The device's peak rate for the workload's element type, when the caller has already looked it up and
+    /// checked it (`Simulator` does); engines look it up themselves otherwise.
+    var peak: Double?
 
     public init(trace: Bool = false, baseline: String? = nil, energyAccounting: EnergyAccounting = .full) {
         self.trace = trace

@@ -18,7 +18,8 @@ public enum RooflineEngine: Engine {
     public static func evaluate(_ mapping: Void, hardware: HardwareSpec, workload: Workload,
                                 options: EngineOptions) throws(Diagnostic) -> EngineResult {
         let cost = AttentionCost(workload.problem, mask: workload.mask)
-        let peak = try Simulator.peak(hardware, workload)
+        let peak: Double
+        if let known = options.peak { peak = known } else { peak = try Simulator.peak(hardware, workload) }
         let bandwidth = hardware.offChip.bandwidth!   // validated on load: the outermost level has a bandwidth
         let dense = Roofline(flops: cost.denseFLOPs, bytes: cost.denseBytes, peakFLOPs: peak, bandwidth: bandwidth)
         let masked = cost.effectiveFLOPs.map {

@@ -10,10 +10,10 @@ public enum Simulator {
                            baseline: String? = nil, energyAccounting: EnergyAccounting = .full)
         throws(Diagnostic) -> SimulationResult {
         let problem = workload.problem
-        _ = try peak(hardware, workload)
+        var options = EngineOptions(trace: trace, baseline: baseline, energyAccounting: energyAccounting)
+        options.peak = try peak(hardware, workload)
         let (engine, declined) = try EngineRegistry.engine(for: hardware, workload: workload)
-        let run = try engine.run(hardware: hardware, workload: workload,
-                                 options: EngineOptions(trace: trace, baseline: baseline, energyAccounting: energyAccounting))
+        let run = try engine.run(hardware: hardware, workload: workload, options: options)
         let pruned = workload.pruning != nil
         let cost = pruned ? nil : run.cost ?? AttentionCost(problem, mask: workload.mask)
         var notes: [String] = []
