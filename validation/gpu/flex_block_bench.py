@@ -44,6 +44,8 @@ import torch.nn.functional as F
 # The window rule and the dense block classification are the converter's (one implementation of each).
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "scripts"))
 from blockmask_to_json import _na_bounds, classify_dense as _classify_dense  # noqa: E402
+# GPU state and the atomic JSON writer are the GNA benchmark's (this folder).
+from flex_gna_bench import gpu_state, write_json  # noqa: E402
 
 BLOCK = 128
 HEADS = 16
@@ -206,15 +208,6 @@ def bench(fn, min_reps=20, max_reps=200, target_ms=400.0, warmup=3):
     return {"median": statistics.median(ts), "p10": q(0.1), "p90": q(0.9), "reps": reps}
 
 
-def gpu_state():
-    out = {}
-    for key, f in (("sm_clock_mhz", "clock_rate"), ("temp_c", "temperature"), ("power_mw", "power_draw")):
-        try:
-            out[key] = getattr(torch.cuda, f)()
-        except Exception:  # noqa: BLE001
-            out[key] = None
-    return out
-
 
 def sdpa_kernel_name(fn):
     try:
@@ -264,14 +257,6 @@ def device_facts(device):
     torch.cuda.empty_cache()
     return facts
 
-
-def write_json(path, doc):
-    if not path:
-        return
-    tmp = path + ".tmp"
-    with open(tmp, "w") as f:
-        json.dump(doc, f, indent=1)
-    os.replace(tmp, path)
 
 
 # ---------------------------------------------------------------------------------------------------------------

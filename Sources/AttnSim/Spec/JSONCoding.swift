@@ -46,21 +46,14 @@ public struct OrderedMap<Value: Codable & Sendable>: Codable, Sendable {
 
     public var keys: [String] { entries.map(\.key) }
 
-    struct Key: CodingKey {
-        var stringValue: String
-        var intValue: Int? { nil }
-        init(stringValue: String) { self.stringValue = stringValue }
-        init?(intValue: Int) { nil }
-    }
-
     public init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: Key.self)
+        let container = try decoder.container(keyedBy: StringCodingKey.self)
         entries = try container.allKeys.map { ($0.stringValue, try container.decode(Value.self, forKey: $0)) }
     }
 
     public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: Key.self)
-        for (key, value) in entries { try container.encode(value, forKey: Key(stringValue: key)) }
+        var container = encoder.container(keyedBy: StringCodingKey.self)
+        for (key, value) in entries { try container.encode(value, forKey: StringCodingKey(stringValue: key)) }
     }
 }
 
@@ -72,19 +65,12 @@ extension OrderedMap: Equatable where Value: Equatable {
 
 /// Raw JSON inside a typed record (a sweep axis's values, which can be anything a YAML file holds).
 extension JSONValue: Codable {
-    struct Key: CodingKey {
-        var stringValue: String
-        var intValue: Int? { nil }
-        init(stringValue: String) { self.stringValue = stringValue }
-        init?(intValue: Int) { nil }
-    }
-
     public init(from decoder: any Decoder) throws {
         if var list = try? decoder.unkeyedContainer() {
             var items: [JSONValue] = []
             while !list.isAtEnd { items.append(try list.decode(JSONValue.self)) }
             self = .array(items)
-        } else if let object = try? decoder.container(keyedBy: Key.self) {
+        } else if let object = try? decoder.container(keyedBy: StringCodingKey.self) {
             self = .object(try object.allKeys.map { ($0.stringValue, try object.decode(JSONValue.self, forKey: $0)) })
         } else {
             let single = try decoder.singleValueContainer()
@@ -121,8 +107,16 @@ extension JSONValue: Codable {
             var list = encoder.unkeyedContainer()
             for item in items { try list.encode(item) }
         case .object(let pairs):
-            var object = encoder.container(keyedBy: Key.self)
-            for (key, value) in pairs { try object.encode(value, forKey: Key(stringValue: key)) }
+            var object = encoder.container(keyedBy: StringCodingKey.self)
+            for (key, value) in pairs { try object.encode(value, forKey: StringCodingKey(stringValue: key)) }
         }
     }
+}
+
+/// A coding key that is any string: the keys of objects whose keys are data (`OrderedMap`, raw `JSONValue`).
+struct StringCodingKey: CodingKey {
+    var stringValue: String
+    var intValue: Int? { nil }
+    init(stringValue: String) { self.stringValue = stringValue }
+    init?(intValue: Int) { nil }
 }

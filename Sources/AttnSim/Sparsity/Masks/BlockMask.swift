@@ -109,18 +109,20 @@ public struct BlockMask: Mask {
         while q0 < queries {
             let q1 = min(q0 + tq, queries)
             let blocks = (q0 / bq) ..< ceilDiv(q1, bq)
-            for qb in blocks {
-                for (table, isFull) in [(h.full, true), (h.partial, false)] {
-                    for k in table.row(qb) {
-                        // KV tiles overlapping KV block k.
-                        let k0 = Int(k) * bkv, k1 = min(k0 + bkv, keys)
-                        for tile in (k0 / tkv) ..< ceilDiv(k1, tkv) {
-                            if listed[tile] == 0 { touched.append(tile) }
-                            listed[tile] += 1
-                            if isFull { full[tile] += 1 }
-                        }
+            // Stamps the KV tiles overlapping each listed block of Q block `qb`.
+            func stamp(_ table: BlockTable, _ qb: Int, isFull: Bool) {
+                for k in table.row(qb) {
+                    let k0 = Int(k) * bkv, k1 = min(k0 + bkv, keys)
+                    for tile in (k0 / tkv) ..< ceilDiv(k1, tkv) {
+                        if listed[tile] == 0 { touched.append(tile) }
+                        listed[tile] += 1
+                        if isFull { full[tile] += 1 }
                     }
                 }
+            }
+            for qb in blocks {
+                stamp(h.full, qb, isFull: true)
+                stamp(h.partial, qb, isFull: false)
             }
             var visit = QTileVisit(visited: touched.count, full: 0)
             for tile in touched {
