@@ -40,17 +40,22 @@ let package = Package(
             dependencies: ["AttnSim"],
             swiftSettings: kernelFlags
         ),
-        .executableTarget(
-            name: "attnsim",
+        // Every subcommand; a library so the fuzzer can run argument vectors in process.
+        .target(
+            name: "AttnSimCLI",
             dependencies: [
                 "AttnSim",
                 "AttnSimKernels",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        .executableTarget(
+            name: "attnsim",
+            dependencies: ["AttnSimCLI"]
+        ),
         .testTarget(
             name: "AttnSimTests",
-            dependencies: ["AttnSim", "AttnSimKernels", "AttnSimFuzzing", "attnsim"]
+            dependencies: ["AttnSim", "AttnSimKernels", "AttnSimFuzzing", "AttnSimCLI", "attnsim"]
         ),
     ]
 )

@@ -1,9 +1,10 @@
 import ArgumentParser
 import AttnSim
 
-@main
-struct AttnSimCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
+/// The `attnsim` command line (`Sources/attnsim/main.swift` runs it).
+public struct AttnSimCommand: ParsableCommand {
+    public init() {}
+    public static let configuration = CommandConfiguration(
         commandName: "attnsim",
         abstract: "Predict how fast attention runs on a device, and how much sparsity or pruning can gain.",
         version: AttnSimVersion.string,
