@@ -4,19 +4,26 @@
 ///
 /// - Compute: a tile does 2·TQ·TKV·(E + F) FLOP at `efficiency` × one SM's dense peak; with r CTAs resident
 ///   per SM, each runs at 1/r of that.
-/// - Memory: a KV tile is TKV·(E + F) elements; the CTAs of one (batch, head) share its K and V through L2,
-///   so DRAM serves each KV tile once per instance (or once per wave of the instance's Q tiles when its K and V
-///   outgrow its share of L2), at 1/slots of HBM bandwidth per CTA.
+/// - Memory: a CTA reads its Q tile and writes its O tile, TQ·(E + F) elements; a KV tile is TKV·(E + F)
+///   elements, and the CTAs of one (batch, head) share its K and V through L2, so DRAM serves each KV tile once
+///   per instance (or once per wave of the instance's Q tiles when its K and V outgrow its share of L2). Every
+///   slot streams at 1/slots of the off-chip bandwidth, and a CTA takes the longer of its compute and its
+///   transfers (they overlap): a grid never moves its bytes faster than the bandwidth, so the kernel turns
+///   memory-bound when bandwidth falls (a tail wave's CTAs are not granted the idle slots' share).
 /// - Occupancy: shared memory holds the Q tile and `stages` K and V tiles; registers hold the fp32 output
 ///   accumulator and score tile (TQ·(F + TKV)·4 bytes) out of the 64K 32-bit registers every NVIDIA SM since
 ///   Volta has (CUDA C++ Programming Guide, "Compute Capabilities" table).
 public struct GPUKernelCost: Sendable, Equatable {
     public var sms: Int
     public var ctasPerSM: Int
-    /// Seconds for one full KV tile of one CTA when every slot is busy.
+    /// Seconds for one full KV tile of one CTA when every slot is busy: the longer of `computeTileTime` and
+    /// `memoryTileTime`.
     public var fullTileTime: Double
     public var computeTileTime: Double
+    /// Seconds to stream one visited KV tile's DRAM bytes at one slot's share of the bandwidth.
     public var memoryTileTime: Double
+    /// Seconds to read one CTA's Q tile and write its O tile at one slot's share of the bandwidth.
+    public var memoryPerCTA: Double = 0
     public var maskedTileCost: Double
     /// Every visited tile pays the mask (a `problem`-scope kernel on a problem that is not fully block-sparse).
     public var maskAllTiles = false
@@ -85,17 +92,21 @@ public struct GPUKernelCost: Sendable, Equatable {
         dramBytesPerTile = visited > 0 ? min(kvTileBytes, unique * passes * kvTileBytes / visited) : 0
         let bandwidth = hardware.offChip.bandwidth!
         memoryTileTime = dramBytesPerTile / (bandwidth / Double(slots))
+        memoryPerCTA = Double(tq) * (e + f) * bytes / (bandwidth / Double(slots))
         fullTileTime = max(computeTileTime, memoryTileTime)
         maskedTileCost = (profile.maskedTileCost ?? 1) + (profile.maskedTileCostPerAxis ?? 0) * Double(max(0, maskAxes - 1))
         perCTA = profile.perCTA ?? 0
         launch = hardware.launchOverhead ?? 0
     }
 
-    /// Duration of a CTA that visits `tile` KV tiles.
+    /// Duration of a CTA that visits `tile` KV tiles: its fixed cost, then its tensor-core work (partially masked
+    /// tiles at `maskedTileCost` times a full one's) or its DRAM transfers, whichever is longer.
     @inlinable
     public func ctaTime(_ tile: QTileVisit) -> Double {
         let masked = maskAllTiles ? Double(tile.visited) : Double(tile.partial)
-        return perCTA + (Double(tile.visited) - masked + masked * maskedTileCost) * fullTileTime
+        let compute = (Double(tile.visited) - masked + masked * maskedTileCost) * computeTileTime
+        let memory = memoryPerCTA + Double(tile.visited) * memoryTileTime
+        return perCTA + max(compute, memory)
     }
 
     /// The same costs with the tensor cores at `factor` of their peak clock (memory time unchanged).

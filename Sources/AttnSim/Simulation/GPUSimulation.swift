@@ -92,7 +92,7 @@ public struct GPUSimulation: Sendable {
         let busy = slotBusy.reduce(0, +)
         let visited = Double(grid.visited) * Double(instances)
         let compute = visited * cost.computeTileTime
-        let memory = visited * cost.memoryTileTime
+        let memory = visited * cost.memoryTileTime + Double(ctas) * cost.memoryPerCTA
         let overhead = Double(ctas) * cost.perCTA
         let bottleneck = overhead > max(compute, memory) ? "overhead" : (memory > compute ? "memory" : "compute")
         return GPUSimulation(

@@ -73,6 +73,7 @@ public enum Simulator {
             result.endToEndFLOPBound = result.bounds.flopSpeedup.map { EndToEnd.speedup(attentionSpeedup: $0, model: model) }
             result.endToEndTileBound = result.bounds.tileSpeedup.map { EndToEnd.speedup(attentionSpeedup: $0, model: model) }
         }
+        try PhysicalInvariants.check(result, hardware: hardware, workload: workload)
         return result
     }
 

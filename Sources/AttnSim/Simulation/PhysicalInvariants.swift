@@ -1,0 +1,87 @@
+/// What physics allows of any prediction, checked on every result `Simulator.run` makes, from the work and the
+/// hardware file alone (not from the engine's own busy counters):
+///
+/// - every number is finite, and times, bytes, FLOPs and energies are ≥ 0;
+/// - time ≥ FLOPs ÷ the device's peak rate for the element type (the FLOPs the mask or schedule leaves, and the
+///   dense FLOPs for the dense time);
+/// - time ≥ bytes ÷ bandwidth at every memory level the result reports traffic for (off-chip DRAM);
+/// - every utilisation is in [0, 1];
+/// - per-layer times of a pruning run are finite and ≥ 0.
+///
+/// A violation is a bug in a model, never the user's input (loaders reject impossible files): `Simulator.run`
+/// refuses to print such a result, and the property tests (`Tests/AttnSimTests/Simulation/PropertyTests.swift`)
+/// hunt for one over random hardware, workloads, masks and mappings.
+public enum PhysicalInvariants {
+    /// Relative slack for rounding in sums of many terms.
+    static let tolerance = 1e-9
+
+    /// Every broken invariant of `result`, in words (empty when it is physically valid).
+    public static func violations(_ result: SimulationResult, hardware: HardwareSpec, workload: Workload) -> [String] {
+        var found: [String] = []
+        func finite(_ name: String, _ value: Double?, atLeast lower: Double = 0) {
+            guard let value else { return }
+            if !value.isFinite { found.append("\(name) is \(value)") } else if value < lower {
+                found.append("\(name) is \(value), below \(lower)")
+            }
+        }
+        let simulated = result.simulated
+        finite("flops.dense", result.denseFLOPs)
+        finite("flops.effective", result.effectiveFLOPs)
+        finite("simulated.time", simulated.time)
+        finite("simulated.dense_time", simulated.denseTime)
+        finite("simulated.dram_bytes", simulated.dramBytes)
+        finite("simulated.dense_dram_bytes", simulated.denseDRAMBytes)
+        finite("simulated.energy", simulated.energy)
+        for component in result.energy?.components ?? [] { finite("energy \(component.name)", component.joules) }
+        finite("simulated.speedup", simulated.speedup)
+        for (name, value) in [("flop_speedup", result.bounds.flopSpeedup), ("tile_speedup", result.bounds.tileSpeedup),
+                              ("tile_speedup_mean", result.bounds.tileSpeedupMean),
+                              ("wave_speedup", result.bounds.waveSpeedup)] {
+            finite("bounds.\(name)", value)
+        }
+        finite("end_to_end.speedup", result.endToEndSpeedup)
+        finite("end_to_end.flop_speedup", result.endToEndFLOPBound)
+        finite("end_to_end.tile_speedup", result.endToEndTileBound)
+        finite("end_to_end.linear_time", result.linearTime)
+        finite("end_to_end.layer_time", result.layerTime)
+        for (unit, busy) in simulated.utilization {
+            if !busy.isFinite || busy < 0 || busy > 1 + tolerance {
+                found.append("utilization \(unit) is \(busy), outside [0, 1]")
+            }
+        }
+        for (name, _, cycles) in result.spatial?.einsumCycles ?? [] { finite("cycles of \(name)", cycles) }
+        for layer in result.pruning?.layers ?? [] {
+            finite("pruning step \(layer.step) layer \(layer.layer) time", layer.time)
+            finite("pruning step \(layer.step) layer \(layer.layer) dense time", layer.denseTime)
+        }
+
+        // Lower bounds on time from the work and the hardware file.
+        let peak = hardware.peakFLOPs(workload.problem.dtype)
+        let bandwidth = hardware.offChip.bandwidth
+        func atLeast(_ time: Double?, _ name: String, work: Double?, rate: Double?, what: String) {
+            guard let time, let work, let rate, rate > 0, time.isFinite, work.isFinite else { return }
+            let floor = work / rate
+            if time < floor * (1 - tolerance) {
+                found.append("\(name) \(Quantity.format(time, .time)) is below \(what) "
+                    + "(\(Quantity.format(floor, .time)))")
+            }
+        }
+        atLeast(simulated.time, "time", work: result.effectiveFLOPs, rate: peak, what: "FLOPs ÷ peak")
+        atLeast(simulated.denseTime, "dense time", work: result.denseFLOPs, rate: peak, what: "dense FLOPs ÷ peak")
+        atLeast(simulated.time, "time", work: simulated.dramBytes, rate: bandwidth,
+                what: "DRAM bytes ÷ \(hardware.offChip.name) bandwidth")
+        atLeast(simulated.denseTime, "dense time", work: simulated.denseDRAMBytes, rate: bandwidth,
+                what: "dense DRAM bytes ÷ \(hardware.offChip.name) bandwidth")
+        return found
+    }
+
+    /// Throws when `result` breaks an invariant: the message names the model, both files and what broke.
+    static func check(_ result: SimulationResult, hardware: HardwareSpec, workload: Workload) throws(Diagnostic) {
+        let broken = violations(result, hardware: hardware, workload: workload)
+        guard !broken.isEmpty else { return }
+        throw Diagnostic(file: workload.file,
+                         message: "internal error: the \(result.simulated.model.rawValue) model produced a physically "
+                            + "impossible result for this workload on \(hardware.file): " + broken.joined(separator: "; ")
+                            + ". This is a bug in attnsim, not in your files; please report it with both files")
+    }
+}
