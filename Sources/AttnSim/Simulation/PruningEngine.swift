@@ -306,15 +306,26 @@ public struct SpAttenPipeline: Sendable {
     }
 
     /// Seconds of a layer, and of it the part the top-k selections add (the layer again with free selections).
+    ///
+    /// Every byte the layer moves (`cost.dramBytes`: K and V padded to the burst, Q and outputs, indices) passes
+    /// the fetcher: each request's fetch stage carries the layer's bytes in proportion to its own K and V, so the
+    /// layer never moves its bytes faster than the DRAM bandwidth.
     public func layer(_ layer: PruningSchedule.Layer, cost: PruningLayerCost, schedule: PruningSchedule)
         -> (time: Double, topK: Double) {
+        let shares = layer.groups.flatMap { group in
+            [(group, 1 - group.refetch, false), (group, group.refetch, true)].filter { $0.1 > 0 }
+        }
+        let staged = shares.map { group, share, refetch in
+            (count: group.count * share,
+             stages: stages(keys: group.keys, values: group.values, refetch: refetch, layer: layer, schedule: schedule))
+        }
+        let fetched = staged.reduce(0) { $0 + $1.count * $1.stages.fetch }
+        let layerFetch = cost.dramBytes / bytesPerCycle
+        let scale = fetched > 0 ? max(1, layerFetch / fetched) : 1
         func cycles(withTopK: Bool) -> Double {
-            var total = drain
-            for group in layer.groups {
-                for (share, refetch) in [(1 - group.refetch, false), (group.refetch, true)] where share > 0 {
-                    let s = stages(keys: group.keys, values: group.values, refetch: refetch, layer: layer, schedule: schedule)
-                    total += group.count * share * max(s.fetch, s.qk, s.softmax, withTopK ? s.topK : 0, s.pv)
-                }
+            var total = drain + (fetched > 0 ? 0 : layerFetch)
+            for (count, s) in staged {
+                total += count * max(s.fetch * scale, s.qk, s.softmax, withTopK ? s.topK : 0, s.pv)
             }
             if withTopK {
                 for selection in [cost.tokenTopK, cost.headTopK].compactMap({ $0 }) {
