@@ -22,8 +22,10 @@ public struct GPUKernelCost: Sendable, Equatable {
     public var computeTileTime: Double
     /// Seconds to stream one visited KV tile's DRAM bytes at one slot's share of the bandwidth.
     public var memoryTileTime: Double
-    /// Seconds to read one CTA's Q tile and write its O tile at one slot's share of the bandwidth.
-    public var memoryPerCTA: Double = 0
+    /// DRAM bytes of one CTA's Q tile (read) and O tile (written).
+    public var qoBytesPerCTA: Double = 0
+    /// Off-chip bandwidth the CTAs share, bytes per second.
+    public var bandwidth: Double = .infinity
     public var maskedTileCost: Double
     /// Every visited tile pays the mask (a `problem`-scope kernel on a problem that is not fully block-sparse).
     public var maskAllTiles = false
@@ -92,21 +94,34 @@ public struct GPUKernelCost: Sendable, Equatable {
         dramBytesPerTile = visited > 0 ? min(kvTileBytes, unique * passes * kvTileBytes / visited) : 0
         let bandwidth = hardware.offChip.bandwidth!
         memoryTileTime = dramBytesPerTile / (bandwidth / Double(slots))
-        memoryPerCTA = Double(tq) * (e + f) * bytes / (bandwidth / Double(slots))
+        qoBytesPerCTA = Double(tq) * (e + f) * bytes
+        self.bandwidth = bandwidth
         fullTileTime = max(computeTileTime, memoryTileTime)
         maskedTileCost = (profile.maskedTileCost ?? 1) + (profile.maskedTileCostPerAxis ?? 0) * Double(max(0, maskAxes - 1))
         perCTA = profile.perCTA ?? 0
         launch = hardware.launchOverhead ?? 0
     }
 
-    /// Duration of a CTA that visits `tile` KV tiles: its fixed cost, then its tensor-core work (partially masked
-    /// tiles at `maskedTileCost` times a full one's) or its DRAM transfers, whichever is longer.
+    /// Seconds of a CTA's tensor-core work with its SM to itself: its full tiles, and its partially masked
+    /// tiles at `maskedTileCost` times a full one's.
+    @inlinable
+    public func soloWork(_ tile: QTileVisit) -> Double {
+        let masked = maskAllTiles ? Double(tile.visited) : Double(tile.partial)
+        return (Double(tile.visited) - masked + masked * maskedTileCost) * computeTileTime / Double(ctasPerSM)
+    }
+
+    /// DRAM bytes a CTA moves: its Q and O tiles and its visited KV tiles' share after L2 hits.
+    @inlinable
+    public func bytes(_ tile: QTileVisit) -> Double {
+        qoBytesPerCTA + Double(tile.visited) * dramBytesPerTile
+    }
+
+    /// Duration of a CTA that visits `tile` KV tiles when every slot is busy: its tensor-core work (the SM shared
+    /// by `ctasPerSM` CTAs) or its transfers (the bandwidth shared by every slot), whichever is longer, then its
+    /// fixed cost.
     @inlinable
     public func ctaTime(_ tile: QTileVisit) -> Double {
-        let masked = maskAllTiles ? Double(tile.visited) : Double(tile.partial)
-        let compute = (Double(tile.visited) - masked + masked * maskedTileCost) * computeTileTime
-        let memory = memoryPerCTA + Double(tile.visited) * memoryTileTime
-        return perCTA + max(compute, memory)
+        perCTA + max(soloWork(tile) * Double(ctasPerSM), bytes(tile) / bandwidth * Double(slots))
     }
 
     /// The same costs with the tensor cores at `factor` of their peak clock (memory time unchanged).

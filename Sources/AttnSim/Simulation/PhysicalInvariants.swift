@@ -17,23 +17,12 @@ public enum PhysicalInvariants {
 
     /// Every broken invariant of `result`, in words (empty when it is physically valid).
     public static func violations(_ result: SimulationResult, hardware: HardwareSpec, workload: Workload) -> [String] {
-        var found: [String] = []
-        func finite(_ name: String, _ value: Double?, atLeast lower: Double = 0) {
-            guard let value else { return }
-            if !value.isFinite { found.append("\(name) is \(value)") } else if value < lower {
-                found.append("\(name) is \(value), below \(lower)")
-            }
-        }
-        let simulated = result.simulated
+        var found = violations(result.simulated, flops: result.effectiveFLOPs, denseFLOPs: result.denseFLOPs,
+                               hardware: hardware, dtype: workload.problem.dtype)
+        func finite(_ name: String, _ value: Double?) { found += Self.finite(name, value) }
         finite("flops.dense", result.denseFLOPs)
         finite("flops.effective", result.effectiveFLOPs)
-        finite("simulated.time", simulated.time)
-        finite("simulated.dense_time", simulated.denseTime)
-        finite("simulated.dram_bytes", simulated.dramBytes)
-        finite("simulated.dense_dram_bytes", simulated.denseDRAMBytes)
-        finite("simulated.energy", simulated.energy)
         for component in result.energy?.components ?? [] { finite("energy \(component.name)", component.joules) }
-        finite("simulated.speedup", simulated.speedup)
         for (name, value) in [("flop_speedup", result.bounds.flopSpeedup), ("tile_speedup", result.bounds.tileSpeedup),
                               ("tile_speedup_mean", result.bounds.tileSpeedupMean),
                               ("wave_speedup", result.bounds.waveSpeedup)] {
@@ -44,35 +33,52 @@ public enum PhysicalInvariants {
         finite("end_to_end.tile_speedup", result.endToEndTileBound)
         finite("end_to_end.linear_time", result.linearTime)
         finite("end_to_end.layer_time", result.layerTime)
-        for (unit, busy) in simulated.utilization {
-            if !busy.isFinite || busy < 0 || busy > 1 + tolerance {
-                found.append("utilization \(unit) is \(busy), outside [0, 1]")
-            }
-        }
         for (name, _, cycles) in result.spatial?.einsumCycles ?? [] { finite("cycles of \(name)", cycles) }
         for layer in result.pruning?.layers ?? [] {
             finite("pruning step \(layer.step) layer \(layer.layer) time", layer.time)
             finite("pruning step \(layer.step) layer \(layer.layer) dense time", layer.denseTime)
         }
+        return found
+    }
 
+    /// The invariants of one prediction: `flops` and `denseFLOPs` are the work the sparse and the dense run must
+    /// at least do (nil where no model counts it).
+    public static func violations(_ simulated: SimulationResult.Simulated, flops: Double?, denseFLOPs: Double?,
+                                  hardware: HardwareSpec, dtype: DType) -> [String] {
+        var found: [String] = []
+        for (name, value) in [("simulated.time", simulated.time), ("simulated.dense_time", simulated.denseTime),
+                              ("simulated.dram_bytes", simulated.dramBytes),
+                              ("simulated.dense_dram_bytes", simulated.denseDRAMBytes),
+                              ("simulated.energy", simulated.energy), ("simulated.speedup", simulated.speedup)] {
+            found += finite(name, value)
+        }
+        for (unit, busy) in simulated.utilization where !busy.isFinite || busy < 0 || busy > 1 + tolerance {
+            found.append("utilization \(unit) is \(busy), outside [0, 1]")
+        }
         // Lower bounds on time from the work and the hardware file.
-        let peak = hardware.peakFLOPs(workload.problem.dtype)
+        let peak = hardware.peakFLOPs(dtype)
         let bandwidth = hardware.offChip.bandwidth
         func atLeast(_ time: Double?, _ name: String, work: Double?, rate: Double?, what: String) {
             guard let time, let work, let rate, rate > 0, time.isFinite, work.isFinite else { return }
             let floor = work / rate
             if time < floor * (1 - tolerance) {
-                found.append("\(name) \(Quantity.format(time, .time)) is below \(what) "
-                    + "(\(Quantity.format(floor, .time)))")
+                found.append("\(name) \(Quantity.format(time, .time)) is below \(what) (\(Quantity.format(floor, .time)))")
             }
         }
-        atLeast(simulated.time, "time", work: result.effectiveFLOPs, rate: peak, what: "FLOPs ÷ peak")
-        atLeast(simulated.denseTime, "dense time", work: result.denseFLOPs, rate: peak, what: "dense FLOPs ÷ peak")
+        atLeast(simulated.time, "time", work: flops, rate: peak, what: "FLOPs ÷ peak")
+        atLeast(simulated.denseTime, "dense time", work: denseFLOPs, rate: peak, what: "dense FLOPs ÷ peak")
         atLeast(simulated.time, "time", work: simulated.dramBytes, rate: bandwidth,
                 what: "DRAM bytes ÷ \(hardware.offChip.name) bandwidth")
         atLeast(simulated.denseTime, "dense time", work: simulated.denseDRAMBytes, rate: bandwidth,
                 what: "dense DRAM bytes ÷ \(hardware.offChip.name) bandwidth")
         return found
+    }
+
+    /// "name is nan" or "name is -1, below 0" when `value` is not a finite non-negative number.
+    static func finite(_ name: String, _ value: Double?) -> [String] {
+        guard let value else { return [] }
+        if !value.isFinite { return ["\(name) is \(value)"] }
+        return value < 0 ? ["\(name) is \(value), below 0"] : []
     }
 
     /// Throws when `result` breaks an invariant: the message names the model, both files and what broke.

@@ -99,22 +99,33 @@ public enum PruningEngine {
         }
     }
 
-    /// SpAtten's additive BERT model (prefill) on the pipeline's QK lanes.
-    static func spattenBehavioural(hardware: HardwareSpec, schedule: PruningSchedule) throws(Diagnostic) -> [LayerTime] {
+    /// SpAtten's additive BERT model (prefill) on the pipeline's QK lanes. Its DRAM term counts `bert.cpp`'s
+    /// transactions of a dense, contiguous layout; where the layer's access pattern moves more (`cost`: index
+    /// reads, gather copies, rows padded to the burst), the DRAM term is the layer's bytes at the bandwidth.
+    static func spattenBehavioural(hardware: HardwareSpec, schedule: PruningSchedule, cost: PruningCost)
+        throws(Diagnostic) -> [LayerTime] {
         let pipeline = try SpAttenPipeline(hardware)
-        let model = SpAttenBehavioural(keysPerCycle: pipeline.qkLanes / Double(schedule.headDim), clock: hardware.clock)
-        func seconds(_ layer: PruningSchedule.Layer, _ selection: PruningSchedule.Selection?) -> (Double, Double) {
+        var model = SpAttenBehavioural(keysPerCycle: pipeline.qkLanes / Double(schedule.headDim), clock: hardware.clock)
+        model.channels = pipeline.bytesPerCycle / model.transactionBytes
+        func seconds(_ layer: PruningSchedule.Layer, _ selection: PruningSchedule.Selection?, bytes: Double)
+            -> (Double, Double) {
             let keys = Int(layer.groups.map(\.keys).max() ?? 0)
+            let requests = layer.groups.reduce(0) { $0 + $1.count }
             let c = model.layer(heads: layer.heads, queries: layer.queries, keys: keys, headDim: schedule.headDim,
                                 keyBits: layer.keyBits, valueBits: layer.valueBits,
-                                selection: selection.map { ($0.n, $0.k) })
-            return (Double(schedule.batch) * c.total / hardware.clock, Double(schedule.batch) * c.topK / hardware.clock)
+                                selection: selection.map { ($0.n, $0.k) },
+                                refetch: requests > 0 ? layer.refetches / requests : 0, lsbBits: layer.lsbBits,
+                                activationBits: layer.activationBits)
+            let batch = Double(schedule.batch)
+            let dram = max(batch * c.dram, bytes / pipeline.bytesPerCycle)
+            return ((batch * (c.fill + c.drain + c.topK) + dram) / hardware.clock, batch * c.topK / hardware.clock)
         }
         return schedule.layers.indices.map { index in
             let layer = schedule.layers[index]
-            let (time, topK) = seconds(layer, layer.tokenTopK)
+            let (time, topK) = seconds(layer, layer.tokenTopK, bytes: cost.layers[index].dramBytes)
             return LayerTime(step: layer.step, layer: layer.layer, time: time,
-                             denseTime: seconds(schedule.dense[index], nil).0, topKTime: topK)
+                             denseTime: seconds(schedule.dense[index], nil, bytes: cost.dense[index].dramBytes).0,
+                             topKTime: topK)
         }
     }
 

@@ -65,7 +65,7 @@ public enum SpAttenBehaviouralEngine: PruningTarget {
 
     static func layers(hardware: HardwareSpec, workload: Workload, schedule: PruningSchedule, cost: PruningCost)
         throws(Diagnostic) -> [PruningEngine.LayerTime] {
-        try PruningEngine.spattenBehavioural(hardware: hardware, schedule: schedule)
+        try PruningEngine.spattenBehavioural(hardware: hardware, schedule: schedule, cost: cost)
     }
 }
 
