@@ -122,11 +122,7 @@ public enum GPUEngine {
             try simulate(hardware: hardware, workload: workload, mapping: mapping, baseline: nil, trace: false,
                          dense: false).sparse.time
         }
-        guard !ranked.isEmpty else {
-            throw Diagnostic(file: workload.file, path: "kernel",
-                             message: "no legal GPU mapping: no backend in \(hardware.file) offers tiles for "
-                                + "\(workload.problem.tokens.count)-D tokens \(workload.problem.tokens) under the workload's kernel choices")
-        }
+        guard !ranked.isEmpty else { throw space.noLegalMapping }
         return ranked
     }
 
@@ -146,9 +142,12 @@ public enum GPUEngine {
            let q = kernel.qTile?.value, let kv = kernel.kvTile?.value {
             let tiling = workload.mask.allowsMultiDimTiling ? (kernel.tiling?.value ?? .multi_dim) : .single_dim
             let flatten = tiling == .single_dim
-            return GPUMapping(backend: backend, qTile: flatten ? [q.reduce(1, *)] : q, kvTile: flatten ? [kv.reduce(1, *)] : kv,
-                              tiling: tiling, kvTiling: kernel.kvTiling?.value ?? .static,
-                              persistent: profile.persistent ?? false)
+            let mapping = GPUMapping(backend: backend, qTile: flatten ? [q.reduce(1, *)] : q,
+                                     kvTile: flatten ? [kv.reduce(1, *)] : kv, tiling: tiling,
+                                     kvTiling: kernel.kvTiling?.value ?? .static, persistent: profile.persistent ?? false)
+            let space = GPUMapspace(hardware: hardware, workload: workload)
+            guard space.isLegal(mapping) else { throw space.noLegalMapping }
+            return mapping
         }
         return try rank(hardware: hardware, workload: workload)[0].mapping
     }

@@ -75,6 +75,10 @@ extension Workload {
         let name: String
         if node.isSequence {
             let items = try node.sequence()
+            guard !items.isEmpty else {
+                throw node.error("an empty cascade computes nothing; expected a preset (\(Cascade.presetNames.joined(separator: ", "))) "
+                    + "or a list of Einsums such as - \"QK[m,p] = Q[e,p] * K[e,m]\"")
+            }
             var lines: [String] = []
             for item in items { lines.append(try item.string()) }
             do {
