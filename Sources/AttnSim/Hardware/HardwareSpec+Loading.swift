@@ -91,7 +91,7 @@ extension HardwareSpec {
     }
 
     /// Limits that keep the models' integer arithmetic exact and their memory bounded (fuzz/README.md).
-    static let maxUnits = 1 << 20
+    public static let maxUnits = 1 << 20
     static let maxArraySide = 1 << 16
 
     static func computeUnits(_ node: SpecNode) throws(Diagnostic) -> ComputeUnits {

@@ -168,3 +168,53 @@ import Testing
         for (_, busy) in result.simulated.utilization { #expect(busy >= 0 && busy <= 1 + 1e-9) }
     }
 }
+
+/// `attnsim gna` flags: each audit case exits 2 with one line naming the flag, quickly (no hang, no trap).
+@Suite struct GNAFlagAuditTests {
+    static let base = ["gna", "--tokens", "30x48x80", "--window", "18x24x24", "--q-tile", "4x8x8", "--kv-tile", "2x8x8"]
+
+    @Test(arguments: [
+        (["--causal", "2x0x0"], "--causal 2x0x0: 2 is not a flag; expected 1 (causal) or 0 per axis"),
+        (["--units", "9223372036854775807"], "--units: 9223372036854775807: expected at most 1048576"),   // overflow in TileBounds
+        (["--units", "132", "--batch", "4611686018427387904"], "--tokens: the problem is too large to model"),  // GNAReport:82
+        (["--attention-share", "0.5", "--steps", "0"], "--steps 0: expected a whole number ≥ 1"),          // printed -nan×
+        (["--steps", "50"], "--steps needs --attention-share"),
+        (["--dense-steps", "3"], "--dense-steps needs --steps"),
+        (["--stride", "0x1x1"], "--stride: 0: expected whole numbers ≥ 1"),
+        (["--q-tile", "2048x1024x1"], "--q-tile: a tile of 2048×1024×1 tokens is too large to model"),
+    ])
+    func badFlagExitsWith2(_ flags: [String], _ message: String) throws {
+        let output = try CLI.run(Self.base + flags)
+        #expect(output.status == 2)
+        #expect(output.stderr.hasPrefix("attnsim gna: error: "))
+        #expect(output.stderr.contains(message), "\(output.stderr)")
+    }
+
+    /// Sizes that used to allocate 8.8 GB, hang or overflow: refused with the limit that was hit.
+    @Test(arguments: [
+        (["--tokens", "1099511627775", "--window", "128", "--q-tile", "128", "--kv-tile", "128"],
+         "--tokens: the problem is too large to model: batch·heads·P·M·E = 1.547e+26, expected under 9e18"),
+        (["--tokens", "1000000000", "--window", "1000", "--q-tile", "1", "--kv-tile", "1", "--kv-tiling", "dynamic",
+          "--head-dim", "8"], "takes 1 000 000 001 steps (a count per Q tile along each axis, one per token of a causal axis); attnsim takes up to 300 000 000"),
+        (["--tokens", "4194304", "--window", "65536", "--q-tile", "128", "--kv-tile", "128", "--sweep-stride"],
+         "--sweep-stride: sweeping strides 1…window on every axis takes 2 147 549 184 steps"),
+        (["--tokens", "100000", "--window", "99999", "--q-tile", "5", "--kv-tile", "1", "--tiling", "single_dim"],
+         "--tiling: single_dim tiling of 100000 tokens with these tiles needs 2 000 000 000 tile tests; attnsim takes up to 800 000 000"),
+    ])
+    func hugeWorkIsRefused(_ flags: [String], _ message: String) throws {
+        let output = try CLI.run(["gna"] + flags)
+        #expect(output.status == 2)
+        #expect(output.stderr.contains(message), "\(output.stderr)")
+    }
+
+    /// The wave-aware bound of a huge batch is computed without overflowing Int (TileBounds, was GNABounds.swift:38).
+    @Test func waveBoundOfAHugeBatchIsFinite() {
+        let bound = TileBounds.wave(denseQTiles: 1 << 40, denseKVTiles: 1 << 20, visited: 1 << 45, worstVisited: 1 << 10,
+                                    units: 132, instances: 1 << 40)
+        #expect(bound.isFinite && bound > 0)
+        // Exact where the products fit: 480 Q tiles × 24 heads on 132 SMs is 88 waves of 900 KV tiles; the sparse grid
+        // 480·81·24 / 132 = 7069.1 → 7070 (HunyuanVideo 16×8×8, GNACLITests' tile counts).
+        #expect(TileBounds.wave(denseQTiles: 480, denseKVTiles: 900, visited: 480 * 81, worstVisited: 81, units: 132,
+                                instances: 24) == 88.0 * 900 / 7070)
+    }
+}
