@@ -50,6 +50,9 @@ struct GNACommand: ParsableCommand {
                                         kvTile: kvTile.values)
         request.stride = stride?.values
         request.dilation = dilation?.values
+        if let flags = causal?.values, let bad = flags.first(where: { $0 != 0 && $0 != 1 }) {
+            try fail("--causal \(flags.map(String.init).joined(separator: "x")): \(bad) is not a flag; expected 1 (causal) or 0 per axis, e.g. 1x0x0")
+        }
         request.causal = causal?.values.map { $0 != 0 }
         request.tiling = tiling
         request.kvTiling = kvTiling
@@ -60,13 +63,13 @@ struct GNACommand: ParsableCommand {
         if let attentionShare {
             request.model = ModelRollup(attentionShare: attentionShare, totalSteps: steps, denseSteps: steps == nil ? nil : denseSteps)
         }
-        for (name, value) in [("batch", batch), ("heads", heads), ("head-dim", headDim), ("units", units ?? 1)] where value < 1 {
-            try fail("--\(name) \(value): expected a whole number ≥ 1")
-        }
         if let share = attentionShare, !(share > 0 && share <= 1) {
             try fail("--attention-share \(share): expected a fraction in (0, 1]")
         }
+        if let steps, steps < 1 { try fail("--steps \(steps): expected a whole number ≥ 1") }
         if let steps, !(0...steps).contains(denseSteps) { try fail("--dense-steps \(denseSteps): expected 0…\(steps)") }
+        if steps == nil && denseSteps != 0 { try fail("--dense-steps needs --steps (the steps it is a part of)") }
+        if attentionShare == nil && steps != nil { try fail("--steps needs --attention-share (the end-to-end roll-up)") }
         let report: GNAReport
         do {
             report = try GNAReport(request, sweepStride: sweepStride)

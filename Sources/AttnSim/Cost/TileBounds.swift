@@ -50,9 +50,15 @@ public struct TileBounds: Sendable, Equatable {
     /// tile or its total tiles spread over the units, whichever is more, every tile at the same cost.
     public static func wave(denseQTiles: Int, denseKVTiles: Int, visited: Int, worstVisited: Int, units: Int,
                             instances: Int) -> Double {
-        let denseWaves = ceilDiv(denseQTiles * instances, units)
-        let dense = Double(denseWaves) * Double(denseKVTiles)
-        let sparse = max(worstVisited, ceilDiv(visited * instances, units))
-        return dense / Double(sparse)
+        let denseWaves = ceilDivOfProduct(denseQTiles, times: instances, by: units)
+        let dense = denseWaves * Double(denseKVTiles)
+        let sparse = max(Double(worstVisited), ceilDivOfProduct(visited, times: instances, by: units))
+        return dense / sparse
+    }
+
+    /// ⌈a·k / b⌉, exact in Int where a·k fits, else in Double (a huge batch must not overflow).
+    static func ceilDivOfProduct(_ a: Int, times k: Int, by b: Int) -> Double {
+        let (product, overflow) = a.multipliedReportingOverflow(by: k)
+        return overflow ? (Double(a) * Double(k) / Double(b)).rounded(.up) : Double(ceilDiv(product, b))
     }
 }

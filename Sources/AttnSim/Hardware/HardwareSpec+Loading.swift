@@ -41,7 +41,7 @@ extension HardwareSpec {
         if let sources = fields.optional("sources") { spec.sources = try sources.stringList() }
         if let overheads = fields.optional("overheads") {
             let map = try overheads.mapping(allowed: ["launch"])
-            spec.launchOverhead = try map.optional("launch")?.quantity(.time)
+            spec.launchOverhead = try map.optional("launch")?.physicalQuantity(.time, zeroAllowed: true)
         }
         spec.memory = try memoryLevels(fields.required("memory", expecting: "a list of levels, outermost first"),
                                        kind: kind)
@@ -87,13 +87,11 @@ extension HardwareSpec {
     }
 
     static func positive(_ node: SpecNode, _ dimension: Dimension) throws(Diagnostic) -> Double {
-        let value = try node.quantity(dimension)
-        guard value > 0 else { throw node.error("expected a value greater than zero, found \(value)") }
-        return value
+        try node.physicalQuantity(dimension)
     }
 
     /// Limits that keep the models' integer arithmetic exact and their memory bounded (fuzz/README.md).
-    static let maxUnits = 1 << 20
+    public static let maxUnits = 1 << 20
     static let maxArraySide = 1 << 16
 
     static func computeUnits(_ node: SpecNode) throws(Diagnostic) -> ComputeUnits {
@@ -214,11 +212,11 @@ extension HardwareSpec {
                 qTileTokens: try tileTokens("q_tile_tokens"),
                 kvTileTokens: try tileTokens("kv_tile_tokens"),
                 maskedTileCost: try map.optional("masked_tile_cost").map { (n) throws(Diagnostic) in try positive(n, .number) },
-                perCTA: try map.optional("per_cta")?.quantity(.time),
+                perCTA: try map.optional("per_cta")?.physicalQuantity(.time, zeroAllowed: true),
                 stages: try map.optional("stages")?.int(atLeast: 1),
                 persistent: try map.optional("persistent")?.bool())
             if let efficiency = map.optional("efficiency") {
-                let value = try efficiency.quantity(.number)
+                let value = try efficiency.physicalQuantity(.number)
                 guard value > 0 && value <= 1 else {
                     throw efficiency.error("expected a fraction of peak in (0, 1], found \(value)")
                 }
@@ -245,17 +243,15 @@ extension HardwareSpec {
             }
             profile.maskScope = try map.optional("mask_scope")?.choice(MaskScope.self)
             if let efficiency = map.optional("memory_efficiency") {
-                let value = try efficiency.quantity(.number)
+                let value = try efficiency.physicalQuantity(.number)
                 guard value > 0 && value <= 1 else {
                     throw efficiency.error("expected a fraction of the off-chip bandwidth in (0, 1], found \(value)")
                 }
                 profile.memoryEfficiency = value
             }
-            profile.perCall = try map.optional("per_call")?.quantity(.time)
+            profile.perCall = try map.optional("per_call")?.physicalQuantity(.time, zeroAllowed: true)
             if let perAxis = map.optional("masked_tile_cost_per_axis") {
-                let value = try perAxis.quantity(.number)
-                guard value >= 0 else { throw perAxis.error("expected a cost ≥ 0, found \(value)") }
-                profile.maskedTileCostPerAxis = value
+                profile.maskedTileCostPerAxis = try perAxis.physicalQuantity(.number, zeroAllowed: true)
             }
             if let masks = map.optional("masks") {
                 var kinds: [String] = []

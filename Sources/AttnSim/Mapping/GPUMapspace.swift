@@ -63,6 +63,22 @@ public struct GPUMapspace: Mapspace {
         return result
     }
 
+    /// Whether `mapping`'s backend, tiles and tiling are among the candidates (scheduling aside): a workload that
+    /// pins its tiles gets the same verdict as `attnsim map`.
+    public func isLegal(_ mapping: GPUMapping) -> Bool {
+        candidates().contains {
+            $0.backend == mapping.backend && $0.qTile == mapping.qTile && $0.kvTile == mapping.kvTile
+                && $0.tiling == mapping.tiling && $0.kvTiling == mapping.kvTiling
+        }
+    }
+
+    /// The error when no candidate is left (`attnsim map`, and `simulate` of a workload that pins illegal tiles).
+    public var noLegalMapping: Diagnostic {
+        Diagnostic(file: workload.file, path: "kernel",
+                   message: "no legal GPU mapping: no backend in \(hardware.file) offers tiles for "
+                      + "\(workload.problem.tokens.count)-D tokens \(workload.problem.tokens) under the workload's kernel choices")
+    }
+
     /// Ordered factorizations of `n` into `axes` factors, each a divisor of n.
     static func factorizations(of n: Int, axes: Int) -> [[Int]] {
         guard axes > 1 else { return [[n]] }

@@ -99,6 +99,21 @@ public enum SpatialMapper {
         }
     }
 
+    /// Bytes of the global buffer a FuseMax dataflow keeps resident with `rows` query rows per block (P1): one M0
+    /// tile of K and of V, and per row (of P0 queries) its Q row and running state (RM, RD, RNV; +Cascade also a QK
+    /// row and an SLN row of M0 elements). FLAT (it spills its scores when they do not fit) and unfused need none.
+    public static func bufferNeed(_ dataflow: SpatialMapping.Dataflow, tile: Int, rows: Int, word: Double, problem: Problem)
+        -> Double {
+        let e = Double(problem.headDim), f = Double(problem.valueDim), m0 = Double(tile)
+        switch dataflow {
+        case .fusemax, .fusemaxArch, .fusemaxCascade:
+            let perRowWords = dataflow == .fusemaxCascade ? e + 2 * m0 + 2 + f : e + 2 + f
+            return word * m0 * (e + f) + Double(rows) * word * perRowWords * m0
+        case .flat, .unfused:
+            return 0
+        }
+    }
+
     /// FuseMax's P1 rule (references.md [FuseMax-artifact] proposal.py __init__): the buffer holds one M0 tile of K and
     /// of V, and per resident query row its Q row and running state (RM, RD, RNV; +Cascade also a QK row and an SLN row
     /// of M0 elements); P1 is the largest divisor of P/P0 that fits. FLAT keeps P1 = 1024 rows (its DSE choice at
@@ -106,15 +121,15 @@ public enum SpatialMapper {
     static func partition(_ dataflow: SpatialMapping.Dataflow, hardware: HardwareSpec, problem: Problem, tile: Int)
         -> (p1: Int, p2: Int)? {
         let word = hardware.word ?? 2
-        let e = Double(problem.headDim), f = Double(problem.valueDim)
         let rows = max(1, problem.queryTokens / tile)
         switch dataflow {
         case .fusemax, .fusemaxArch, .fusemaxCascade:
             let buffer = hardware.sharedBufferBytes
-            let available = buffer - word * Double(tile) * (e + f)
-            let perRowWords = dataflow == .fusemaxCascade ? e + Double(2 * tile) + 2 + f : e + 2 + f
+            let available = buffer - bufferNeed(dataflow, tile: tile, rows: 0, word: word, problem: problem)
+            let perRow = bufferNeed(dataflow, tile: tile, rows: 1, word: word, problem: problem)
+                - bufferNeed(dataflow, tile: tile, rows: 0, word: word, problem: problem)
             // Clamped in Double first: a huge buffer or a tiny word must not overflow the conversion to Int.
-            let fitting = (available / (word * perRowWords * Double(tile))).rounded(.down)
+            let fitting = (available / perRow).rounded(.down)
             let limit = fitting >= Double(rows) ? rows : Int(max(0, fitting.isNaN ? 0 : fitting))
             guard limit >= 1 else { return nil }
             // The largest divisor of rows up to limit, from the divisor pairs (d, rows / d): O(√rows), not O(limit).

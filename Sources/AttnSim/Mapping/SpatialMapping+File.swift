@@ -45,8 +45,14 @@ extension SpatialMapping {
         return lines.joined(separator: "\n") + "\n"
     }
 
-    /// Loads and validates a mapping file against the hardware (arrays) and the cascade (Einsum names).
-    public static func load(path: String, hardware: HardwareSpec) throws(Diagnostic) -> SpatialMapping {
+    /// Loads and validates a mapping file against the hardware (arrays) and the cascade (Einsum names), and, given
+    /// the problem, against what the mapping needs of it (the buffer holding its resident rows, row counts).
+    ///
+    /// Everything a hand edit can break is an error at its line: a tile larger than the 2D array's side, costs that
+    /// are not positive and finite, an Einsum bound twice, stages that are empty or leave a bound Einsum out (its
+    /// busy cycles would take no time), phases on a dataflow other than `unfused` or other than its three.
+    public static func load(path: String, hardware: HardwareSpec, problem: Problem? = nil)
+        throws(Diagnostic) -> SpatialMapping {
         let root = try SpecDocument.load(path: path)
         let fields = try root.mapping(allowed: ["attnsim", "mapping", "dataflow", "cascade", "tile", "p1", "p2", "buffer",
                                                 "stall_per_tile", "bindings", "combination"])
@@ -77,19 +83,40 @@ extension SpatialMapping {
                 throw arrayNode.error("no array `\(array)` in \(hardware.file)\(DidYouMean.hint(for: array, among: arrays)); "
                     + "it has: \(arrays.joined(separator: ", "))")
             }
-            let costNode = try map.required("cycles_per_point")
-            let cost = try costNode.quantity(.number)
-            guard cost > 0 else { throw costNode.error("expected cycles per point > 0, found \(cost)") }
-            bindings.append(Binding(einsum: try einsumName(map.required("einsum")), array: array, cost: cost))
+            let cost = try map.required("cycles_per_point").physicalQuantity(.number)
+            let einsumNode = try map.required("einsum")
+            let einsum = try einsumName(einsumNode)
+            guard !bindings.contains(where: { $0.einsum == einsum }) else {
+                throw einsumNode.error("`\(einsum)` is bound twice; bind each Einsum to one array")
+            }
+            bindings.append(Binding(einsum: einsum, array: array, cost: cost))
         }
         let combinationNode = try fields.required("combination", expecting: "{kind: epochs | fused_block | phases, stages: [...]}")
         let combinationMap = try combinationNode.mapping(allowed: ["kind", "stages"])
         func stages() throws(Diagnostic) -> [[String]] {
+            let stagesNode = try combinationMap.required("stages")
+            let list = try stagesNode.sequence()
+            guard !list.isEmpty else { throw stagesNode.error("expected at least one stage (a list of Einsum names)") }
             var result: [[String]] = []
-            for stage in try combinationMap.required("stages").sequence() {
+            var staged: Set<String> = []
+            for stage in list {
                 var names: [String] = []
-                for name in try stage.sequence() { names.append(try einsumName(name)) }
+                let items = try stage.sequence()
+                guard !items.isEmpty else { throw stage.error("expected at least one Einsum in the stage, found an empty list") }
+                for item in items {
+                    let name = try einsumName(item)
+                    guard bindings.contains(where: { $0.einsum == name }) else {
+                        throw item.error("`\(name)` is not bound to an array under `bindings`")
+                    }
+                    guard staged.insert(name).inserted else { throw item.error("`\(name)` is in more than one stage") }
+                    names.append(name)
+                }
                 result.append(names)
+            }
+            let missing = bindings.map(\.einsum).filter { !staged.contains($0) }
+            guard missing.isEmpty else {
+                throw stagesNode.error("bound Einsums in no stage: \(missing.joined(separator: ", ")); every bound Einsum "
+                    + "runs in exactly one stage (its cycles would otherwise take no time)")
             }
             return result
         }
@@ -98,18 +125,45 @@ extension SpatialMapping {
         switch try kindNodeC.string() {
         case "epochs": combination = .epochs(stages: try stages())
         case "fused_block": combination = .fusedBlock
-        case "phases": combination = .phases(try stages())
+        case "phases":
+            let phases = try stages()
+            // The unfused dataflow's DRAM traffic comes in its three phases (QK; softmax; AV), each timed with its own.
+            guard dataflow == .unfused, phases.count == 3 else {
+                throw kindNodeC.error("phases time each phase with its own DRAM traffic, which only the unfused dataflow "
+                    + "has, in three phases (QK; softmax; AV); found \(phases.count) phase(s) with dataflow \(dataflow.rawValue)")
+            }
+            combination = .phases(phases)
         case let other:
             throw kindNodeC.error("unknown combination \"\(other)\"; expected epochs, fused_block or phases")
         }
+        let array2D = hardware.arrays.first { $0.shape.count == 2 }
+        let tileNode = try fields.required("tile")
+        let tile = try tileNode.int(atLeast: 1)
+        let side = array2D?.shape[0] ?? 1
+        guard tile <= side else {
+            throw tileNode.error("an M0 × P0 tile of \(tile) is larger than the 2D array's side (\(side) PEs); expected 1…\(side)")
+        }
+        let rowsNode = try fields.required("p1"), blocksNode = try fields.required("p2")
+        let (p1, p2) = (try rowsNode.int(atLeast: 1), try blocksNode.int(atLeast: 1))
+        let bufferNode = try fields.required("buffer")
+        let buffer = try bufferNode.physicalQuantity(.bytes)
+        let stall = try fields.optional("stall_per_tile")?.physicalQuantity(.number, zeroAllowed: true) ?? 0
+        if let problem {
+            for (node, value, name) in [(rowsNode, p1, "p1"), (blocksNode, p2, "p2")] where value > problem.queryTokens {
+                throw node.error("\(name) \(value) counts query rows or blocks, more than the \(problem.queryTokens) query tokens")
+            }
+            let need = SpatialMapper.bufferNeed(dataflow, tile: tile, rows: p1, word: hardware.word ?? 2, problem: problem)
+            guard need <= buffer else {
+                throw bufferNode.error("the \(dataflow.rawValue) dataflow keeps one \(tile)-token tile of K and V and \(p1) "
+                    + "query rows of state on chip, \(Quantity.formatNatural(need, .bytes)); the buffer holds "
+                    + "\(Quantity.formatNatural(buffer, .bytes)) (FuseMax's P1 rule, references.md [FuseMax-artifact])")
+            }
+        }
         return SpatialMapping(
             dataflow: dataflow, cascade: cascadeName,
-            array2D: hardware.arrays.first { $0.shape.count == 2 }?.name ?? "",
+            array2D: array2D?.name ?? "",
             array1D: hardware.arrays.first { $0.shape.count == 1 }?.name ?? "",
-            tile: try fields.required("tile").int(atLeast: 1),
-            p1: try fields.required("p1").int(atLeast: 1), p2: try fields.required("p2").int(atLeast: 1),
-            bindings: bindings, combination: combination,
-            stallPerN: try fields.optional("stall_per_tile")?.quantity(.number) ?? 0,
-            bufferBytes: try fields.required("buffer").quantity(.bytes))
+            tile: tile, p1: p1, p2: p2, bindings: bindings, combination: combination, stallPerN: stall,
+            bufferBytes: buffer)
     }
 }

@@ -32,9 +32,28 @@ public struct GNAReport: Sendable {
     public var analysis: GNAAnalysis
     public var sweep: GNAStrideSweep?
 
-    /// Validates the request with the workload file's rules and analyses it.
+    /// Validates the request with the workload file's rules and analyses it: every size a positive whole number,
+    /// causal flags 0 or 1, one value per token axis, the problem-size rule of workload files
+    /// (`Problem.sizeProblem`), at most `HardwareSpec.maxUnits` units, and tile work (and a stride sweep) that takes
+    /// seconds, not hours (`TileWork.intractability`, `GNAStrideSweep.maxSteps`).
     public init(_ request: Request, sweepStride: Bool = false) throws(GNAMaskProblem) {
         let axes = request.tokens.count
+        for (field, values) in [("tokens", request.tokens), ("window", request.window), ("stride", request.stride ?? []),
+                                ("dilation", request.dilation ?? []), ("q-tile", request.qTile), ("kv-tile", request.kvTile),
+                                ("batch", [request.batch]), ("heads", [request.heads]), ("head-dim", [request.headDim]),
+                                ("units", request.units.map { [$0] } ?? [])] {
+            if let bad = values.first(where: { $0 < 1 }) {
+                throw GNAMaskProblem(field: field, message: "\(bad): expected whole numbers ≥ 1")
+            }
+        }
+        if let units = request.units, units > HardwareSpec.maxUnits {
+            throw GNAMaskProblem(field: "units", message: "\(units): expected at most \(HardwareSpec.maxUnits) SMs or cores "
+                + "(the limit of hardware files)")
+        }
+        if let why = Problem.sizeProblem(batch: request.batch, heads: request.heads, embedding: request.headDim,
+                                         tokens: request.tokens, kvTokens: request.tokens) {
+            throw GNAMaskProblem(field: "tokens", message: why)
+        }
         let stride = request.stride ?? Array(repeating: 1, count: axes)
         let dilation = request.dilation ?? Array(repeating: 1, count: axes)
         let causal = request.causal ?? Array(repeating: false, count: axes)
@@ -46,31 +65,41 @@ public struct GNAReport: Sendable {
             guard tile.count == axes || (request.tiling == .single_dim && tile.count == 1) else {
                 throw GNAMaskProblem(field: field, message: "expected \(axes) value(s), one per token axis, found \(tile.count)")
             }
-            guard tile.allSatisfy({ $0 >= 1 }) else {
-                throw GNAMaskProblem(field: field, message: "tile sizes must be at least 1")
+            guard tile.map(Double.init).reduce(1, *) <= Double(Workload.maxTileTokens) else {
+                throw GNAMaskProblem(field: field, message: "a tile of \(Self.shape(tile)) tokens is too large to model; "
+                    + "expected at most \(Workload.maxTileTokens) tokens per tile")
             }
         }
         if sweepStride && request.tiling != .multi_dim {
             throw GNAMaskProblem(field: "sweep-stride", message: "the stride sweep needs --tiling multi_dim (its "
                 + "bound is separable per axis only there)")
         }
-        let candidate = GNAMask(axes: (0..<axes).map {
-            GNAAxis(length: request.tokens[$0], window: request.window[$0], stride: stride[$0],
-                    dilation: dilation[$0], causal: causal[$0])
-        })
-        guard TileWork.isTractable(mask: candidate, qTile: request.qTile, kvTile: request.kvTile, tiling: request.tiling) else {
-            throw GNAMaskProblem(field: "tiling", message: "single_dim tiling of \(candidate.tokens) tokens with these tiles needs "
-                + "over 2·10⁹ tile tests; use multi_dim (closed form) or larger tiles")
+        let mask = GNAMask(tokens: request.tokens, window: request.window, stride: stride, dilation: dilation, causal: causal)
+        if let why = TileWork.intractability(mask: mask, qTile: request.qTile, kvTile: request.kvTile, tiling: request.tiling) {
+            throw GNAMaskProblem(field: "tiling", message: why)
         }
-        let mask = GNAMask(axes: (0..<axes).map {
-            GNAAxis(length: request.tokens[$0], window: request.window[$0], stride: stride[$0],
-                    dilation: dilation[$0], causal: causal[$0])
-        })
         self.request = request
         analysis = GNAAnalysis(mask: mask, qTile: request.qTile, kvTile: request.kvTile, tiling: request.tiling,
                                kvTiling: request.kvTiling)
-        sweep = sweepStride ? GNAStrideSweep(mask: mask, qTile: request.qTile, kvTile: request.kvTile,
-                                             kvTiling: request.kvTiling) : nil
+        guard sweepStride else {
+            sweep = nil
+            return
+        }
+        let frontSteps = GNAStrideSweep.frontSteps(mask, qTile: request.qTile)
+        guard frontSteps <= GNAStrideSweep.maxFrontSteps else {
+            throw GNAMaskProblem(field: "sweep-stride", message: "sweeping strides 1…window on every axis takes "
+                + "\(Quantity.formatExactCount(frontSteps)) steps (window × Q tiles per axis); attnsim takes up to "
+                + "\(Quantity.formatExactCount(GNAStrideSweep.maxFrontSteps)): use larger Q tiles, a smaller window or fewer tokens")
+        }
+        let fronts = GNAStrideSweep.fronts(mask: mask, qTile: request.qTile, kvTile: request.kvTile, kvTiling: request.kvTiling)
+        let pointSteps = GNAStrideSweep.pointSteps(mask, qTile: request.qTile, fronts: fronts)
+        guard pointSteps <= TileWork.maxMultiDimSteps else {
+            throw GNAMaskProblem(field: "sweep-stride", message: "the fronts have \(fronts.map { String($0.count) }.joined(separator: " × ")) "
+                + "strides, whose combinations take \(Quantity.formatExactCount(pointSteps)) steps to analyse; attnsim takes "
+                + "up to \(Quantity.formatExactCount(TileWork.maxMultiDimSteps)): use larger Q tiles or fewer tokens")
+        }
+        sweep = GNAStrideSweep(mask: mask, qTile: request.qTile, kvTile: request.kvTile, kvTiling: request.kvTiling,
+                               fronts: fronts)
     }
 
     static func shape(_ values: [Int]) -> String { values.map(String.init).joined(separator: "×") }

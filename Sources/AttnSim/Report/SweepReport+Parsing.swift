@@ -32,7 +32,7 @@ extension SweepReport {
         guard FileManager.default.fileExists(atPath: path) else {
             throw Diagnostic(file: path, message: "missing; a sweep folder holds sweep.json and points.jsonl (written by attnsim sweep)")
         }
-        guard let data = FileManager.default.contents(atPath: path) else { throw Diagnostic(file: path, message: "cannot be read") }
+        let data = try SpecDocument.contents(ofFile: path)
         return String(decoding: data, as: UTF8.self)
     }
 

@@ -49,17 +49,23 @@ public enum GPUEngine {
                      dense: true)
     }
 
+    /// The most CTAs the event simulator runs (sparse and dense grids, several rounds for the sustained clock):
+    /// README.md, "Limits".
+    public static let maxCTAs = 1e7
+
     /// - Parameter dense: whether to run the dense baseline too (the mapper ranks on the sparse time alone).
     static func simulate(hardware: HardwareSpec, workload: Workload, mapping: GPUMapping, baseline: String?,
                          trace: Bool, dense runDense: Bool) throws(Diagnostic) -> Outcome {
         let profile = try profile(hardware, backend: mapping.backend, file: workload.file)
         // The grid is simulated CTA by CTA: keep it to a size that takes seconds, not hours or all memory.
-        let qTiles = Double(workload.problem.queryTokens) / Double(mapping.qTileTokens)
+        let qTiles = (Double(workload.problem.queryTokens) / Double(mapping.qTileTokens)).rounded(.up)
         let ctas = qTiles * Double(workload.problem.instances)
-        guard ctas <= 1e7 else {
+        guard ctas <= maxCTAs else {
             throw Diagnostic(file: workload.file, path: "problem",
-                             message: "the kernel grid would have \(Quantity.formatCount(ctas, "")) CTAs; "
-                                + "the event simulator handles up to 10 M (batch × heads × Q tiles; about 1 µs each)")
+                             message: "the kernel grid would have \(Quantity.formatExactCount(ctas)) CTAs (batch × heads × "
+                                + "\(Quantity.formatExactCount(qTiles)) Q tiles of \(mapping.qTileTokens) tokens); the event simulator "
+                                + "takes up to \(Quantity.formatExactCount(maxCTAs)) (README.md, \"Limits\"): use fewer heads, a "
+                                + "smaller batch or larger Q tiles")
         }
         let baselineProfile = try baseline.map { (name) throws(Diagnostic) in
             try Self.profile(hardware, backend: name, file: workload.file)
@@ -122,11 +128,7 @@ public enum GPUEngine {
             try simulate(hardware: hardware, workload: workload, mapping: mapping, baseline: nil, trace: false,
                          dense: false).sparse.time
         }
-        guard !ranked.isEmpty else {
-            throw Diagnostic(file: workload.file, path: "kernel",
-                             message: "no legal GPU mapping: no backend in \(hardware.file) offers tiles for "
-                                + "\(workload.problem.tokens.count)-D tokens \(workload.problem.tokens) under the workload's kernel choices")
-        }
+        guard !ranked.isEmpty else { throw space.noLegalMapping }
         return ranked
     }
 
@@ -146,9 +148,12 @@ public enum GPUEngine {
            let q = kernel.qTile?.value, let kv = kernel.kvTile?.value {
             let tiling = workload.mask.allowsMultiDimTiling ? (kernel.tiling?.value ?? .multi_dim) : .single_dim
             let flatten = tiling == .single_dim
-            return GPUMapping(backend: backend, qTile: flatten ? [q.reduce(1, *)] : q, kvTile: flatten ? [kv.reduce(1, *)] : kv,
-                              tiling: tiling, kvTiling: kernel.kvTiling?.value ?? .static,
-                              persistent: profile.persistent ?? false)
+            let mapping = GPUMapping(backend: backend, qTile: flatten ? [q.reduce(1, *)] : q,
+                                     kvTile: flatten ? [kv.reduce(1, *)] : kv, tiling: tiling,
+                                     kvTiling: kernel.kvTiling?.value ?? .static, persistent: profile.persistent ?? false)
+            let space = GPUMapspace(hardware: hardware, workload: workload)
+            guard space.isLegal(mapping) else { throw space.noLegalMapping }
+            return mapping
         }
         return try rank(hardware: hardware, workload: workload)[0].mapping
     }

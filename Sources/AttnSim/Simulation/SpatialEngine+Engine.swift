@@ -16,7 +16,7 @@ extension SpatialEngine: Engine {
 
     public static func chooseMapping(hardware: HardwareSpec, workload: Workload) throws(Diagnostic) -> SpatialMapping {
         if let file = workload.kernel?.mapping {
-            return try SpatialMapping.load(path: workload.resolve(file), hardware: hardware)
+            return try SpatialMapping.load(path: workload.resolve(file), hardware: hardware, problem: workload.problem)
         }
         return try rank(hardware: hardware, workload: workload)[0].mapping
     }

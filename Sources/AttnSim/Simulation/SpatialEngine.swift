@@ -80,7 +80,7 @@ public enum SpatialEngine {
             }
             // Fill and drain of each M0 × P0 tile that is not pipelined with the next: tiles × stall cycles each.
             let tiles = Double(problem.instances) * Double(problem.keyTokens) * Double(problem.queryTokens)
-                / Double(mapping.tile * mapping.tile) * masked.visitedFraction
+                / (Double(mapping.tile) * Double(mapping.tile)) * masked.visitedFraction
             computeCycles += tiles * mapping.stallPerN
             time = max(computeCycles / f, memoryTime)
         case .fusedBlock:

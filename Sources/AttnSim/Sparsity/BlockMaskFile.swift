@@ -38,12 +38,7 @@ public struct BlockMaskFile: Sendable, Equatable {
     /// - Parameter expect: given the block size, the number of Q and KV blocks the problem has.
     public static func load(path: String, expect: ((q: Int, kv: Int)) throws(Diagnostic) -> (q: Int, kv: Int))
         throws(Diagnostic) -> BlockMaskFile {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            var isDirectory: ObjCBool = false
-            let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
-            let why = !exists ? "no such file" : isDirectory.boolValue ? "it is a directory" : "it cannot be read"
-            throw Diagnostic(file: path, message: "cannot open the block-mask file: \(why)")
-        }
+        let data = try SpecDocument.contents(ofFile: path, noun: "the block-mask file")
         let outcome: Result<BlockMaskFile, Diagnostic> = data.withUnsafeBytes { raw in
             var reader = Reader(bytes: raw.bindMemory(to: UInt8.self), file: path)
             do throws(Diagnostic) { return .success(try reader.document(expect: expect)) } catch { return .failure(error) }

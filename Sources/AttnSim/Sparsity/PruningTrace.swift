@@ -40,9 +40,7 @@ public struct PruningTrace: Sendable, Equatable {
                           "if_rescale_previous_importance", "if_topk", "topk"]
 
     public static func load(path: String) throws(Diagnostic) -> PruningTrace {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw Diagnostic(file: path, message: "cannot read the trace file (missing or unreadable)")
-        }
+        let data = try SpecDocument.contents(ofFile: path, noun: "the trace file")
         guard let text = String(data: data, encoding: .utf8) else {
             throw Diagnostic(file: path, message: "the trace is not UTF-8 text (expected a CSV file)")
         }

@@ -61,13 +61,46 @@ extension TileWork {
         }
     }
 
-    /// Whether computing this tile work is cheap enough to do interactively: multi-dimensional tiling always is
-    /// (per-axis closed form); the exact single-dimensional set costs about (N/TQ)·(N/TKV) box tests, capped here
-    /// at 2·10⁹ (HunyuanVideo's 115,200 tokens with 256/128-token tiles need 4·10⁵).
+    /// Whether computing this tile work is cheap enough to do interactively (`intractability` is nil).
     public static func isTractable(mask: GNAMask, qTile: [Int], kvTile: [Int], tiling: KernelChoice.Tiling) -> Bool {
-        guard tiling == .single_dim else { return true }
-        let n = Double(mask.tokens)
-        return (n / Double(qTile.reduce(1, *))) * (n / Double(kvTile.reduce(1, *))) <= 2e9
+        intractability(mask: mask, qTile: qTile, kvTile: kvTile, tiling: tiling) == nil
+    }
+
+    /// The most steps multi-dimensional tile work may take: one O(1) count per Q tile along each axis (and dilation
+    /// group), plus one per token of a causal axis for its attended pairs (README.md, "Limits": a step of
+    /// `attnsim gna` takes about 22 ns in a release build, so 3·10⁸ steps about 7 s).
+    public static let maxMultiDimSteps = 3e8
+    /// The most box tests the exact single-dimensional tile set may take, about (N/TQ)·(N/TKV) (README.md, "Limits":
+    /// 11 ns each in a release build, 8·10⁸ about 9 s; HunyuanVideo's 115,200 tokens with 256/128-token tiles need
+    /// 4·10⁵).
+    public static let maxSingleDimTests = 8e8
+
+    /// Steps of multi-dimensional tile work (see `maxMultiDimSteps`).
+    public static func multiDimSteps(_ mask: GNAMask, qTile: [Int]) -> Double {
+        zip(mask.axes, qTile).reduce(0) { total, pair in
+            let (axis, tile) = pair
+            return total + (Double(axis.length) / Double(tile)).rounded(.up) + Double(axis.dilation)
+                + (axis.causal ? Double(axis.length) : 0)
+        }
+    }
+
+    /// Why computing this tile work would take more than seconds, with the limit and how to get under it; nil
+    /// when it is cheap enough.
+    public static func intractability(mask: GNAMask, qTile: [Int], kvTile: [Int], tiling: KernelChoice.Tiling) -> String? {
+        switch tiling {
+        case .multi_dim:
+            let steps = multiDimSteps(mask, qTile: qTile)
+            guard steps > maxMultiDimSteps else { return nil }
+            return "multi_dim tile work of \(mask.tokens) tokens with Q tiles of \(qTile.map(String.init).joined(separator: "×")) "
+                + "takes \(Quantity.formatExactCount(steps)) steps (a count per Q tile along each axis, one per token of a "
+                + "causal axis); attnsim takes up to \(Quantity.formatExactCount(maxMultiDimSteps)): use larger Q tiles or fewer tokens"
+        case .single_dim:
+            let n = Double(mask.tokens)
+            let tests = (n / Double(qTile.reduce(1, *))).rounded(.up) * (n / Double(kvTile.reduce(1, *))).rounded(.up)
+            guard tests > maxSingleDimTests else { return nil }
+            return "single_dim tiling of \(mask.tokens) tokens with these tiles needs \(Quantity.formatExactCount(tests)) tile "
+                + "tests; attnsim takes up to \(Quantity.formatExactCount(maxSingleDimTests)): use multi_dim (closed form) or larger tiles"
+        }
     }
 
     /// K_SA: KV tiles a dense self-attention Q tile visits.

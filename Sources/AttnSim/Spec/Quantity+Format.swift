@@ -112,6 +112,22 @@ extension Quantity {
 }
 
 extension Quantity {
+    /// A count for a limit message, precise enough that a refused count reads visibly above its limit: whole
+    /// numbers below 10¹⁵ in full with digits grouped by threes (`10 000 256`), larger ones in scientific notation
+    /// (`7.834e+30`).
+    public static func formatExactCount(_ value: Double) -> String {
+        guard value.isFinite, abs(value) < 1e15 else { return String(format: "%.4g", value) }
+        let digits = String(Int64(value.rounded(.up)).magnitude)
+        var grouped = ""
+        for (index, digit) in digits.enumerated() {
+            if index > 0 && (digits.count - index) % 3 == 0 { grouped.append(" ") }
+            grouped.append(digit)
+        }
+        return (value < 0 ? "-" : "") + grouped
+    }
+}
+
+extension Quantity {
     /// A size or bandwidth in whichever prefix system writes it more simply, so values read back the way a
     /// data sheet would have written them: 80e9 B → "80 GB", 233_472 B → "228 KiB", 400·2^30 B/s → "400 GiB/s".
     public static func formatNatural(_ value: Double, _ dimension: Dimension) -> String {

@@ -6,13 +6,36 @@ import Yams
 public enum SpecDocument {
     /// Loads and parses the file at `path`.
     public static func load(path: String) throws(Diagnostic) -> SpecNode {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            var isDirectory: ObjCBool = false
-            let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
-            let why = !exists ? "no such file" : isDirectory.boolValue ? "it is a directory" : "it cannot be read"
-            throw Diagnostic(file: path, message: "cannot open the file: \(why)")
+        try parse(data: contents(ofFile: path), file: path)
+    }
+
+    /// The bytes of the file at `path`, for every loader (YAML, block masks, traces, measurements, sweep folders);
+    /// a file that cannot be read is a `Diagnostic` saying why: no such file, a directory, a symbolic-link loop,
+    /// no permission.
+    /// - Parameter noun: how the message names the file ("the block-mask file").
+    public static func contents(ofFile path: String, noun: String = "the file") throws(Diagnostic) -> Data {
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+            throw Diagnostic(file: path, message: "cannot open \(noun): it is a directory")
         }
-        return try parse(data: data, file: path)
+        if let data = FileManager.default.contents(atPath: path) { return data }
+        throw Diagnostic(file: path, message: "cannot open \(noun): \(whyUnreadable(path))")
+    }
+
+    /// Why `open(2)` refuses `path`, in words (`FileManager` only says that it did).
+    static func whyUnreadable(_ path: String) -> String {
+        let descriptor = open(path, O_RDONLY)
+        let code = errno
+        if descriptor >= 0 {
+            close(descriptor)
+            return "it cannot be read"
+        }
+        switch code {
+        case ENOENT: return "no such file"
+        case ELOOP: return "too many levels of symbolic links (a symbolic-link loop)"
+        case EACCES: return "permission denied"
+        default: return String(cString: strerror(code))
+        }
     }
 
     /// Parses raw bytes; `file` is only used in messages.
@@ -32,10 +55,11 @@ public enum SpecDocument {
     }
 
     /// Parses YAML text; `file` is only used in messages.
+    /// A UTF-8 byte-order mark at the start (some Windows editors write one) is skipped.
     public static func parse(text: String, file: String) throws(Diagnostic) -> SpecNode {
         let root: Node?
         do {
-            root = try Yams.compose(yaml: text)
+            root = try Yams.compose(yaml: text.hasPrefix("\u{FEFF}") ? String(text.dropFirst()) : text)
         } catch let error as YamlError {
             throw diagnostic(from: error, file: file)
         } catch {

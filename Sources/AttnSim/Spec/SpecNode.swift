@@ -132,6 +132,7 @@ public struct SpecNode {
 
     /// A whole number that must be at least `minimum` (1 by default: sizes and counts).
     public func int(atLeast minimum: Int) throws(Diagnostic) -> Int {
+        _ = try scalarText(expected: "a whole number ≥ \(minimum)")
         let value = try int()
         guard value >= minimum else {
             throw error("expected a whole number ≥ \(minimum), found \(value)")
@@ -156,6 +157,22 @@ public struct SpecNode {
         } catch {
             throw self.error(error.message, columnOffset: textColumnOffset + error.offset)
         }
+    }
+
+    /// A physical figure (a clock, a bandwidth, a size, a per-action energy, a cost): greater than zero (or zero,
+    /// when `zeroAllowed`) and inside `dimension.plausibleRange`, so that every product the models form with the
+    /// largest problem stays finite (no `inf` or `NaN` in any result).
+    public func physicalQuantity(_ dimension: Dimension, zeroAllowed: Bool = false) throws(Diagnostic) -> Double {
+        let value = try quantity(dimension)
+        let range = dimension.plausibleRange
+        guard (zeroAllowed && value == 0) || value > 0 else {
+            throw error("expected a value \(zeroAllowed ? "≥" : ">") 0, found \(Quantity.format(value, dimension))")
+        }
+        guard value == 0 || range.contains(value) else {
+            throw error("\(Quantity.format(value, dimension)) is outside the range attnsim models, "
+                + "\(Quantity.format(range.lowerBound, dimension)) to \(Quantity.format(range.upperBound, dimension))")
+        }
+        return value
     }
 
     /// One of a fixed set of words (an enum's raw value), with a "did you mean" on typos.
@@ -217,13 +234,15 @@ public struct SpecMapping {
     public let node: SpecNode
     public let entries: [Entry]
 
+    /// The key's value, nil when the key is absent. A key written with no value (`heads: ~`, `heads:`) is *not*
+    /// absent: its null node comes back, so reading it fails with "expected …, found nothing (null)" instead of
+    /// silently taking the default (leave the key out for that).
     public func optional(_ key: String) -> SpecNode? {
-        guard let entry = entries.first(where: { $0.key == key }), !entry.value.isNull else { return nil }
-        return entry.value
+        entries.first(where: { $0.key == key })?.value
     }
 
     public func required(_ key: String, expecting: String = "") throws(Diagnostic) -> SpecNode {
-        guard let value = optional(key) else {
+        guard let value = optional(key), !value.isNull else {
             let hint = expecting.isEmpty ? "" : " (\(expecting))"
             let where_ = node.path.components.isEmpty ? "the document" : "`\(node.path)`"
             throw Diagnostic(file: node.file, line: node.line, column: node.column,
@@ -237,6 +256,21 @@ public struct SpecMapping {
 }
 
 extension Dimension {
+    /// The values a figure of hardware or of a mapping may take (`SpecNode.physicalQuantity`): orders of magnitude
+    /// beyond any real device either way, yet small enough that a product of a few of them with the largest problem
+    /// (batch·heads·P·M·E < 9·10¹⁸) stays far from Double's 1.8·10³⁰⁸.
+    public var plausibleRange: ClosedRange<Double> {
+        switch self {
+        case .bytes: return 0.125 ... 1e18               // 1 bit … 1 EB
+        case .bandwidth: return 1 ... 1e18               // 1 B/s … 1 EB/s
+        case .frequency: return 1 ... 1e15               // 1 Hz … 1 PHz
+        case .time: return 1e-15 ... 1e6                 // 1 fs … 11.6 days
+        case .flopRate: return 1 ... 1e21                // 1 FLOP/s … 1 ZFLOP/s
+        case .energy: return 1e-21 ... 1                 // 1 zJ … 1 J per action
+        case .number: return 1e-9 ... 1e9                // costs, factors, cycles per point
+        }
+    }
+
     /// How a message names a value of this dimension ("a bandwidth such as 3.35 TB/s").
     var noun: String {
         switch self {

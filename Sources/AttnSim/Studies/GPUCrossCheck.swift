@@ -48,9 +48,7 @@ public struct GPUCrossCheck: Sendable {
 
     /// Reads the measured JSON; errors name the file and the config.
     public init(path: String) throws(Diagnostic) {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw Diagnostic(file: path, message: "cannot open the file")
-        }
+        let data = try SpecDocument.contents(ofFile: path)
         guard let root = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
               let configs = root["configs"] as? [[String: Any]] else {
             throw Diagnostic(file: path, message: "expected a JSON object with a `configs` list")

@@ -44,9 +44,7 @@ public struct GPUDecodeCrossCheck: Sendable {
     }
 
     public init(path: String) throws(Diagnostic) {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw Diagnostic(file: path, message: "cannot open the file")
-        }
+        let data = try SpecDocument.contents(ofFile: path)
         guard let root = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
               let configs = root["decode"] as? [[String: Any]] else {
             throw Diagnostic(file: path, message: "expected a JSON object with a `decode` list (sdpa_decode_bench.py)")

@@ -58,14 +58,9 @@ extension Workload {
             tokens: tokens,
             kvTokens: kvTokens,
             dtype: try map.optional("dtype")?.choice(DType.self) ?? .bf16)
-        // Products must stay exactly representable: counts are multiplied out in Double and Int later.
-        // (The token counts in Double too: the Int products of a 3-D layout can overflow before the check.)
-        let queries: Double = tokens.map(Double.init).reduce(1, *)
-        let keys: Double = kvTokens.map(Double.init).reduce(1, *)
-        let elements: Double = Double(problem.batch) * Double(problem.heads) * queries * keys
-            * Double(max(problem.headDim, problem.valueDim))
-        guard elements < 9e18, tokens.allSatisfy({ $0 < 1 << 40 }), kvTokens.allSatisfy({ $0 < 1 << 40 }) else {
-            throw node.error("the problem is too large to model (batch·heads·P·M·E ≥ 9e18); check the sizes")
+        if let why = Problem.sizeProblem(batch: problem.batch, heads: problem.heads,
+                                         embedding: max(problem.headDim, problem.valueDim), tokens: tokens, kvTokens: kvTokens) {
+            throw node.error(why)
         }
         return problem
     }
@@ -75,6 +70,10 @@ extension Workload {
         let name: String
         if node.isSequence {
             let items = try node.sequence()
+            guard !items.isEmpty else {
+                throw node.error("an empty cascade computes nothing; expected a preset (\(Cascade.presetNames.joined(separator: ", "))) "
+                    + "or a list of Einsums such as - \"QK[m,p] = Q[e,p] * K[e,m]\"")
+            }
             var lines: [String] = []
             for item in items { lines.append(try item.string()) }
             do {

@@ -45,6 +45,24 @@ public struct Problem: Sendable, Equatable {
     public var keyTokens: Int { kvTokens.reduce(1, *) }
     /// Independent (batch, head) problems.
     public var instances: Int { batch * heads }
+
+    /// Why a problem of these sizes is too large to model, or nil. Counts are multiplied out in Double and Int
+    /// later, so products must stay exactly representable: batch·heads·P·M·max(E, F) < 9·10¹⁸ and every token
+    /// axis under 2^40 (checked in Double: the Int products of a 3-D layout can overflow before the check).
+    /// Shared by the workload loader and `attnsim gna`.
+    public static func sizeProblem(batch: Int, heads: Int, embedding: Int, tokens: [Int], kvTokens: [Int]) -> String? {
+        let queries: Double = tokens.map(Double.init).reduce(1, *)
+        let keys: Double = kvTokens.map(Double.init).reduce(1, *)
+        let elements = Double(batch) * Double(heads) * queries * keys * Double(embedding)
+        if let axis = (tokens + kvTokens).first(where: { $0 >= 1 << 40 }) {
+            return "a token axis of \(axis) is too long to model; expected fewer than 2^40 (\(1 << 40)) tokens per axis"
+        }
+        guard elements < 9e18 else {
+            return "the problem is too large to model: batch·heads·P·M·E = \(Quantity.formatExactCount(elements)), "
+                + "expected under 9e18; check the sizes"
+        }
+        return nil
+    }
 }
 
 /// SpAtten-style pruning schedule (references.md [SpAtten]), given as per-layer ratios or as a per-request trace.

@@ -223,7 +223,7 @@ import Testing
             + "pruning: {mode: decode, steps: 2, warmup_steps: 3, layers: 1, token_keep: [0.5]}\n"))
         #expect(warmup.path == "pruning.warmup_steps")
         let missing = try #require(workloadError(Self.decodeProblem + "pruning: {mode: decode, trace: nowhere.csv}\n"))
-        #expect(missing.path == "pruning.trace" && missing.line == 4 && missing.message.contains("cannot read"))
+        #expect(missing.path == "pruning.trace" && missing.line == 4 && missing.message.contains("cannot open the trace file: no such file"))
         let prefillTrace = try #require(workloadError(Self.decodeProblem + "pruning: {trace: t.csv}\n"))
         #expect(prefillTrace.message.contains("mode: decode"))
     }
