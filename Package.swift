@@ -33,7 +33,7 @@ let package = Package(
         // The fuzzing harness's logic, shared by the libFuzzer target and the regression tests.
         .target(
             name: "AttnSimFuzzing",
-            dependencies: ["AttnSim"]
+            dependencies: ["AttnSim", "AttnSimCLI", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .target(
             name: "AttnSimKernels",
@@ -61,4 +61,4 @@ let package = Package(
 )
 
 // The libFuzzer target (fuzz/README.md) needs `-sanitize=fuzzer`, so plain builds and tests leave it out.
-if Context.environment["ATTNSIM_FUZZ"] != nil { package.targets.append(.executableTarget(name: "AttnSimFuzz", dependencies: ["AttnSim", "AttnSimFuzzing"], linkerSettings: [.unsafeFlags(["-use-ld=lld"])])) }
+if Context.environment["ATTNSIM_FUZZ"] != nil { package.targets.append(.executableTarget(name: "AttnSimFuzz", dependencies: ["AttnSim", "AttnSimCLI", "AttnSimFuzzing"], linkerSettings: [.unsafeFlags(["-use-ld=lld"])])) }
