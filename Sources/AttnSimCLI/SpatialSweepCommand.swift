@@ -21,18 +21,28 @@ struct SpatialSweepCommand: ParsableCommand {
             throw ExitCode(2)
         }
         let sideValues = sides.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
-        guard !sideValues.isEmpty, sideValues.allSatisfy({ ($0 ?? 0) >= 1 }) else {
-            printError("attnsim spatial-sweep: error: --sides \(sides): expected whole numbers ≥ 1, comma-separated")
+        let sideRange = SpatialDesignSweep.sides
+        guard !sideValues.isEmpty, sideValues.allSatisfy({ sideRange.contains($0 ?? 0) }) else {
+            printError("attnsim spatial-sweep: error: --sides \(sides): expected whole numbers from \(sideRange.lowerBound) "
+                + "to \(sideRange.upperBound) (PEs per side, as in a hardware file), comma-separated")
             throw ExitCode(2)
         }
         var bufferValues: [Double] = []
+        let bufferRange = SpatialDesignSweep.buffers
         for text in buffers.split(separator: ",") {
+            let value: Double
             do {
-                bufferValues.append(try Quantity.parse(String(text), as: .bytes))
+                value = try Quantity.parse(String(text), as: .bytes)
             } catch {
                 printError("attnsim spatial-sweep: error: --buffers \"\(text)\": \(error.message)")
                 throw ExitCode(2)
             }
+            guard bufferRange.contains(value) else {
+                printError("attnsim spatial-sweep: error: --buffers \"\(text)\": expected "
+                    + "\(Quantity.format(bufferRange.lowerBound, .bytes)) to \(Quantity.format(bufferRange.upperBound, .bytes))")
+                throw ExitCode(2)
+            }
+            bufferValues.append(value)
         }
         let (sweep, hw, wl) = try reportingDiagnostics { () throws(Diagnostic) in
             let hw = try HardwareSpec.load(path: hardware)

@@ -14,6 +14,11 @@ public struct SpatialDesignSweep: Sendable {
 
     public var points: [Point]
 
+    /// The array sides a sweep may try: those a hardware file may give (`shape:`), so no product of lanes overflows.
+    public static let sides = 1...HardwareSpec.maxArraySide
+    /// The global buffers a sweep may try, in bytes: those a hardware file may give (`Dimension.plausibleRange`).
+    public static let buffers = Dimension.bytes.plausibleRange
+
     public init(hardware: HardwareSpec, workload: Workload, dataflow: SpatialMapping.Dataflow, sides: [Int],
                 buffers: [Double]) throws(Diagnostic) {
         var points: [Point] = []
@@ -37,8 +42,13 @@ public struct SpatialDesignSweep: Sendable {
     /// (the first sized level inside DRAM) to `buffer` bytes; bandwidth and clock unchanged.
     public static func variant(_ hardware: HardwareSpec, side: Int, buffer: Double) throws(Diagnostic) -> HardwareSpec {
         var spec = hardware
-        guard side >= 1, buffer > 0 else {
-            throw Diagnostic(file: hardware.file, message: "array side and buffer must be positive")
+        guard sides.contains(side) else {
+            throw Diagnostic(file: hardware.file, message: "a swept array side of \(side) PEs; expected \(sides.lowerBound) "
+                + "to \(sides.upperBound), as in a hardware file's `shape:`")
+        }
+        guard buffers.contains(buffer) else {
+            throw Diagnostic(file: hardware.file, message: "a swept buffer of \(Quantity.format(buffer, .bytes)); expected "
+                + "\(Quantity.format(buffers.lowerBound, .bytes)) to \(Quantity.format(buffers.upperBound, .bytes))")
         }
         spec.arrays = spec.arrays.map { array in
             var resized = array

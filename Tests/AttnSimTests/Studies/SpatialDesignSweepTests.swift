@@ -22,4 +22,18 @@ import Testing
             #expect(point?.evaluation?.mapping.p1 == (side == 512 ? 4 : 2), "P1 at \(side)²")
         }
     }
+
+    /// A swept side or buffer is held to what a hardware file may give: the fuzzer's `--sides 16,2^63 − 1` overflowed
+    /// the lanes (fuzz/regressions/argv-spatial-sweep-*).
+    @Test func sweptSizesStayWithinTheHardwareLimits() throws {
+        let hardware = try HardwareSpec.load(path: Repo.path("hardware/fusemax-cloud.yaml"))
+        for side in [0, HardwareSpec.maxArraySide + 1, Int.max] {
+            #expect(throws: Diagnostic.self) { try SpatialDesignSweep.variant(hardware, side: side, buffer: 65536) }
+        }
+        for buffer in [0, 1e-300, 1e22, .infinity, .nan] {
+            #expect(throws: Diagnostic.self) { try SpatialDesignSweep.variant(hardware, side: 16, buffer: buffer) }
+        }
+        #expect(try SpatialDesignSweep.variant(hardware, side: HardwareSpec.maxArraySide, buffer: 1e18).arrays[0].shape
+                == [HardwareSpec.maxArraySide, HardwareSpec.maxArraySide])
+    }
 }
