@@ -24,12 +24,8 @@ import AttnSimFuzzing
 
     /// Findings whose fix is being made on another branch (wip-harden, issue 15's audit): each still traps, hangs
     /// or takes more than 2 GB on this branch, so it runs in a child process (`awaitingFix`), which fails until
-    /// the fix is merged. Once it passes, take its name out of this list.
+    /// the fix is merged. Once it passes, take its name out of this list (empty since main merged wip-harden).
     static let awaitingFixes: Set<String> = [
-        "map-tile-3037000500-overflow",                 // tile² overflows (SpatialEngine.evaluate, epochs stall term)
-        "map-tile-3037000500-gna-mask-overflow",        // tile² overflows (SpatialMaskWork.init, partial tiles)
-        "map-phases-4-stages-index-out-of-range",       // 4 phases, 3 phase traffics (SpatialEngine.evaluate)
-        "map-phases-on-fusemax-index-out-of-range",     // phases on a dataflow with no phase traffic
     ]
 
     /// Command-line inputs change the process's stdout, stderr and working directory while they run, so each runs
