@@ -66,6 +66,18 @@ import Testing
         #expect(simulate.message.contains("no legal GPU mapping"))
     }
 
+    /// The mapper's total work is held to 10⁸ CTAs (HunyuanVideo with 11,111 heads: each of the 56 mappings is just
+    /// under the 10⁷-CTA grid limit, and ranking them took 62 s in a release build).
+    @Test func mapperWorkIsBounded() throws {
+        let hardware = try HardwareSpec.load(path: Self.h100)
+        let text = try String(contentsOfFile: Repo.path("workloads/hunyuan-gna-s16x8x8.yaml"), encoding: .utf8)
+        let many = try workload(text.replacingOccurrences(of: "heads: 24,", with: "heads: 11111,"))
+        let error = try #require(diagnostic { _ = try Simulator.run(hardware: hardware, workload: many) })
+        #expect(error.path == "kernel")
+        #expect(error.message.contains("mappings would simulate") && error.message.contains("the mapper takes up to 100 000 000"),
+                "\(error.message)")
+    }
+
     /// A UTF-8 byte-order mark before `attnsim: 1` (Windows editors) is skipped.
     @Test func byteOrderMarkIsAccepted() throws {
         let text = try String(contentsOfFile: Repo.path("workloads/bert-base-1k.yaml"), encoding: .utf8)
@@ -285,6 +297,16 @@ import Testing
         let error = #expect(throws: Diagnostic.self) { try SweepSpec.parse(text: text, file: "huge.yaml") }
         #expect(error?.message.contains("the grid has 1 000 000 000 000 points") == true, "\(String(describing: error))")
         #expect(error?.message.contains("a sweep takes up to 1 000 000") == true)
+    }
+
+    /// A cross-check that would time hours of CPU kernels is refused before it starts.
+    @Test func crosscheckWorkIsBounded() throws {
+        let path = try file("big.yaml", "attnsim: 1\nname: big\nproblem: {heads: 64, head_dim: 64, tokens: 16384, dtype: fp32}\n"
+            + "kernel: {backend: cpu}\n")
+        let output = try CLI.run(["crosscheck", "hardware/host-calibrated.yaml", path])
+        #expect(output.status == 2)
+        #expect(output.stderr.contains("timing the kernels would run 26 388 279 066 624 dense FLOPs (6 runs); crosscheck takes "
+            + "up to 500 000 000 000 per workload"), "\(output.stderr)")
     }
 
     /// `attended_pairs: 1e308` in a block-mask file gave a FLOP-wise speedup of 0.
