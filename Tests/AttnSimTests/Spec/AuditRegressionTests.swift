@@ -245,14 +245,21 @@ import Testing
         #expect("tab\tnew\nline\u{7F}".escapingControlCharacters == "tab\tnew\nline\\u{7F}")
     }
 
-    /// "would have 10 M CTAs; … handles up to 10 M": the refused count now reads above the limit.
-    @Test func ctaLimitMessageIsPrecise() throws {
-        let path = try file("ctas.yaml", "attnsim: 1\nname: c\nproblem: {heads: 1250032, head_dim: 64, tokens: 1024}\n"
-            + "kernel: {backend: flash, q_tile: [128], kv_tile: [128]}\n")
-        let output = try CLI.run(["simulate", "hardware/h100-sxm5-80gb.yaml", path])
+    /// Work past a limit is refused with the numbers: the CTA guard's message ("would have 10 M CTAs; … handles up
+    /// to 10 M") now reads visibly above its limit; a cross-check that would time hours of CPU kernels stops first.
+    @Test(arguments: [
+        (["simulate", "hardware/h100-sxm5-80gb.yaml"],
+         "problem: {heads: 1250032, head_dim: 64, tokens: 1024}\nkernel: {backend: flash, q_tile: [128], kv_tile: [128]}\n",
+         "the kernel grid would have 10 000 256 CTAs (batch × heads × 8 Q tiles of 128 tokens); the event simulator takes up to 10 000 000"),
+        (["crosscheck", "hardware/host-calibrated.yaml"],
+         "problem: {heads: 64, head_dim: 64, tokens: 16384, dtype: fp32}\nkernel: {backend: cpu}\n",
+         "timing the kernels would run 26 388 279 066 624 dense FLOPs (6 runs); crosscheck takes up to 500 000 000 000 per workload"),
+    ])
+    func workPastALimitIsRefused(_ command: [String], _ problem: String, _ message: String) throws {
+        let path = try file("big.yaml", "attnsim: 1\nname: big\n" + problem)
+        let output = try CLI.run(command + [path])
         #expect(output.status == 2)
-        #expect(output.stderr.contains("the kernel grid would have 10 000 256 CTAs (batch × heads × 8 Q tiles of 128 tokens); "
-            + "the event simulator takes up to 10 000 000"), "\(output.stderr)")
+        #expect(output.stderr.contains(message), "\(output.stderr)")
     }
 
     /// A shard folder could be reused for another shard (the meta file is the same for every shard); `attnsim report`
@@ -297,16 +304,6 @@ import Testing
         let error = #expect(throws: Diagnostic.self) { try SweepSpec.parse(text: text, file: "huge.yaml") }
         #expect(error?.message.contains("the grid has 1 000 000 000 000 points") == true, "\(String(describing: error))")
         #expect(error?.message.contains("a sweep takes up to 1 000 000") == true)
-    }
-
-    /// A cross-check that would time hours of CPU kernels is refused before it starts.
-    @Test func crosscheckWorkIsBounded() throws {
-        let path = try file("big.yaml", "attnsim: 1\nname: big\nproblem: {heads: 64, head_dim: 64, tokens: 16384, dtype: fp32}\n"
-            + "kernel: {backend: cpu}\n")
-        let output = try CLI.run(["crosscheck", "hardware/host-calibrated.yaml", path])
-        #expect(output.status == 2)
-        #expect(output.stderr.contains("timing the kernels would run 26 388 279 066 624 dense FLOPs (6 runs); crosscheck takes "
-            + "up to 500 000 000 000 per workload"), "\(output.stderr)")
     }
 
     /// `attended_pairs: 1e308` in a block-mask file gave a FLOP-wise speedup of 0.
