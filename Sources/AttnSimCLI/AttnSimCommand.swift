@@ -35,9 +35,16 @@ func reportingDiagnostics<T>(_ body: () throws(Diagnostic) -> T) throws -> T {
     }
 }
 
+/// One line (or more) on stderr, control characters from names in it escaped.
+/// A bad flag is bad input: one line `attnsim COMMAND: error: MESSAGE` on stderr, and exit status 2, like a bad file.
+func badFlag(_ command: String, _ message: String) -> ExitCode {
+    printError("attnsim \(command): error: \(message)")
+    return ExitCode(2)
+}
+
 func printError(_ text: String, terminator: String = "\n") {
     var standardError = StandardError()
-    print(text, terminator: terminator, to: &standardError)
+    print(text.escapingControlCharacters, terminator: terminator, to: &standardError)
 }
 
 struct StandardError: TextOutputStream {
