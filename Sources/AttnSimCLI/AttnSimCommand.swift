@@ -52,3 +52,22 @@ struct StandardError: TextOutputStream {
         FileHandleWriter.writeToStandardError(string)
     }
 }
+
+extension AttnSimCommand {
+    /// Parses the process's arguments and runs the command. Every kind of bad input ends with status 2: a flag the
+    /// parser rejects (missing, unknown, not a number — ArgumentParser's own status would be 64), a failed
+    /// validation, a `Diagnostic`. Help and version requests exit 0, other failures with their own status.
+    public static func runExitingWithStatus2OnBadInput() -> Never {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+            Self.exit()
+        } catch {
+            if exitCode(for: error) == .validationFailure {
+                printError(fullMessage(for: error))
+                Self.exit(withError: ExitCode(2))
+            }
+            Self.exit(withError: error)
+        }
+    }
+}

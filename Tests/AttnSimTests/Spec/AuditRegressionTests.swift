@@ -245,6 +245,19 @@ import Testing
         #expect("tab\tnew\nline\u{7F}".escapingControlCharacters == "tab\tnew\nline\\u{7F}")
     }
 
+    /// Every error exits 2, including the ones the argument parser finds itself (its own status would be 64); help
+    /// and version exit 0.
+    @Test func parserErrorsExitWith2() throws {
+        for arguments in [["gna", "--tokens", "12"], ["bogus"], ["gna", "--tokens", "x", "--window", "3", "--q-tile", "4",
+                                                                  "--kv-tile", "4"], ["simulate"]] {
+            let output = try CLI.run(arguments)
+            #expect(output.status == 2, "\(arguments): \(output.stderr)")
+            #expect(output.stderr.contains("Error:"), "\(arguments)")
+        }
+        #expect(try CLI.run(["gna", "--help"]).status == 0)
+        #expect(try CLI.run(["--version"]).status == 0)
+    }
+
     /// Work past a limit is refused with the numbers: the CTA guard's message ("would have 10 M CTAs; … handles up
     /// to 10 M") now reads visibly above its limit; a cross-check that would time hours of CPU kernels stops first.
     @Test(arguments: [
