@@ -37,7 +37,7 @@
 #               speedup N workload(s):" (which measured speedups beat a bound, if any, depends on the host's load).
 #   skip        bench (about 90 s on 2 cores: 20 cases, each to its sample count, one of them a 19 s sweep) and the
 #               `sed` that prints the file calibrate wrote (its name, cache list and sources describe the host).
-#   slow        with --fast, also sweep (6,006 event simulations), calibrate and crosscheck (CPU kernels), which a
+#   slow        with --fast, also sweep (thousands of event simulations), calibrate and crosscheck (CPU kernels), which a
 #               debug build runs unoptimized for minutes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -85,7 +85,7 @@ RULES = [
      {"reason": "prints the hardware file calibrate wrote, whose name, cache list and sources describe the host"}),
     (r"^attnsim sweep ", "progress",
      {"drop": [PROGRESS],
-      "slow": "6,006 event simulations: ~20 s in a release build, far longer in a debug one"}),
+      "slow": "event simulations (6,006 strides; 28 bandwidths of BERT and HunyuanVideo): seconds in a release build, far longer in a debug one"}),
     (r"^attnsim calibrate\b", "structural",
      {"drop": [r"^attnsim calibrate: warning: this is a debug build; .*$",
                r"^attnsim calibrate: warning: other processes took \d+ % of the CPU time meanwhile; .*$"],

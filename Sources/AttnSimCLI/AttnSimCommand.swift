@@ -35,13 +35,39 @@ func reportingDiagnostics<T>(_ body: () throws(Diagnostic) -> T) throws -> T {
     }
 }
 
+/// One line (or more) on stderr, control characters from names in it escaped.
+/// A bad flag is bad input: one line `attnsim COMMAND: error: MESSAGE` on stderr, and exit status 2, like a bad file.
+func badFlag(_ command: String, _ message: String) -> ExitCode {
+    printError("attnsim \(command): error: \(message)")
+    return ExitCode(2)
+}
+
 func printError(_ text: String, terminator: String = "\n") {
     var standardError = StandardError()
-    print(text, terminator: terminator, to: &standardError)
+    print(text.escapingControlCharacters, terminator: terminator, to: &standardError)
 }
 
 struct StandardError: TextOutputStream {
     mutating func write(_ string: String) {
         FileHandleWriter.writeToStandardError(string)
+    }
+}
+
+extension AttnSimCommand {
+    /// Parses the process's arguments and runs the command. Every kind of bad input ends with status 2: a flag the
+    /// parser rejects (missing, unknown, not a number — ArgumentParser's own status would be 64), a failed
+    /// validation, a `Diagnostic`. Help and version requests exit 0, other failures with their own status.
+    public static func runExitingWithStatus2OnBadInput() -> Never {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+            Self.exit()
+        } catch {
+            if exitCode(for: error) == .validationFailure {
+                printError(fullMessage(for: error))
+                Self.exit(withError: ExitCode(2))
+            }
+            Self.exit(withError: error)
+        }
     }
 }

@@ -13,12 +13,26 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Repository root holding hardware/ and workloads/.") var root: String = "."
     @Option(help: "Output format: table, json or csv (one row per case).") var format: OutputFormat = .table
 
+    /// Each sample of the slowest case (the 6,006-point sweep) takes about two minutes in a release build.
+    static let maxSamples = 101
+
     func run() throws {
         #if DEBUG
         printError("attnsim bench: warning: this is a debug build; time a release build (swift build -c release)")
         #endif
-        guard samples >= 1 else { printError("attnsim bench: error: --samples must be at least 1"); throw ExitCode(2) }
-        let cases = (Benchmark.all(root: root) + KernelBenchmarks.all()).filter { filter == nil || $0.name.contains(filter!) }
+        guard (1...Self.maxSamples).contains(samples) else {
+            throw badFlag("bench", "--samples \(samples): expected 1…\(Self.maxSamples) (README.md, \"Limits\")")
+        }
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: root, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw badFlag("bench", "--root \(root): no such folder; expected the repository root holding hardware/ and workloads/")
+        }
+        let all = Benchmark.all(root: root) + KernelBenchmarks.all()
+        let cases = all.filter { filter == nil || $0.name.contains(filter!) }
+        guard !cases.isEmpty else {
+            throw badFlag("bench", "--filter \(filter ?? ""): no case's name contains it; cases: "
+                + all.map(\.name).joined(separator: ", "))
+        }
         let runner = BenchmarkRunner(samples: samples)
         var results: [BenchmarkResult] = []
         for (index, benchmark) in cases.enumerated() {

@@ -7,12 +7,13 @@ enum FileHandleWriter {
     }
 }
 
-/// Writes a result file atomically; a failure is one line on stderr and exit status 1.
+/// Writes a result file atomically; a failure (an `--out` that cannot be written) is one line on stderr and exit
+/// status 2, like any bad input.
 func writeOutput(_ text: String, to path: String, command: String) throws {
     do {
         try text.write(toFile: path, atomically: true, encoding: .utf8)
     } catch {
         printError("attnsim \(command): error: cannot write \(path): \(error.localizedDescription)")
-        throw ExitCode(1)
+        throw ExitCode(2)
     }
 }

@@ -83,11 +83,7 @@ struct GNACommand: ParsableCommand {
         }
     }
 
-    /// Bad flags are bad input: one line on stderr, exit status 2, like a bad file.
-    func fail(_ message: String) throws -> Never {
-        printError("attnsim gna: error: \(message)")
-        throw ExitCode(2)
-    }
+    func fail(_ message: String) throws -> Never { throw badFlag("gna", message) }
 }
 
 extension KernelChoice.KVTiling: ExpressibleByArgument {}

@@ -15,6 +15,7 @@ struct MapCommand: ParsableCommand {
     var writeMapping: String?
 
     func run() throws {
+        guard top >= 0 else { throw badFlag("map", "--top \(top): expected a count of runners-up ≥ 0") }
         let report = try reportingDiagnostics { () throws(Diagnostic) in
             try MappingReport(hardware: HardwareSpec.load(path: hardware), workload: Workload.load(path: workload),
                               top: max(1, top))

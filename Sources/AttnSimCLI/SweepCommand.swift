@@ -18,14 +18,18 @@ struct SweepCommand: ParsableCommand {
     @Option(help: "Parallel workers (default: every core).") var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
     @Option(help: "Run one deterministic slice I/N of the points (0 ≤ I < N).") var shard: String?
 
+    /// Far more workers than cores only costs memory (README.md, "Limits").
+    static let maxJobs = 1024
+
     func run() throws {
-        guard jobs >= 1 else { printError("attnsim sweep: error: --jobs must be at least 1"); throw ExitCode(2) }
+        guard (1...Self.maxJobs).contains(jobs) else {
+            throw badFlag("sweep", "--jobs \(jobs): expected 1…\(Self.maxJobs) parallel workers")
+        }
         var slice: (index: Int, count: Int)?
         if let shard {
             let parts = shard.split(separator: "/")
             guard parts.count == 2, let i = Int(parts[0]), let n = Int(parts[1]), n >= 1, (0..<n).contains(i) else {
-                printError("attnsim sweep: error: --shard expects I/N with 0 ≤ I < N, e.g. 0/4; found \(shard)")
-                throw ExitCode(2)
+                throw badFlag("sweep", "--shard expects I/N with 0 ≤ I < N, e.g. 0/4; found \(shard)")
             }
             slice = (i, n)
         }
@@ -33,7 +37,8 @@ struct SweepCommand: ParsableCommand {
         let summary = try reportingDiagnostics { () throws(Diagnostic) in
             let sweep = try SweepSpec.load(path: spec)
             let runner = SweepRunner(spec: sweep, output: out, jobs: jobs, shard: slice)
-            return try runner.run(progress: SweepProgress(interactive: interactive) { printError($0, terminator: "") })
+            // The progress bar redraws with a carriage return, so it bypasses the escaping of printError (it holds no names).
+            return try runner.run(progress: SweepProgress(interactive: interactive) { FileHandleWriter.writeToStandardError($0) })
         }
         printError("attnsim sweep: \(summary.mine) of \(summary.points) points in \(out)"
             + (slice.map { " (shard \($0.index)/\($0.count))" } ?? "") + "; \(summary.evaluated) evaluated now, "

@@ -47,9 +47,35 @@ public struct CPUCrossCheck: Sendable {
         return times[times.count / 2]
     }
 
+    /// The most dense FLOPs one workload's kernels may run, over every timed run and the warm-up (README.md,
+    /// "Limits": about 45 GFLOP/s on two cores of this host, so 5·10¹¹ take about 11 s), and the most bytes its
+    /// Q, K, V and O tensors may take (2 GB).
+    public static let maxFLOPs = 5e11
+    public static let maxTensorBytes = 2e9
+
+    static func checkSize(_ workload: Workload, repetitions: Int) throws(Diagnostic) {
+        let p = workload.problem
+        let instances = Double(p.instances)
+        let flops = 2 * Double(p.queryTokens) * Double(p.keyTokens) * Double(p.headDim + p.valueDim) * instances
+            * Double(repetitions + 1)
+        let bytes = 4 * instances * (Double(p.queryTokens) + Double(p.keyTokens)) * Double(p.headDim + p.valueDim)
+        if flops > maxFLOPs {
+            throw Diagnostic(file: workload.file, path: "problem",
+                             message: "timing the kernels would run \(Quantity.formatExactCount(flops)) dense FLOPs "
+                                + "(\(repetitions + 1) runs); crosscheck takes up to \(Quantity.formatExactCount(maxFLOPs)) per workload "
+                                + "(README.md, \"Limits\"): use fewer tokens, heads or --repetitions")
+        }
+        if bytes > maxTensorBytes {
+            throw Diagnostic(file: workload.file, path: "problem",
+                             message: "the Q, K, V and O tensors would take \(Quantity.formatNatural(bytes, .bytes)); crosscheck "
+                                + "takes up to \(Quantity.formatNatural(maxTensorBytes, .bytes)): use fewer tokens or heads")
+        }
+    }
+
     /// The measured (dense, sparse) seconds of a workload on `hardware`'s chosen mapping.
     public func measure(_ workload: Workload, hardware: HardwareSpec) throws(Diagnostic) -> (dense: Double, sparse: Double) {
         let problem = workload.problem
+        try Self.checkSize(workload, repetitions: repetitions)
         if let pruning = workload.pruning {
             guard pruning.mode == .prefill, pruning.kvAccess == .compacted else {
                 throw Diagnostic(file: workload.file, path: "pruning",

@@ -1,4 +1,4 @@
 import AttnSimCLI
 
 // The commands live in the AttnSimCLI library, so the fuzzer (fuzz/README.md) can drive argument vectors too.
-AttnSimCommand.main()
+AttnSimCommand.runExitingWithStatus2OnBadInput()

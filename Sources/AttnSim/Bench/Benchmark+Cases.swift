@@ -89,6 +89,23 @@ extension Benchmark {
                 let mapping = try GPUEngine.chooseMapping(hardware: hardware, workload: workload)
                 return { (try? GPUEngine.simulate(hardware: hardware, workload: workload, mapping: mapping).sparse.time) ?? 0 }
             },
+            Benchmark(name: "gpu.event.hunyuan-h100-200gbs",
+                      summary: "the same grid memory-bound: H100 at 200 GB/s, the bandwidth shared among the running CTAs "
+                        + "as a fluid (target ≤ 50 ms)",
+                      target: 50e-3) {
+                var h100 = try HardwareSpec.load(path: root + "/hardware/h100-sxm5-80gb.yaml")
+                h100.memory[0].bandwidth = 200e9
+                let hardware = h100
+                let workload = try Workload.parse(text: """
+                    attnsim: 1
+                    name: hunyuan-na
+                    problem: {heads: 24, head_dim: 128, tokens: [30, 48, 80], dtype: bf16}
+                    mask: {kind: gna, window: [18, 24, 24]}
+                    kernel: {backend: fna-hopper, q_tile: [2, 8, 8], kv_tile: [2, 8, 8]}
+                    """, file: "bench")
+                let mapping = try GPUEngine.chooseMapping(hardware: hardware, workload: workload)
+                return { (try? GPUEngine.simulate(hardware: hardware, workload: workload, mapping: mapping).sparse.time) ?? 0 }
+            },
             Benchmark(name: "gpu.map.hunyuan-h100",
                       summary: "GPU mapper: rank every legal mapping of HunyuanVideo stride 16×8×8 on H100 (target ≤ 300 ms)",
                       target: 0.3) {

@@ -22,6 +22,7 @@ struct SweepReportPage {
         var sections: [(id: String, title: String, body: HTML)] = []
         if report.hasGNA { sections.append(("gna", "GNA speedup", gnaSection())) }
         if report.hasSpatial, let body = spatialSection() { sections.append(("spatial", "Time and energy", body)) }
+        if let axis = report.resourceAxis { sections.append(("time", "Time", timeSection(axis: axis))) }
         if report.hasRoofline { sections.append(("roofline", "Roofline", rooflineSection())) }
         if report.hasUtilization { sections.append(("utilization", "Utilization", utilizationSection())) }
         if let rows = report.crossCheck, !rows.isEmpty { sections.append(("crosscheck", "Cross-check", crossCheckSection(rows))) }

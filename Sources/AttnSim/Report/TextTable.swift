@@ -10,7 +10,10 @@ public struct TextTable: Sendable {
     /// A section heading row.
     public mutating func section(_ name: String) { rows.append([name]) }
 
+    /// The table as terminal text; control characters in titles and cells (a name from a file) are escaped.
     public var rendered: String {
+        let rows = rows.map { $0.map(\.escapingControlCharacters) }
+        let title = title?.escapingControlCharacters
         let columns = rows.map(\.count).max() ?? 0
         var widths = [Int](repeating: 0, count: columns)
         for row in rows where row.count > 1 {

@@ -49,6 +49,10 @@ public enum GPUEngine {
                      dense: true)
     }
 
+    /// The most CTAs the mapper simulates over all the mappings it ranks (about 75 ns each in a release build, so
+    /// 10⁸ take about 8 s): README.md, "Limits".
+    public static let maxRankedCTAs = 1e8
+
     /// The most CTAs the event simulator runs (sparse and dense grids, several rounds for the sustained clock):
     /// README.md, "Limits".
     public static let maxCTAs = 1e7
@@ -124,6 +128,16 @@ public enum GPUEngine {
     public static func rank(hardware: HardwareSpec, workload: Workload) throws(Diagnostic) -> [RankedMapping<GPUMapping>] {
         let space = GPUMapspace(hardware: hardware, workload: workload)
         if let backend = workload.kernel?.backend?.value { _ = try profile(hardware, backend: backend, file: workload.file) }
+        let candidates = space.candidates()
+        let total = candidates.reduce(0.0) {
+            $0 + (Double(workload.problem.queryTokens) / Double($1.qTileTokens)).rounded(.up) * Double(workload.problem.instances)
+        }
+        guard total <= maxRankedCTAs else {
+            throw Diagnostic(file: workload.file, path: "kernel",
+                             message: "ranking \(candidates.count) mappings would simulate \(Quantity.formatExactCount(total)) CTAs "
+                                + "in all; the mapper takes up to \(Quantity.formatExactCount(maxRankedCTAs)) (README.md, \"Limits\"): "
+                                + "pin the kernel (backend and tiles) in `kernel:`, or use fewer heads or a smaller batch")
+        }
         let ranked = try Mapper.rank(space) { (mapping) throws(Diagnostic) -> Double? in
             try simulate(hardware: hardware, workload: workload, mapping: mapping, baseline: nil, trace: false,
                          dense: false).sparse.time

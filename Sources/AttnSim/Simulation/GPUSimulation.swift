@@ -78,8 +78,43 @@ public struct GPUSimulation: Sendable {
                 }
                 end += last
             }
+        } else if perSM == 1 && !memoryCanBind(work: work, bytes: bytes, slots: slots, ctas: ctas, cost: cost) {
+            // One CTA per SM and transfers that always finish before the work: each CTA takes its fixed cost plus
+            // its work at the SM's full rate, and the grid is list scheduling of those durations.
+            let durations = work.map { cost.perCTA + $0 }
+            func record(slot: Int, start: Double, cta: Int) {
+                let tile = cta % tilesPerInstance
+                let duration = durations[tile]
+                slotBusy[slot] += duration
+                end = max(end, start + duration)
+                if recordTrace && trace.count < (1 << 20) {
+                    let visit = grid.tiles[tile]
+                    trace.append(TraceSlice(sm: slot % sms, slot: slot / sms, start: start, duration: duration,
+                                            instance: cta / tilesPerInstance, qTile: tile, visited: visit.visited,
+                                            full: visit.full))
+                }
+            }
+            if persistent {
+                var clock = [Double](repeating: 0, count: slots)
+                for cta in 0..<ctas {
+                    let slot = cta % slots
+                    record(slot: slot, start: clock[slot], cta: cta)
+                    clock[slot] += durations[cta % tilesPerInstance]
+                }
+            } else {
+                var free = EventQueue<Int>()
+                for slot in 0..<slots { free.schedule(slot, at: 0) }
+                for cta in 0..<ctas {
+                    guard let (time, slot) = free.next() else { break }
+                    record(slot: slot, start: time, cta: cta)
+                    free.schedule(slot, at: time + durations[cta % tilesPerInstance])
+                }
+            }
         } else {
-            var fluid = FluidGrid(sms: sms, slots: slots, bandwidth: cost.bandwidth)
+            // Transfers that always finish before the work leave the bandwidth out of the schedule.
+            let bandwidth = memoryCanBind(work: work, bytes: bytes, slots: slots, ctas: ctas, cost: cost)
+                ? cost.bandwidth : .infinity
+            var fluid = FluidGrid(sms: sms, slots: slots, bandwidth: bandwidth)
             if recordTrace { trace.reserveCapacity(min(ctas, 1 << 20)) }
             var nextCTA = 0
             var slotCTA = [Int](repeating: -1, count: slots)
@@ -134,6 +169,15 @@ public struct GPUSimulation: Sendable {
             dramBytes: problemBytes + visited * cost.dramBytesPerTile,
             executedFLOPs: visited * cost.tileFLOPs,
             bottleneck: bottleneck, trace: trace)
+    }
+}
+
+extension GPUSimulation {
+    /// Whether some CTA's transfers could outlast its work: a moving CTA gets at least the bandwidth over the CTAs
+    /// that can run at once, and its work takes at least its solo time (the SM to itself).
+    static func memoryCanBind(work: [Double], bytes: [Double], slots: Int, ctas: Int, cost: GPUKernelCost) -> Bool {
+        let share = cost.bandwidth / Double(max(1, min(slots, ctas)))
+        return zip(work, bytes).contains { work, bytes in bytes / share > work }
     }
 }
 

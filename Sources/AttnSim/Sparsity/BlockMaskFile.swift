@@ -350,6 +350,14 @@ public struct BlockMaskFile: Sendable, Equatable {
             if let pairs, pairs.count != result.count {
                 throw error("`attended_pairs` has \(pairs.count) value(s) but the mask has \(result.count) head pattern(s)", at: start)
             }
+            // A pattern attends no more pairs than its listed blocks hold.
+            let area = Double(blockSize.q) * Double(blockSize.kv)
+            for (head, (count, pattern)) in zip(pairs ?? [], result).enumerated()
+            where count > Double(pattern.full.count + pattern.partial.count) * area {
+                throw error("`attended_pairs` of head pattern \(head) is \(JSONValue.format(count)), more than the "
+                    + "\(JSONValue.format(Double(pattern.full.count + pattern.partial.count) * area)) pairs its full and partial "
+                    + "blocks hold", at: start)
+            }
             return BlockMaskFile(blockSize: blockSize, heads: result, attendedPairs: pairs, perHead: heads != nil)
         }
     }

@@ -200,6 +200,7 @@ public struct SweepRunner: Sendable {
                 + "use a new --out folder or delete this one")
         }
         try Self.writeAtomically(meta, to: metaFile)
+        try claimShard()
         // Leftovers of an interrupted write.
         for name in (try? fm.contentsOfDirectory(atPath: pointsFolder)) ?? [] where name.hasSuffix(".tmp") {
             try? fm.removeItem(atPath: pointsFolder + "/" + name)
@@ -227,6 +228,21 @@ public struct SweepRunner: Sendable {
         if let error = state.error { throw error }
         try Self.assemble(mine.map(\.index), folders: [pointsFolder], meta: metaRecord, into: output)
         return Summary(points: all.count, mine: mine.count, evaluated: todo.count, failed: state.failed)
+    }
+
+    /// `DIR/shard` records which shard a folder holds (`2/4`, or `all`): the meta file is the same for every shard, so
+    /// without it a folder could take a second shard's points and assemble a mix.
+    func claimShard() throws(Diagnostic) {
+        let file = output + "/shard"
+        let mine = shard.map { "\($0.index)/\($0.count)" } ?? "all"
+        if let recorded = try? String(contentsOfFile: file, encoding: .utf8),
+           recorded.trimmingCharacters(in: .whitespacesAndNewlines) != mine {
+            let theirs = recorded.trimmingCharacters(in: .whitespacesAndNewlines)
+            throw Diagnostic(file: output, message: "this folder holds \(theirs == "all" ? "the whole sweep" : "shard \(theirs)"), "
+                + "not \(shard == nil ? "the whole sweep" : "shard \(mine)"); give each shard its own --out folder "
+                + "(then `attnsim merge` them)")
+        }
+        try Self.writeAtomically(mine + "\n", to: file)
     }
 
     /// Work handed out to the workers, and what came back.

@@ -127,11 +127,23 @@ public struct SweepSpec: Sendable {
             throw axesNode.error("`mode: zip` takes the i-th value of every axis; `\(first.names[0])` has "
                 + "\(first.values.count) values but `\(other.names[0])` has \(other.values.count)")
         }
+        if spec.mode == .grid {
+            let points = spec.axes.reduce(1.0) { $0 * Double($1.values.count) }
+            guard points <= Double(maxPoints) else {
+                throw axesNode.error("the grid has \(Quantity.formatExactCount(points)) points (the product of the axes' "
+                    + "value counts); a sweep takes up to \(Quantity.formatExactCount(Double(maxPoints))) (README.md, \"Limits\"): "
+                    + "split it into several specs or sweep fewer values")
+            }
+        }
         if let filtersNode = fields.optional("filters") {
             for item in try filtersNode.sequence() { spec.filters.append(try SweepFilter.parse(item)) }
         }
         return spec
     }
+
+    /// The most points a grid may have: the runner lists them all before it starts (about 1 KiB each) and writes
+    /// one file per point; a million points is days of evaluation even at milliseconds each.
+    public static let maxPoints = 1_000_000
 
     static func target(_ name: String, at node: SpecNode) throws(Diagnostic) -> Target {
         switch name {

@@ -107,6 +107,8 @@ import Testing
         }
         #expect(pages[0].1.contains("<section id=\"gna\">") && pages[0].1.contains("<section id=\"errors\">"))
         #expect(pages[1].1.contains("<section id=\"spatial\">") && pages[1].1.contains("Pareto-optimal points"))
+        // A sweep of hardware resources (array shape, buffer size) also plots time against the resource.
+        #expect(pages[1].1.contains("<section id=\"time\">") && !pages[0].1.contains("<section id=\"time\">"))
     }
 
     /// Every name in the mixed fixture (sweep, spec, mode, axes, hardware, workloads, models, bottlenecks, units,

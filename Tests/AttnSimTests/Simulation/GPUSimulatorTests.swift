@@ -135,4 +135,27 @@ import Testing
         let threads = events.filter { $0["name"] as? String == "thread_name" }
         #expect(threads.count >= 132)
     }
+
+    /// The audit of issue 15: an H100 at 1 TB/s ran bert-base-1k (402.7 MB of DRAM traffic) in 368.4 µs, faster than
+    /// its bytes allow, at 109 % HBM utilisation. The event simulator must turn memory-bound as bandwidth falls: at
+    /// every bandwidth time ≥ traffic ÷ bandwidth; far below the ridge the time is the traffic over the bandwidth
+    /// (within the CTAs' fixed costs and the last wave's tail); at the H100's 3.35 TB/s it stays compute-bound.
+    @Test func memoryBoundWhenBandwidthFalls() throws {
+        let h100 = try HardwareSpec.load(path: Repo.path("hardware/h100-sxm5-80gb.yaml"))
+        let workload = try Workload.load(path: Repo.path("workloads/bert-base-1k.yaml"))
+        var previous = 0.0
+        for (bandwidth, bottleneck) in [(12.8e12, "compute"), (3.35e12, "compute"), (1e12, "memory"), (0.5e12, "memory"),
+                                        (0.05e12, "memory")] {
+            var hardware = h100
+            hardware.memory[0].bandwidth = bandwidth
+            let result = try Simulator.run(hardware: hardware, workload: workload)
+            let time = try #require(result.simulated.time), bytes = try #require(result.simulated.dramBytes)
+            #expect(abs(bytes - 402.7e6) < 0.1e6, "the audit's traffic")
+            #expect(time >= bytes / bandwidth, "\(bandwidth) B/s: \(time) s for \(bytes) B")
+            #expect(result.simulated.bottleneck == bottleneck, "\(bandwidth) B/s")
+            if bandwidth <= 0.05e12 { #expect(time <= bytes / bandwidth * 1.05, "\(bandwidth) B/s: \(time) s") }
+            #expect(time >= previous, "less bandwidth is never faster")
+            previous = time
+        }
+    }
 }

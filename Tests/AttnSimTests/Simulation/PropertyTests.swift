@@ -183,8 +183,8 @@ import Testing
         }
     }
 
-    /// More bandwidth, more units (each as before) or a larger shared buffer never slows the mapper's best
-    /// prediction, on GPUs and on spatial arrays.
+    /// More bandwidth, more units (each as before), a larger shared buffer or more shared memory per SM never slows
+    /// the mapper's best prediction, on GPUs and on spatial arrays.
     @Test func moreResourcesNeverSlow() throws {
         var rng = SplitMix64(state: 77)
         for n in 0..<160 {
@@ -200,6 +200,11 @@ import Testing
                 var larger = hardware
                 larger.memory[buffer].size! *= 2
                 variants.append(("buffer × 2", larger))
+            }
+            if let perUnit = hardware.memory.firstIndex(where: { $0.perUnit && $0.size != nil }) {
+                var roomier = hardware
+                roomier.memory[perUnit].size! *= 2
+                variants.append(("per-SM memory × 2", roomier))
             }
             if var units = hardware.units {
                 var wider = hardware

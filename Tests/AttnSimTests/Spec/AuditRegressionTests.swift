@@ -66,6 +66,18 @@ import Testing
         #expect(simulate.message.contains("no legal GPU mapping"))
     }
 
+    /// The mapper's total work is held to 10⁸ CTAs (HunyuanVideo with 11,111 heads: each of the 56 mappings is just
+    /// under the 10⁷-CTA grid limit, and ranking them took 62 s in a release build).
+    @Test func mapperWorkIsBounded() throws {
+        let hardware = try HardwareSpec.load(path: Self.h100)
+        let text = try String(contentsOfFile: Repo.path("workloads/hunyuan-gna-s16x8x8.yaml"), encoding: .utf8)
+        let many = try workload(text.replacingOccurrences(of: "heads: 24,", with: "heads: 11111,"))
+        let error = try #require(diagnostic { _ = try Simulator.run(hardware: hardware, workload: many) })
+        #expect(error.path == "kernel")
+        #expect(error.message.contains("mappings would simulate") && error.message.contains("the mapper takes up to 100 000 000"),
+                "\(error.message)")
+    }
+
     /// A UTF-8 byte-order mark before `attnsim: 1` (Windows editors) is skipped.
     @Test func byteOrderMarkIsAccepted() throws {
         let text = try String(contentsOfFile: Repo.path("workloads/bert-base-1k.yaml"), encoding: .utf8)
@@ -216,5 +228,104 @@ import Testing
         // 480·81·24 / 132 = 7069.1 → 7070 (HunyuanVideo 16×8×8, GNACLITests' tile counts).
         #expect(TileBounds.wave(denseQTiles: 480, denseKVTiles: 900, visited: 480 * 81, worstVisited: 81, units: 132,
                                 instances: 24) == 88.0 * 900 / 7070)
+    }
+}
+
+/// The rough edges and the other commands' flags, through the real binary.
+@Suite(.serialized) struct CLIAuditTests {
+    func file(_ name: String, _ text: String) throws -> String { try temporaryFile(named: name, contents: Data(text.utf8)) }
+
+    /// NUL and ESC in a name were printed raw to the terminal (tables and error lines escape them now).
+    @Test func controlCharactersInNamesAreEscaped() throws {
+        let path = try file("esc.yaml", "attnsim: 1\nname: \"evil\\e[31mred\\0\"\nproblem: {heads: 1, head_dim: 64, tokens: 1024}\n")
+        let output = try CLI.run(["simulate", "hardware/h100-sxm5-80gb.yaml", path])
+        #expect(output.status == 0, "\(output.stderr)")
+        #expect(output.stdout.hasPrefix("attnsim simulate: evil\\u{1B}[31mred\\u{0} on h100-sxm5-80gb\n"))
+        #expect(!output.stdout.contains("\u{1B}") && !output.stdout.contains("\u{0}"))
+        #expect("tab\tnew\nline\u{7F}".escapingControlCharacters == "tab\tnew\nline\\u{7F}")
+    }
+
+    /// Every error exits 2, including the ones the argument parser finds itself (its own status would be 64); help
+    /// and version exit 0.
+    @Test func parserErrorsExitWith2() throws {
+        for arguments in [["gna", "--tokens", "12"], ["bogus"], ["gna", "--tokens", "x", "--window", "3", "--q-tile", "4",
+                                                                  "--kv-tile", "4"], ["simulate"]] {
+            let output = try CLI.run(arguments)
+            #expect(output.status == 2, "\(arguments): \(output.stderr)")
+            #expect(output.stderr.contains("Error:"), "\(arguments)")
+        }
+        #expect(try CLI.run(["gna", "--help"]).status == 0)
+        #expect(try CLI.run(["--version"]).status == 0)
+    }
+
+    /// Work past a limit is refused with the numbers: the CTA guard's message ("would have 10 M CTAs; … handles up
+    /// to 10 M") now reads visibly above its limit; a cross-check that would time hours of CPU kernels stops first.
+    @Test(arguments: [
+        (["simulate", "hardware/h100-sxm5-80gb.yaml"],
+         "problem: {heads: 1250032, head_dim: 64, tokens: 1024}\nkernel: {backend: flash, q_tile: [128], kv_tile: [128]}\n",
+         "the kernel grid would have 10 000 256 CTAs (batch × heads × 8 Q tiles of 128 tokens); the event simulator takes up to 10 000 000"),
+        (["crosscheck", "hardware/host-calibrated.yaml"],
+         "problem: {heads: 64, head_dim: 64, tokens: 16384, dtype: fp32}\nkernel: {backend: cpu}\n",
+         "timing the kernels would run 26 388 279 066 624 dense FLOPs (6 runs); crosscheck takes up to 500 000 000 000 per workload"),
+    ])
+    func workPastALimitIsRefused(_ command: [String], _ problem: String, _ message: String) throws {
+        let path = try file("big.yaml", "attnsim: 1\nname: big\n" + problem)
+        let output = try CLI.run(command + [path])
+        #expect(output.status == 2)
+        #expect(output.stderr.contains(message), "\(output.stderr)")
+    }
+
+    /// A shard folder could be reused for another shard (the meta file is the same for every shard); `attnsim report`
+    /// exited 1 when its output could not be written, where every bad input exits 2.
+    @Test func shardFolderRefusesAnotherShardAndReportExits2() throws {
+        let dir = try SweepTests.folder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let spec = try SweepTests.spec(in: dir)
+        let out = dir.path + "/shard"
+        let first = try CLI.run(["sweep", spec, "--out", out, "--shard", "0/40", "--jobs", "1"])
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(try CLI.run(["sweep", spec, "--out", out, "--shard", "0/40", "--jobs", "1"]).status == 0)   // a resume
+        let other = try CLI.run(["sweep", spec, "--out", out, "--shard", "1/40", "--jobs", "1"])
+        #expect(other.status == 2)
+        #expect(other.stderr.contains("this folder holds shard 0/40, not shard 1/40"), "\(other.stderr)")
+        let report = try CLI.run(["report", out, "--out", "/nonexistent-attnsim/r.html"])
+        #expect(report.status == 2, "\(report.stderr)")
+        #expect(report.stderr.contains("attnsim report: error: cannot write /nonexistent-attnsim/r.html"))
+    }
+
+    @Test(arguments: [
+        (["map", "hardware/h100-sxm5-80gb.yaml", "workloads/bert-base-1k.yaml", "--top=-1"], "attnsim map: error: --top -1"),
+        (["bench", "--samples", "0"], "attnsim bench: error: --samples 0: expected 1…101"),
+        (["bench", "--samples", "1000000"], "attnsim bench: error: --samples 1000000: expected 1…101"),
+        (["bench", "--filter", "no-such-case"], "attnsim bench: error: --filter no-such-case: no case's name contains it"),
+        (["bench", "--root", "/nonexistent-attnsim"], "attnsim bench: error: --root /nonexistent-attnsim: no such folder"),
+        (["sweep", "sweeps/hunyuan-strides.yaml", "--out", "/tmp/x", "--jobs=-1"], "attnsim sweep: error: --jobs -1: expected 1…1024"),
+        (["sweep", "sweeps/hunyuan-strides.yaml", "--out", "/tmp/x", "--shard", "3/2"], "attnsim sweep: error: --shard expects I/N"),
+    ])
+    func badFlagsExitWith2(_ arguments: [String], _ message: String) throws {
+        let output = try CLI.run(arguments)
+        #expect(output.status == 2)
+        #expect(output.stderr.contains(message), "\(output.stderr)")
+    }
+
+    /// A grid of 10⁴ × 10⁴ × 10⁴ values would be listed in full before the first point ran.
+    @Test func hugeSweepGridIsRefused() throws {
+        let values = "[" + (1...10_000).map(String.init).joined(separator: ", ") + "]"
+        let text = "attnsim: 1\nname: huge\nhardware: hardware/h100-sxm5-80gb.yaml\nworkload: workloads/bert-base-1k.yaml\naxes:\n"
+            + "  - {path: problem.batch, values: \(values)}\n  - {path: problem.heads, values: \(values)}\n"
+            + "  - {path: problem.head_dim, values: \(values)}\n"
+        let error = #expect(throws: Diagnostic.self) { try SweepSpec.parse(text: text, file: "huge.yaml") }
+        #expect(error?.message.contains("the grid has 1 000 000 000 000 points") == true, "\(String(describing: error))")
+        #expect(error?.message.contains("a sweep takes up to 1 000 000") == true)
+    }
+
+    /// `attended_pairs: 1e308` in a block-mask file gave a FLOP-wise speedup of 0.
+    @Test func blockMaskAttendedPairsAreBounded() throws {
+        let text = #"{"attnsim_block_mask": 1, "block_size": [2, 2], "full": [[0], [0, 1]], "attended_pairs": 1e308}"#
+        let error = #expect(throws: Diagnostic.self) {
+            try BlockMaskFile.parse(text: text, file: "m.json", expect: { _ in (2, 2) })
+        }
+        #expect(error?.message.contains("`attended_pairs` of head pattern 0 is 1e+308, more than the 12 pairs") == true,
+                "\(String(describing: error))")
     }
 }
