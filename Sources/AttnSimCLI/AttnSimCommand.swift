@@ -63,11 +63,19 @@ extension AttnSimCommand {
             try command.run()
             Self.exit()
         } catch {
-            if exitCode(for: error) == .validationFailure {
+            let status = status(for: error)
+            if status != exitCode(for: error) {
                 printError(fullMessage(for: error))
-                Self.exit(withError: ExitCode(2))
+                Self.exit(withError: status)
             }
             Self.exit(withError: error)
         }
+    }
+
+    /// The status `attnsim` ends with after `error` (`runExitingWithStatus2OnBadInput`; the fuzzer reports it too):
+    /// 2 for a flag the parser rejects, else ArgumentParser's own (0 for help and version, an `ExitCode`'s value).
+    public static func status(for error: Error) -> ExitCode {
+        let code = exitCode(for: error)
+        return code == .validationFailure ? ExitCode(2) : code
     }
 }

@@ -5,7 +5,7 @@ import Foundation
 
 /// The command-line mode: the input (after its selector byte) is a list of arguments, one per line or separated by
 /// NUL bytes (empty ones dropped), given to the subcommand `commands[selector / 32]` and run in process as `attnsim` runs it
-/// (`AttnSimCommand.parseAsRoot`, then `run()`), with stdout and stderr on /dev/null and the scratch folder as the
+/// (`AttnSimCommand.parseAsRoot`, then `run()`; `Sources/attnsim/main.swift`), with stdout and stderr on /dev/null and the scratch folder as the
 /// working directory. What it fuzzes is the flags, not the files they name:
 /// - a path under the repository's shipped folders (`hardware/…`, `workloads/…`, `validation/…`, `sweeps/…`,
 ///   `data/…`) is made absolute, so it names the shipped file;
@@ -15,7 +15,7 @@ import Foundation
 ///   host or writes folders (`calibrate`, `bench`, `crosscheck`, `sweep`, `merge`, `report`), is skipped.
 ///
 /// A thrown `Diagnostic` (printed, status 2), `ExitCode` or ArgumentParser error (usage, `--help`) is a correct
-/// outcome; ArgumentParser only calls `exit()` from `main()`, which this mode does not call.
+/// outcome; ArgumentParser calls `exit()` only from `main()` and `exit(withError:)`, which this mode does not call.
 extension FuzzEntry {
     /// The subcommands, by `selector / 32`; the last is none (the arguments name it, or are `--help`, `--version`).
     public static let commands: [[String]] = [["gna"], ["simulate"], ["map"], ["cascade"], ["hw", "show"],
@@ -83,9 +83,9 @@ extension FuzzEntry {
                 try parsed.run()
                 return 0
             } catch {
-                // What `AttnSimCommand.main()` prints before it exits (help and usage text are generated here).
+                // What `attnsim` prints before it exits (help and usage text are generated here).
                 print(AttnSimCommand.fullMessage(for: error))
-                return AttnSimCommand.exitCode(for: error).rawValue
+                return AttnSimCommand.status(for: error).rawValue
             }
         })
     }

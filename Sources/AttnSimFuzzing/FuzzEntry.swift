@@ -41,7 +41,7 @@ public struct FuzzEntry: Sendable {
         /// Loaded and simulated; the predicted times, in seconds (nil where no model gives one).
         case simulated([Double?])
         /// A command line, run in process: the status the `attnsim` process would have exited with (0 after a
-        /// normal run or `--help`, 2 after a `Diagnostic`, 64 after a usage error, ...).
+        /// normal run or `--help`, 2 after bad input; `AttnSimCommand.status(for:)`).
         case ran(status: Int32)
         /// Not run (see the type's comment).
         case skipped

@@ -162,7 +162,8 @@ import AttnSimFuzzing
     }
 
     /// A few quick command-line seeds (`fuzz/argv/`) in one child process: each runs to status 0 (a normal run or
-    /// help), the working directory comes back, and what a writing option wrote is gone from the scratch folder.
+    /// help) and a flag the parser rejects to 2, as `attnsim` exits; the working directory comes back, and what a
+    /// writing option wrote is gone from the scratch folder.
     @Test func commandLineSeedsRunInProcess() async throws {
         var inputs: [[UInt8]] = []
         for (name, command) in [("gna-help-example", 0), ("map-fusemax-write-mapping", 2), ("cascade-3pass", 3),
@@ -170,11 +171,14 @@ import AttnSimFuzzing
             let text = try Data(contentsOf: Repo.root.appendingPathComponent("fuzz/argv/\(name).args"))
             inputs.append([FuzzEntry.Mode.arguments.selector(UInt8(32 * command))] + [UInt8](text))
         }
-        await #expect(processExitsWith: .success) { [inputs = inputs as [[UInt8]]] in
+        let usageError = [FuzzEntry.Mode.arguments.selector(0)] + Array("--tokens\n--window\n3".utf8)
+        await #expect(processExitsWith: .success) { [inputs = inputs as [[UInt8]], usageError = usageError as [UInt8]] in
             alarm(UInt32(FuzzRegressionTests.limit))
             let directory = FileManager.default.currentDirectoryPath
-            for (index, input) in inputs.enumerated() {
-                guard case .ran(status: 0) = FuzzRegressionTests.entry.run(input) else { exit(Int32(10 + index)) }
+            for (index, input) in (inputs + [usageError]).enumerated() {
+                guard case .ran(status: index < inputs.count ? 0 : 2) = FuzzRegressionTests.entry.run(input) else {
+                    exit(Int32(10 + index))
+                }
                 if FileManager.default.currentDirectoryPath != directory { exit(3) }
             }
             if (try? FileManager.default.contentsOfDirectory(atPath: FuzzRegressionTests.entry.scratch))?.isEmpty != true {
