@@ -1,24 +1,19 @@
-/// What one CTA's work costs on one SM (or one Q tile's on one CPU core) for a backend profile: the time of a full KV tile (tensor-core rate or
-/// memory, whichever binds), the factor for a partially masked tile, the fixed cost per CTA, and how many
-/// CTAs fit on an SM at once.
+/// What one CTA's work costs on one SM (or one Q tile's on one CPU core) for a backend profile: its tensor-core
+/// work, its DRAM bytes, the factor for a partially masked tile, the fixed cost per CTA, and how many CTAs fit on an
+/// SM at once. `GPUSimulation` shares the SMs and the bandwidth among the CTAs that run.
 ///
-/// - Compute: a tile does 2·TQ·TKV·(E + F) FLOP at `efficiency` × one SM's dense peak; with r CTAs resident
-///   per SM, each runs at 1/r of that.
+/// - Compute: a tile does 2·TQ·TKV·(E + F) FLOP at `efficiency` × one SM's dense peak (`computeTileTime` is a
+///   tile's time when r CTAs share the SM, each at 1/r; `soloWork` a CTA's work with the SM to itself).
 /// - Memory: a CTA reads its Q tile and writes its O tile, TQ·(E + F) elements; a KV tile is TKV·(E + F)
 ///   elements, and the CTAs of one (batch, head) share its K and V through L2, so DRAM serves each KV tile once
-///   per instance (or once per wave of the instance's Q tiles when its K and V outgrow its share of L2). Every
-///   slot streams at 1/slots of the off-chip bandwidth, and a CTA takes the longer of its compute and its
-///   transfers (they overlap): a grid never moves its bytes faster than the bandwidth, so the kernel turns
-///   memory-bound when bandwidth falls (a tail wave's CTAs are not granted the idle slots' share).
+///   per instance (or once per wave of the instance's Q tiles when its K and V outgrow its share of L2).
 /// - Occupancy: shared memory holds the Q tile and `stages` K and V tiles; registers hold the fp32 output
 ///   accumulator and score tile (TQ·(F + TKV)·4 bytes) out of the 64K 32-bit registers every NVIDIA SM since
 ///   Volta has (CUDA C++ Programming Guide, "Compute Capabilities" table).
 public struct GPUKernelCost: Sendable, Equatable {
     public var sms: Int
     public var ctasPerSM: Int
-    /// Seconds for one full KV tile of one CTA when every slot is busy: the longer of `computeTileTime` and
-    /// `memoryTileTime`.
-    public var fullTileTime: Double
+    /// Seconds of one full KV tile's tensor-core work when every slot of the SM is busy.
     public var computeTileTime: Double
     /// Seconds to stream one visited KV tile's DRAM bytes at one slot's share of the bandwidth.
     public var memoryTileTime: Double
@@ -42,12 +37,11 @@ public struct GPUKernelCost: Sendable, Equatable {
     static let registerFileBytes = 65_536.0 * 4
 
     /// A cost given directly (tests, calibration tools).
-    public init(sms: Int, ctasPerSM: Int, fullTileTime: Double, computeTileTime: Double, memoryTileTime: Double,
+    public init(sms: Int, ctasPerSM: Int, computeTileTime: Double, memoryTileTime: Double,
                 maskedTileCost: Double, perCTA: Double, launch: Double, dramBytesPerTile: Double, kvTileBytes: Double,
                 tileFLOPs: Double) {
         self.sms = sms
         self.ctasPerSM = ctasPerSM
-        self.fullTileTime = fullTileTime
         self.computeTileTime = computeTileTime
         self.memoryTileTime = memoryTileTime
         self.maskedTileCost = maskedTileCost
@@ -96,7 +90,6 @@ public struct GPUKernelCost: Sendable, Equatable {
         memoryTileTime = dramBytesPerTile / (bandwidth / Double(slots))
         qoBytesPerCTA = Double(tq) * (e + f) * bytes
         self.bandwidth = bandwidth
-        fullTileTime = max(computeTileTime, memoryTileTime)
         maskedTileCost = (profile.maskedTileCost ?? 1) + (profile.maskedTileCostPerAxis ?? 0) * Double(max(0, maskAxes - 1))
         perCTA = profile.perCTA ?? 0
         launch = hardware.launchOverhead ?? 0
@@ -128,7 +121,6 @@ public struct GPUKernelCost: Sendable, Equatable {
     public func atClockFactor(_ factor: Double) -> GPUKernelCost {
         var scaled = self
         scaled.computeTileTime = computeTileTime / factor
-        scaled.fullTileTime = max(scaled.computeTileTime, memoryTileTime)
         return scaled
     }
 }

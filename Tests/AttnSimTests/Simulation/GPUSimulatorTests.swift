@@ -7,7 +7,7 @@ import Testing
     /// A cost with no overheads: every full tile takes `tile` seconds; `slots` SMs with one CTA each.
     static func cost(sms: Int, ctasPerSM: Int = 1, tile: Double = 1e-6, perCTA: Double = 0, masked: Double = 1)
         -> GPUKernelCost {
-        GPUKernelCost(sms: sms, ctasPerSM: ctasPerSM, fullTileTime: tile, computeTileTime: tile, memoryTileTime: 0,
+        GPUKernelCost(sms: sms, ctasPerSM: ctasPerSM, computeTileTime: tile, memoryTileTime: 0,
                       maskedTileCost: masked, perCTA: perCTA, launch: 0, dramBytesPerTile: 0, kvTileBytes: 0,
                       tileFLOPs: 1)
     }
