@@ -46,12 +46,13 @@ extension SpatialMapping {
     }
 
     /// Loads and validates a mapping file against the hardware (arrays) and the cascade (Einsum names), and, given
-    /// the problem, against what the mapping needs of it (the buffer holding its resident rows, row counts).
+    /// the problem, against what the mapping needs of it (the buffer holding its resident rows, row counts), and,
+    /// given the workload's mask, against a tile too small to count the mask's tiles in seconds.
     ///
     /// Everything a hand edit can break is an error at its line: a tile larger than the 2D array's side, costs that
     /// are not positive and finite, an Einsum bound twice, stages that are empty or leave a bound Einsum out (its
     /// busy cycles would take no time), phases on a dataflow other than `unfused` or other than its three.
-    public static func load(path: String, hardware: HardwareSpec, problem: Problem? = nil)
+    public static func load(path: String, hardware: HardwareSpec, problem: Problem? = nil, mask: (any Mask)? = nil)
         throws(Diagnostic) -> SpatialMapping {
         let root = try SpecDocument.load(path: path)
         let fields = try root.mapping(allowed: ["attnsim", "mapping", "dataflow", "cascade", "tile", "p1", "p2", "buffer",
@@ -142,6 +143,9 @@ extension SpatialMapping {
         let side = array2D?.shape[0] ?? 1
         guard tile <= side else {
             throw tileNode.error("an M0 × P0 tile of \(tile) is larger than the 2D array's side (\(side) PEs); expected 1…\(side)")
+        }
+        if let mask, !canCountTiles(of: mask, tile: tile) {
+            throw tileNode.error("the \(mask.kind) mask has too many \(tile)-token tiles to count in seconds; expected a larger tile")
         }
         let rowsNode = try fields.required("p1"), blocksNode = try fields.required("p2")
         let (p1, p2) = (try rowsNode.int(atLeast: 1), try blocksNode.int(atLeast: 1))

@@ -54,3 +54,15 @@ public struct SpatialMapping: Sendable, Equatable {
     /// The global buffer's capacity, bytes (FLAT decides from it whether its scores stay on chip).
     public var bufferBytes: Double
 }
+
+extension SpatialMapping {
+    /// The tiling a spatial array runs a mask under: M0 × P0 tiles (M0 = P0 = `tile`) of the flattened sequence.
+    public static func maskTiling(tile: Int) -> MaskTiling { MaskTiling(qTile: [tile], kvTile: [tile]) }
+
+    /// Whether the tiles `mask` leaves an array of `tile`-token tiles can be counted in seconds (`Mask.isTractable`):
+    /// tiny tiles on a long masked sequence cannot (2-D GNA over 65,536 tokens in 2-token tiles: 10⁹ tile tests).
+    public static func canCountTiles(of mask: (any Mask)?, tile: Int) -> Bool {
+        guard let mask, !mask.isDense else { return true }
+        return mask.isTractable(maskTiling(tile: tile))
+    }
+}

@@ -16,7 +16,8 @@ extension SpatialEngine: Engine {
 
     public static func chooseMapping(hardware: HardwareSpec, workload: Workload) throws(Diagnostic) -> SpatialMapping {
         if let file = workload.kernel?.mapping {
-            return try SpatialMapping.load(path: workload.resolve(file), hardware: hardware, problem: workload.problem)
+            return try SpatialMapping.load(path: workload.resolve(file), hardware: hardware, problem: workload.problem,
+                                          mask: workload.mask)
         }
         return try rank(hardware: hardware, workload: workload)[0].mapping
     }
@@ -37,7 +38,7 @@ extension SpatialEngine: Engine {
             model: model, time: run.time, denseTime: dense.time, dramBytes: run.dramBytes,
             denseDRAMBytes: dense.dramBytes, utilization: run.utilization, energy: energy?.total,
             bottleneck: run.bottleneck)
-        let tiling = MaskTiling(qTile: [mapping.tile], kvTile: [mapping.tile])
+        let tiling = SpatialMapping.maskTiling(tile: mapping.tile)
         return EngineResult(simulated: simulated, detail: .spatial(run, energy),
                             tiling: workload.mask.isDense ? nil : tiling, notes: notes)
     }

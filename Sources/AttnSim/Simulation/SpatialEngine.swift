@@ -37,6 +37,11 @@ public enum SpatialEngine {
     ///   element mask to partial tiles on the 1D array. nil: dense.
     public static func evaluate(_ mapping: SpatialMapping, hardware: HardwareSpec, problem: Problem,
                                 mask: (any Mask)? = nil) throws(Diagnostic) -> SpatialEvaluation {
+        if let mask, !SpatialMapping.canCountTiles(of: mask, tile: mapping.tile) {
+            throw Diagnostic(file: hardware.file, path: "arrays", message: "the \(mask.kind) mask over \(problem.queryTokens) tokens in "
+                + "M0 × P0 tiles of \(mapping.tile) (the 2D array's side) has too many tiles to count in seconds; "
+                + "expected a larger 2D array")
+        }
         let masked = SpatialMaskWork(mask, tile: mapping.tile, problem: problem)
         let cascade = Cascade.preset(named: mapping.cascade)!
         let binding = RankBinding.attention(M: problem.keyTokens, P: problem.queryTokens, E: problem.headDim,

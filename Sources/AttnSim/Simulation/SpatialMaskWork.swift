@@ -14,7 +14,7 @@ struct SpatialMaskWork {
 
     init(_ mask: (any Mask)?, tile: Int, problem: Problem) {
         guard let mask, !mask.isDense else { return }
-        let grid = mask.combinedTileGrid(MaskTiling(qTile: [tile], kvTile: [tile]))
+        let grid = mask.combinedTileGrid(SpatialMapping.maskTiling(tile: tile))
         let all = Double(grid.tiles.count) * Double(grid.denseKVTiles) / Double(mask.headPatterns)
         guard all > 0 else { return }
         visitedFraction = Double(grid.visited) / all

@@ -43,4 +43,28 @@ import Testing
             #expect(error.line == 14)
         }
     }
+
+    /// A tile too small to count a long mask's tiles in seconds is an error at the mapping file's `tile:` line, and
+    /// one the mapper would choose (a 2×2 array) an error of the hardware; the fuzzer found both taking over 10 s
+    /// (2-D GNA over 65,536 tokens in 2-token tiles: 10⁹ tile tests; fuzz/regressions/*-gna-65536-tokens-hang).
+    @Test func tilesTooSmallToCountAMaskAreErrors() throws {
+        let hardware = try HardwareSpec.load(path: Self.hardwarePath)
+        let workload = try Workload.load(path: Repo.path("workloads/flux-gna.yaml"))
+        var mapping = try SpatialMapper.mapping(.fusemax, hardware: hardware, problem: workload.problem)
+        mapping.tile = 2
+        let path = try temporaryFile(named: "tiny-tile.yaml", contents: Data(mapping.yaml.utf8))
+        let clock = ContinuousClock()
+        let elapsed = try clock.measure {
+            let error = try #require(throws: Diagnostic.self) {
+                try SpatialMapping.load(path: path, hardware: hardware, problem: workload.problem, mask: workload.mask)
+            }
+            #expect(error.line == 5 && error.message.contains("expected a larger tile"), "\(error)")
+            #expect(throws: Diagnostic.self) {
+                try SpatialEngine.evaluate(mapping, hardware: hardware, problem: workload.problem, mask: workload.mask)
+            }
+        }
+        #expect(elapsed < .seconds(1))
+        mapping.tile = 256
+        _ = try SpatialEngine.evaluate(mapping, hardware: hardware, problem: workload.problem, mask: workload.mask)
+    }
 }
