@@ -7,10 +7,11 @@ struct CrossCheckGPUCommand: ParsableCommand {
         abstract: "Hold GPU predictions against measured kernel runs (validation/gpu/*.json), optionally fitting the profile.")
 
     @Argument(help: "GPU hardware file.") var hardware: String
-    @Argument(help: "Measured JSON from validation/gpu/flex_gna_bench.py or sdpa_decode_bench.py (decode calls).")
+    @Argument(help: "Measured JSON from validation/gpu/protocol_bench.py, flex_gna_bench.py or sdpa_decode_bench.py (decode calls).")
     var measured: String
-    @Option(help: "Backend profile to check.") var backend: String = "flex"
-    @Flag(help: "Fit the profile's efficiency, masked-tile cost and per-CTA cost on the training configs first.")
+    @Option(help: "Backend profile to check (flex_gna_bench.py files; protocol files name each config's backend).")
+    var backend: String = "flex"
+    @Flag(help: "Fit the profiles on the training configs (every third) first: efficiency, masked-tile or per-operation mask cost, per-CTA and host costs.")
     var fit = false
     @Option(help: "Output format: table, json or csv (one row per config, the columns of `crosscheck`).")
     var format: OutputFormat = .table
@@ -31,10 +32,10 @@ struct CrossCheckGPUCommand: ParsableCommand {
         let report = try reportingDiagnostics { () throws(Diagnostic) in
             var spec = try HardwareSpec.load(path: hardware)
             let check = try GPUCrossCheck(path: measured)
-            var fitted: KernelProfile?
+            var fitted: [String: KernelProfile] = [:]
             if fit {
                 fitted = try check.fit(hardware: spec, backend: backend)
-                spec.kernels[backend] = fitted
+                for (name, profile) in fitted { spec.kernels[name] = profile }
             }
             return GPUCrossCheckReport(device: check.device, backend: backend,
                                        rows: try check.rows(hardware: spec, backend: backend), fitted: fitted,

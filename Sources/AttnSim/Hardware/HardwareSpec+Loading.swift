@@ -196,7 +196,8 @@ extension HardwareSpec {
     }
 
     static let kernelKeys = ["q_tile_tokens", "kv_tile_tokens", "tile_shapes", "efficiency", "masked_tile_cost", "masked_tile_cost_per_axis", "mask_scope", "masks",
-                             "per_cta", "stages", "persistent", "memory_efficiency", "per_call", "sources"]
+                             "per_cta", "stages", "persistent", "memory_efficiency", "per_call", "efficiency_by_head_dim",
+                             "mask_cost", "host_overhead", "sources"]
 
     static func kernelProfiles(_ node: SpecNode) throws(Diagnostic) -> [String: KernelProfile] {
         var result: [String: KernelProfile] = [:]
@@ -250,6 +251,28 @@ extension HardwareSpec {
                 profile.memoryEfficiency = value
             }
             profile.perCall = try map.optional("per_call")?.physicalQuantity(.time, zeroAllowed: true)
+            profile.hostOverhead = try map.optional("host_overhead")?.physicalQuantity(.time, zeroAllowed: true)
+            if let table = map.optional("efficiency_by_head_dim") {
+                for entry in try table.mappingEntries() {
+                    guard let dim = Int(entry.key), dim >= 1 else {
+                        throw entry.keyNode.error("expected a head dimension (an integer ≥ 1) as the key, found \"\(entry.key)\"")
+                    }
+                    let value = try entry.value.physicalQuantity(.number)
+                    guard value > 0 && value <= 1 else {
+                        throw entry.value.error("expected a fraction of peak in (0, 1], found \(value)")
+                    }
+                    profile.efficiencyByHeadDim[dim] = value
+                }
+            }
+            if let item = map.optional("mask_cost") {
+                let cost = try item.mapping(allowed: ["base", "simple", "division", "division_tensor", "load"])
+                func cycles(_ key: String) throws(Diagnostic) -> Double {
+                    try cost.required(key, expecting: "SM cycles per element, ≥ 0").physicalQuantity(.number, zeroAllowed: true)
+                }
+                profile.maskCost = MaskOperationCost(base: try cycles("base"), simple: try cycles("simple"),
+                                                     division: try cycles("division"),
+                                                     divisionTensor: try cycles("division_tensor"), load: try cycles("load"))
+            }
             if let perAxis = map.optional("masked_tile_cost_per_axis") {
                 profile.maskedTileCostPerAxis = try perAxis.physicalQuantity(.number, zeroAllowed: true)
             }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// A device description: a GPU, a spatial array accelerator or a CPU, in SI units.
 ///
 /// Loaded from a hardware file (`attnsim: 1`, README.md "Files") by `HardwareSpec.load(path:)`,
@@ -134,7 +136,30 @@ public struct KernelProfile: Sendable, Equatable {
     public var memoryEfficiency: Double?
     /// Fixed time per call of a memory-bound kernel (launch, prologue, tail), seconds.
     public var perCall: Double?
+    /// `efficiency` per head dimension, where the kernel picks its tile configuration by head_dim (FlashAttention,
+    /// cuDNN and FlexAttention do): looked up by `efficiency(headDim:)`.
+    public var efficiencyByHeadDim: [Int: Double] = [:]
+    /// What evaluating the element mask costs per element of a partially masked tile, by operation (SM cycles);
+    /// when set it replaces `masked_tile_cost` (`GPUKernelCost.maskedTileFactor`).
+    public var maskCost: MaskOperationCost?
+    /// The host-side time of one call (framework dispatch and launch on the CPU): a call never takes less, since the
+    /// GPU waits for the next launch when its kernel is shorter (seconds).
+    public var hostOverhead: Double?
     public var sources: [String] = []
+
+    /// The share of peak a full tile reaches at `headDim`: the measured value for that head dimension, else
+    /// log-linear interpolation between the nearest measured ones (the nearest one outside their range), else
+    /// `efficiency`.
+    public func efficiency(headDim: Int) -> Double? {
+        guard !efficiencyByHeadDim.isEmpty else { return efficiency }
+        if let exact = efficiencyByHeadDim[headDim] { return exact }
+        let dims = efficiencyByHeadDim.keys.sorted()
+        guard let upper = dims.firstIndex(where: { $0 > headDim }) else { return efficiencyByHeadDim[dims.last!] }
+        guard upper > 0 else { return efficiencyByHeadDim[dims[0]] }
+        let (a, b) = (dims[upper - 1], dims[upper])
+        let t = log2(Double(headDim) / Double(a)) / log2(Double(b) / Double(a))
+        return efficiencyByHeadDim[a]! + t * (efficiencyByHeadDim[b]! - efficiencyByHeadDim[a]!)
+    }
 
     public init(qTileTokens: Int? = nil, kvTileTokens: Int? = nil, tileShapes: [TileShapePair] = [],
                 efficiency: Double? = nil, maskedTileCost: Double? = nil, perCTA: Double? = nil, stages: Int? = nil,
@@ -148,6 +173,34 @@ public struct KernelProfile: Sendable, Equatable {
         self.stages = stages
         self.persistent = persistent
         self.sources = sources
+    }
+}
+
+/// SM cycles one element of a partially masked tile spends on its mask, per operation the mask function does
+/// (`Mask.elementWork`): a fixed part (applying the mask to the score), each compare or add, each division or modulo
+/// by a compiled-in constant (a multiply-high and shifts), each by a value read at run time (a full integer
+/// division sequence), and each table load.
+public struct MaskOperationCost: Sendable, Equatable {
+    public var base: Double
+    public var simple: Double
+    public var division: Double
+    public var divisionTensor: Double
+    public var load: Double
+
+    public init(base: Double, simple: Double, division: Double, divisionTensor: Double, load: Double) {
+        self.base = base
+        self.simple = simple
+        self.division = division
+        self.divisionTensor = divisionTensor
+        self.load = load
+    }
+
+    /// Cycles per element for `work`, its parameters compiled in or read from a tensor; `opsPerElement` (the
+    /// workload's `kernel.mask_cost.ops_per_element`) replaces the count with that many simple operations.
+    public func cycles(_ work: MaskElementWork, parameters: KernelChoice.MaskParams, opsPerElement: Double? = nil) -> Double {
+        if let ops = opsPerElement { return base + ops * simple }
+        let divisions = Double(work.divisions) * (parameters == .tensor ? divisionTensor : division)
+        return base + Double(work.compares + work.arithmetic) * simple + divisions + Double(work.loads) * load
     }
 }
 

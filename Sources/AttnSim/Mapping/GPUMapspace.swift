@@ -31,7 +31,7 @@ public struct GPUMapspace: Mapspace {
         let tokens = workload.problem.tokens
         var result: [GPUMapping] = []
         for backend in backends {
-            guard let profile = hardware.kernels[backend], profile.efficiency != nil || workload.kernel?.backend?.value == backend,
+            guard let profile = hardware.kernels[backend], profile.efficiency(headDim: workload.problem.headDim) != nil || workload.kernel?.backend?.value == backend,
                   profile.masks?.contains(workload.mask.kind) ?? true else { continue }
             var shapes: [(q: [Int], kv: [Int], tiling: KernelChoice.Tiling)] = []
             let qTokens = profile.qTileTokens ?? 128

@@ -82,12 +82,13 @@ public enum GPUEngine {
         var cost = try GPUKernelCost(hardware: hardware, profile: profile, problem: problem,
                                      qTileTokens: mapping.qTileTokens, kvTileTokens: mapping.kvTileTokens,
                                      grid: grid, instances: instances,
-                                     maskAxes: workload.mask.elementWork.axes)
+                                     mask: MaskEvaluation(workload))
         if profile.maskScope == .problem {
             cost.maskAllTiles = !workload.mask.kernelSkipsElementMask(mapping.maskTiling)
         }
-        let sparse = runSustained(hardware: hardware, grid: grid, instances: instances, cost: cost,
+        var sparse = runSustained(hardware: hardware, grid: grid, instances: instances, cost: cost,
                                   persistent: mapping.persistent, problemBytes: qoBytes, trace: trace)
+        sparse.waitForHost(profile.hostOverhead)
         guard runDense else { return Outcome(mapping: mapping, sparse: sparse, dense: sparse, grid: grid) }
         let denseQ = baseline == nil ? mapping.qTileTokens : (baselineProfile.qTileTokens ?? mapping.qTileTokens)
         let denseKV = baseline == nil ? mapping.kvTileTokens : (baselineProfile.kvTileTokens ?? mapping.kvTileTokens)
@@ -96,9 +97,10 @@ public enum GPUEngine {
         let denseCost = try GPUKernelCost(hardware: hardware, profile: baselineProfile, problem: problem,
                                           qTileTokens: denseQ, kvTileTokens: denseKV,
                                           grid: denseGrid, instances: problem.instances)
-        let dense = runSustained(hardware: hardware, grid: denseGrid, instances: problem.instances, cost: denseCost,
+        var dense = runSustained(hardware: hardware, grid: denseGrid, instances: problem.instances, cost: denseCost,
                                  persistent: baseline == nil ? mapping.persistent : (baselineProfile.persistent ?? false),
                                  problemBytes: qoBytes, trace: false)
+        dense.waitForHost(baselineProfile.hostOverhead)
         return Outcome(mapping: mapping, sparse: sparse, dense: dense, grid: grid)
     }
 

@@ -1,3 +1,25 @@
+/// What the kernel's mask function does per element of a partially masked tile: the family's operations
+/// (`Mask.elementWork`), whether its parameters are compiled in or read from a tensor (`kernel.mask_params`), and
+/// the workload's override of the operation count (`kernel.mask_cost.ops_per_element`).
+public struct MaskEvaluation: Sendable, Equatable {
+    public var work: MaskElementWork
+    public var parameters: KernelChoice.MaskParams
+    public var opsPerElement: Double?
+
+    public init(work: MaskElementWork, parameters: KernelChoice.MaskParams = .constant, opsPerElement: Double? = nil) {
+        self.work = work
+        self.parameters = parameters
+        self.opsPerElement = opsPerElement
+    }
+
+    public init(_ workload: Workload) {
+        self.init(work: workload.mask.elementWork, parameters: workload.kernel?.maskParams ?? .constant,
+                  opsPerElement: workload.kernel?.maskOpsPerElement)
+    }
+
+    public static let none = MaskEvaluation(work: .none)
+}
+
 /// What one CTA's work costs on one SM (or one Q tile's on one CPU core) for a backend profile: its tensor-core
 /// work, its DRAM bytes, the factor for a partially masked tile, the fixed cost per CTA, and how many CTAs fit on an
 /// SM at once. `GPUSimulation` shares the SMs and the bandwidth among the CTAs that run.
@@ -55,7 +77,7 @@ public struct GPUKernelCost: Sendable, Equatable {
     /// - Parameters: `grid` gives the KV reuse (unique KV tiles per instance vs visited), `instances` the number
     ///   of (batch, head) problems sharing L2.
     public init(hardware: HardwareSpec, profile: KernelProfile, problem: Problem, qTileTokens tq: Int,
-                kvTileTokens tkv: Int, grid: QTileGrid, instances: Int, maskAxes: Int = 1) throws(Diagnostic) {
+                kvTileTokens tkv: Int, grid: QTileGrid, instances: Int, mask: MaskEvaluation = .none) throws(Diagnostic) {
         guard hardware.kind != .spatial, let units = hardware.units, let peak = hardware.peakFLOPs(problem.dtype) else {
             throw Diagnostic(file: hardware.file, message: "\(hardware.name) has no peak for \(problem.dtype.rawValue) per unit")
         }
@@ -69,7 +91,7 @@ public struct GPUKernelCost: Sendable, Equatable {
         sms = units.count
         // A CPU runs one work item per core (one thread each); a GPU SM as many CTAs as fit.
         ctasPerSM = hardware.kind == .cpu ? 1 : max(1, min(32, Int(fit.rounded(.down))))
-        let smPeak = peak / Double(units.count) * (profile.efficiency ?? 1)
+        let smPeak = peak / Double(units.count) * (profile.efficiency(headDim: problem.headDim) ?? 1)
         tileFLOPs = 2 * Double(tq) * Double(tkv) * (e + f)
         // A tile set too large for one SM still runs (spilling), but slower: charge the overflow.
         computeTileTime = tileFLOPs / smPeak * Double(ctasPerSM) / (hardware.kind == .cpu ? 1 : min(1, fit))
@@ -90,9 +112,24 @@ public struct GPUKernelCost: Sendable, Equatable {
         memoryTileTime = dramBytesPerTile / (bandwidth / Double(slots))
         qoBytesPerCTA = Double(tq) * (e + f) * bytes
         self.bandwidth = bandwidth
-        maskedTileCost = (profile.maskedTileCost ?? 1) + (profile.maskedTileCostPerAxis ?? 0) * Double(max(0, maskAxes - 1))
+        maskedTileCost = Self.maskedTileFactor(profile: profile, mask: mask, tileElements: Double(tq) * Double(tkv),
+                                               soloTileTime: tileFLOPs / smPeak, clock: hardware.clock)
         perCTA = profile.perCTA ?? 0
         launch = hardware.launchOverhead ?? 0
+    }
+
+    /// What a partially masked tile costs relative to a full one. With the profile's per-operation `mask_cost`:
+    /// 1 + (the tile's elements × the mask function's cycles per element ÷ the clock) ÷ the full tile's time with
+    /// the SM to itself — the mask runs on the SM's integer and FP32 pipes, in series with the tile's tensor-core
+    /// work. Without it, the profile's fitted `masked_tile_cost` (+ `masked_tile_cost_per_axis` per token axis
+    /// beyond the first).
+    static func maskedTileFactor(profile: KernelProfile, mask: MaskEvaluation, tileElements: Double,
+                                 soloTileTime: Double, clock: Double) -> Double {
+        guard let cost = profile.maskCost else {
+            return (profile.maskedTileCost ?? 1) + (profile.maskedTileCostPerAxis ?? 0) * Double(max(0, mask.work.axes - 1))
+        }
+        let cycles = cost.cycles(mask.work, parameters: mask.parameters, opsPerElement: mask.opsPerElement)
+        return 1 + tileElements * cycles / clock / soloTileTime
     }
 
     /// Seconds of a CTA's tensor-core work with its SM to itself: its full tiles, and its partially masked

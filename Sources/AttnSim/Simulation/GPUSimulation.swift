@@ -320,3 +320,14 @@ struct FluidGrid {
         }
     }
 }
+
+extension GPUSimulation {
+    /// A call takes at least the host's time to issue it (framework dispatch and launch on the CPU, the profile's
+    /// `host_overhead`): when the kernel is shorter the GPU idles until the next call arrives, so back-to-back calls
+    /// run at the host's rate.
+    mutating func waitForHost(_ hostOverhead: Double?) {
+        guard let host = hostOverhead, host > time else { return }
+        time = host
+    }
+}
+

@@ -7,16 +7,13 @@ public struct GPUCrossCheck: Sendable {
     /// One measured configuration.
     public struct Measurement: Sendable {
         public var id: String
-        public var tokens: [Int]
-        public var window: [Int]
-        public var stride: [Int]
-        public var dilation: [Int]
-        public var causal: [Bool]
-        public var batch: Int
-        public var heads: Int
-        public var headDim: Int
-        public var tile: [Int]
-        /// Measured seconds: dense FlexAttention and GNA FlexAttention.
+        /// The protocol family (`sdpa`, `flex`, `window`, `gna`, …; `gna` for flex_gna_bench.py's files).
+        public var family: String
+        /// The workload it ran; its `kernel.backend` is replaced by the checked backend where `backendFixed` is false
+        /// (flex_gna_bench.py's files describe FlexAttention runs that any GNA-capable profile may predict).
+        public var workload: Workload
+        public var backendFixed: Bool
+        /// Measured seconds: the dense baseline (same backend, no mask) and the masked run.
         public var denseTime: Double
         public var sparseTime: Double
         /// Partial and full KV blocks per (batch, head) that FlexAttention's BlockMask reported.
@@ -24,11 +21,24 @@ public struct GPUCrossCheck: Sendable {
         public var fullBlocks: Int?
 
         public var measuredSpeedup: Double { denseTime / sparseTime }
+        public var backend: String { workload.kernel?.backend?.value ?? "flex" }
+        /// `constant` or `tensor` for a masked FlexAttention run, else nil.
+        public var maskParams: String? {
+            workload.mask.isDense || backend != "flex" ? nil : (workload.kernel?.maskParams ?? .constant).rawValue
+        }
+
+        func workload(backend: String) -> Workload {
+            guard !backendFixed else { return workload }
+            var copy = workload
+            copy.kernel?.backend = .fixed(backend)
+            return copy
+        }
     }
 
     /// One config's prediction next to its measurement.
     public struct Row: Sendable {
         public var measurement: Measurement
+        public var family: String { measurement.family }
         public var training: Bool
         public var predictedDense: Double
         public var predictedSparse: Double
@@ -46,7 +56,9 @@ public struct GPUCrossCheck: Sendable {
     /// Configs left out because their kernel layout is not one attnsim models.
     public var skipped: [String] = []
 
-    /// Reads the measured JSON; errors name the file and the config.
+    /// Reads the measured JSON (validation/gpu/protocol_bench.py's `attnsim_gpu_runs` files, or flex_gna_bench.py's);
+    /// errors name the file and the config. A config that did not run, or whose workload attnsim cannot model, is
+    /// listed in `skipped` with the reason.
     public init(path: String) throws(Diagnostic) {
         let data = try SpecDocument.contents(ofFile: path)
         guard let root = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
@@ -54,6 +66,10 @@ public struct GPUCrossCheck: Sendable {
             throw Diagnostic(file: path, message: "expected a JSON object with a `configs` list")
         }
         device = ((root["device"] as? [String: Any])?["name"] as? String) ?? "unknown GPU"
+        if root["attnsim_gpu_runs"] != nil {
+            (measurements, skipped) = Self.protocolMeasurements(configs, path: path)
+            return
+        }
         var list: [Measurement] = []
         var skipped: [String] = []
         for (index, config) in configs.enumerated() {
@@ -75,42 +91,65 @@ public struct GPUCrossCheck: Sendable {
             }
             let tokens = try ints("tokens")
             let blocks = config["blocks"] as? [String: Any]
-            list.append(Measurement(
-                id: config["id"] as? String ?? "config \(index)", tokens: tokens, window: try ints("window"),
-                stride: (config["stride"] as? [Int]) ?? tokens.map { _ in 1 },
-                dilation: (config["dilation"] as? [Int]) ?? tokens.map { _ in 1 },
-                causal: (config["causal"] as? [Bool]) ?? tokens.map { _ in false },
-                batch: config["batch"] as? Int ?? 1, heads: config["heads"] as? Int ?? 1,
-                headDim: config["head_dim"] as? Int ?? 128, tile: try ints("tile"),
-                denseTime: dense / 1e3, sparseTime: sparse / 1e3,
-                partialBlocks: blocks?["partial"] as? Int, fullBlocks: blocks?["full"] as? Int))
+            let id = config["id"] as? String ?? "config \(index)"
+            let list_ = { (v: [Int]) in "[" + v.map(String.init).joined(separator: ", ") + "]" }
+            let causal = "[" + ((config["causal"] as? [Bool]) ?? tokens.map { _ in false }).map { $0 ? "true" : "false" }
+                .joined(separator: ", ") + "]"
+            let tile = try ints("tile")
+            let workload = try Workload.parse(text: """
+                attnsim: 1
+                name: \(id)
+                problem: {batch: \(config["batch"] as? Int ?? 1), heads: \(config["heads"] as? Int ?? 1), head_dim: \(config["head_dim"] as? Int ?? 128), tokens: \(list_(tokens)), dtype: bf16}
+                mask: {kind: gna, window: \(list_(try ints("window"))), stride: \(list_((config["stride"] as? [Int]) ?? tokens.map { _ in 1 })), dilation: \(list_((config["dilation"] as? [Int]) ?? tokens.map { _ in 1 })), causal: \(causal)}
+                kernel: {backend: flex, q_tile: \(list_(tile)), kv_tile: \(list_(tile)), tiling: multi_dim, kv_tiling: static}
+                """, file: "\(path): \(id)")
+            list.append(Measurement(id: id, family: "gna", workload: workload, backendFixed: false,
+                                    denseTime: dense / 1e3, sparseTime: sparse / 1e3,
+                                    partialBlocks: blocks?["partial"] as? Int, fullBlocks: blocks?["full"] as? Int))
         }
         measurements = list
         self.skipped = skipped
     }
 
+    /// protocol_bench.py's records: each carries its workload (`workload_yaml`), the measured time (`measured.ms`)
+    /// and the dense baseline of the same backend and shape (`dense.ms`).
+    static func protocolMeasurements(_ configs: [[String: Any]], path: String) -> ([Measurement], [String]) {
+        var list: [Measurement] = []
+        var skipped: [String] = []
+        for (index, config) in configs.enumerated() {
+            let id = config["id"] as? String ?? "config \(index)"
+            func ms(_ key: String) -> Double? { ((config[key] as? [String: Any])?["ms"] as? NSNumber)?.doubleValue }
+            guard let yaml = config["workload_yaml"] as? String, let sparse = ms("measured"), sparse > 0 else {
+                skipped.append("\(id) (no measured time)")
+                continue
+            }
+            guard let dense = ms("dense"), dense > 0 else {
+                skipped.append("\(id) (no dense baseline measured)")
+                continue
+            }
+            let workload: Workload
+            do {
+                workload = try Workload.parse(text: yaml, file: "\(path): \(id)")
+            } catch {
+                skipped.append("\(id) (\(error.message))")
+                continue
+            }
+            let blocks = config["blocks"] as? [String: Any]
+            list.append(Measurement(id: id, family: config["family"] as? String ?? "?", workload: workload,
+                                    backendFixed: true, denseTime: dense / 1e3, sparseTime: sparse / 1e3,
+                                    partialBlocks: blocks?["partial"] as? Int, fullBlocks: blocks?["full"] as? Int))
+        }
+        return (list, skipped)
+    }
+
     /// Every third config (by position in the file, starting with the first) trains the fit; the rest are held out.
     public static func isTraining(_ index: Int) -> Bool { index % 3 == 0 }
-
-    /// The workload a measurement describes: GNA on its token layout, tiles as FlexAttention's permutation made them.
-    public static func workload(_ m: Measurement, backend: String) throws(Diagnostic) -> Workload {
-        let list = { (v: [Int]) in "[" + v.map(String.init).joined(separator: ", ") + "]" }
-        let causal = "[" + m.causal.map { $0 ? "true" : "false" }.joined(separator: ", ") + "]"
-        return try Workload.parse(text: """
-            attnsim: 1
-            name: \(m.id)
-            problem: {batch: \(m.batch), heads: \(m.heads), head_dim: \(m.headDim), tokens: \(list(m.tokens)), dtype: bf16}
-            mask: {kind: gna, window: \(list(m.window)), stride: \(list(m.stride)), dilation: \(list(m.dilation)), causal: \(causal)}
-            kernel: {backend: \(backend), q_tile: \(list(m.tile)), kv_tile: \(list(m.tile)), tiling: multi_dim, kv_tiling: static}
-            """, file: "measurement \(m.id)")
-    }
 
     /// Predictions for every measurement with `hardware`'s profile `backend`.
     public func rows(hardware: HardwareSpec, backend: String) throws(Diagnostic) -> [Row] {
         var rows: [Row] = []
         for (index, m) in measurements.enumerated() {
-            let workload = try Self.workload(m, backend: backend)
-            let result = try Simulator.run(hardware: hardware, workload: workload)
+            let result = try Simulator.run(hardware: hardware, workload: m.workload(backend: backend))
             guard let gpu = result.gpu else {
                 throw Diagnostic(file: hardware.file, message: "the GPU event simulator did not run for \(m.id)")
             }
@@ -121,16 +160,29 @@ public struct GPUCrossCheck: Sendable {
         return rows
     }
 
-    /// Fits the profile's efficiency, masked-tile cost (base and per axis) and per-CTA cost to the training configs'
-    /// measured dense and GNA times (`ProfileFit`).
-    public func fit(hardware: HardwareSpec, backend: String) throws(Diagnostic) -> KernelProfile {
-        // A backend not yet in the file starts as FlexAttention does: 128-token tiles, mask on partial tiles only.
-        let start = hardware.kernels[backend]
-            ?? KernelProfile(qTileTokens: 128, kvTileTokens: 128, efficiency: 0.6, maskedTileCost: 1.3, perCTA: 2e-6)
-        var samples: [ProfileFit.Sample] = []
-        for (index, m) in measurements.enumerated() where Self.isTraining(index) {
-            samples.append(.init(workload: try Self.workload(m, backend: backend), dense: m.denseTime, sparse: m.sparseTime))
+    /// Fits each backend's costs to the training configs' measured dense and masked times (`ProfileFit`): for
+    /// flex_gna_bench.py's files the checked backend's efficiency, masked-tile cost and per-CTA cost; for protocol
+    /// files every backend they ran, with the parameters its training configs inform (`ProfileFit.parameters`).
+    public func fit(hardware: HardwareSpec, backend: String) throws(Diagnostic) -> [String: KernelProfile] {
+        let training = measurements.enumerated().filter { Self.isTraining($0.offset) }.map(\.element)
+        guard training.allSatisfy(\.backendFixed) else {
+            // A backend not yet in the file starts as FlexAttention does: 128-token tiles, mask on partial tiles only.
+            let start = hardware.kernels[backend]
+                ?? KernelProfile(qTileTokens: 128, kvTileTokens: 128, efficiency: 0.6, maskedTileCost: 1.3, perCTA: 2e-6)
+            let samples = training.map { ProfileFit.Sample(workload: $0.workload(backend: backend), dense: $0.denseTime, sparse: $0.sparseTime) }
+            return [backend: ProfileFit.fit(hardware: hardware, backend: backend, start: start, samples: samples)]
         }
-        return ProfileFit.fit(hardware: hardware, backend: backend, start: start, samples: samples)
+        var spec = hardware
+        var fitted: [String: KernelProfile] = [:]
+        for name in Set(training.map(\.backend)).sorted() {
+            let start = try GPUEngine.profile(hardware, backend: name, file: hardware.file)
+            let samples = training.filter { $0.backend == name }
+                .map { ProfileFit.Sample(workload: $0.workload, dense: $0.denseTime, sparse: $0.sparseTime) }
+            let profile = ProfileFit.fit(hardware: spec, backend: name, start: start, samples: samples,
+                                         parameters: ProfileFit.parameters(for: samples))
+            spec.kernels[name] = profile
+            fitted[name] = profile
+        }
+        return fitted
     }
 }

@@ -1,9 +1,13 @@
 import Foundation
 
-/// Fits a kernel profile's costs to measured runs: efficiency (share of a unit's peak a full tile reaches), the
-/// masked-tile cost (base and per extra token axis) and the fixed cost per work item (CTA or CPU Q tile), by
-/// least squares on log time over the samples' dense and sparse runs, with a coordinate-wise golden-section search
-/// inside physical ranges. Used by `attnsim crosscheck-gpu --fit` and `attnsim crosscheck --fit`.
+/// Fits a kernel profile's costs to measured runs by least squares on log time over the samples' dense and masked
+/// runs, with a coordinate-wise golden-section search inside physical ranges. Used by `attnsim crosscheck-gpu --fit`
+/// and `attnsim crosscheck --fit`.
+///
+/// The default parameters are the efficiency (share of a unit's peak a full tile reaches), the masked-tile cost
+/// (base and per extra token axis) and the fixed cost per work item (CTA or CPU Q tile). `parameters(for:)` picks,
+/// for a GPU validation set, the ones its samples inform: the efficiency per head dimension measured, the per-CTA
+/// and host costs, and the mask function's cost per operation kind that some masked sample performs.
 public enum ProfileFit {
     public struct Sample: Sendable {
         public var workload: Workload
@@ -18,17 +22,79 @@ public enum ProfileFit {
         }
     }
 
+    /// One fitted number: its name, its physical range, and where it lives in a profile.
+    public struct Parameter: Sendable {
+        public var name: String
+        public var range: ClosedRange<Double>
+        public var get: @Sendable (KernelProfile) -> Double
+        public var set: @Sendable (inout KernelProfile, Double) -> Void
+    }
+
+    static let efficiency = Parameter(name: "efficiency", range: 0.2...1.0, get: { $0.efficiency ?? 0.6 },
+                                      set: { $0.efficiency = $1 })
+    static let maskedTileCost = Parameter(name: "masked_tile_cost", range: 1.0...4.0, get: { $0.maskedTileCost ?? 1.3 },
+                                          set: { $0.maskedTileCost = $1 })
+    static let perCTA = Parameter(name: "per_cta (us)", range: 0.0...40.0, get: { ($0.perCTA ?? 2e-6) * 1e6 },
+                                  set: { $0.perCTA = $1 * 1e-6 })
+    static let maskedTileCostPerAxis = Parameter(name: "masked_tile_cost_per_axis", range: 0.0...1.5,
+                                                 get: { $0.maskedTileCostPerAxis ?? 0.3 },
+                                                 set: { $0.maskedTileCostPerAxis = $1 })
+    static let hostOverhead = Parameter(name: "host_overhead (us)", range: 0.0...200.0,
+                                        get: { ($0.hostOverhead ?? 0) * 1e6 }, set: { $0.hostOverhead = $1 * 1e-6 })
+
+    static func efficiency(headDim: Int) -> Parameter {
+        Parameter(name: "efficiency at head_dim \(headDim)", range: 0.2...1.0,
+                  get: { $0.efficiencyByHeadDim[headDim] ?? $0.efficiency(headDim: headDim) ?? 0.6 },
+                  set: { $0.efficiencyByHeadDim[headDim] = $1 })
+    }
+
+    static func maskCost(_ name: String, _ keyPath: WritableKeyPath<MaskOperationCost, Double> & Sendable,
+                         range: ClosedRange<Double>) -> Parameter {
+        Parameter(name: "mask_cost.\(name) (cycles)", range: range,
+                  get: { ($0.maskCost ?? Self.maskCostStart)[keyPath: keyPath] },
+                  set: { profile, value in
+                      var cost = profile.maskCost ?? Self.maskCostStart
+                      cost[keyPath: keyPath] = value
+                      profile.maskCost = cost
+                  })
+    }
+
+    /// Where a mask-cost fit starts: a cycle for applying the mask, a tenth of one per operation.
+    static let maskCostStart = MaskOperationCost(base: 1, simple: 0.1, division: 0.1, divisionTensor: 0.3, load: 0.2)
+
+    /// The parameters a GPU validation set informs: efficiency at each head dimension among the samples, per-CTA
+    /// and host costs, and each mask-cost term that some masked sample exercises (a term no sample uses would
+    /// only drift inside its range, so it keeps its value).
+    public static func parameters(for samples: [Sample]) -> [Parameter] {
+        var list = Set(samples.map(\.workload.problem.headDim)).sorted().map { efficiency(headDim: $0) }
+        list += [perCTA, hostOverhead]
+        let masked = samples.filter { !$0.workload.mask.isDense && $0.workload.kernel?.backend?.value == "flex" }
+        let works = masked.map { ($0.workload.mask.elementWork, $0.workload.kernel?.maskParams ?? .constant) }
+        guard !works.isEmpty else { return list }
+        list.append(maskCost("base", \.base, range: 0...16))
+        if works.contains(where: { $0.0.compares + $0.0.arithmetic > 0 }) { list.append(maskCost("simple", \.simple, range: 0...4)) }
+        if works.contains(where: { $0.0.divisions > 0 && $0.1 == .constant }) { list.append(maskCost("division", \.division, range: 0...8)) }
+        if works.contains(where: { $0.0.divisions > 0 && $0.1 == .tensor }) {
+            list.append(maskCost("division_tensor", \.divisionTensor, range: 0...16))
+        }
+        if works.contains(where: { $0.0.loads > 0 }) { list.append(maskCost("load", \.load, range: 0...8)) }
+        return list
+    }
+
+    /// The fit of flex_gna_bench.py's and the CPU cross-check's profiles: efficiency, masked-tile cost, per-CTA cost
+    /// and masked-tile cost per extra axis.
     public static func fit(hardware: HardwareSpec, backend: String, start: KernelProfile, samples: [Sample]) -> KernelProfile {
+        fit(hardware: hardware, backend: backend, start: start, samples: samples,
+            parameters: [efficiency, maskedTileCost, perCTA, maskedTileCostPerAxis], rounds: 4, steps: 30)
+    }
+
+    public static func fit(hardware: HardwareSpec, backend: String, start: KernelProfile, samples: [Sample],
+                           parameters: [Parameter], rounds: Int = 3, steps: Int = 18) -> KernelProfile {
         var spec = hardware
-        var params = [start.efficiency ?? 0.6, start.maskedTileCost ?? 1.3, (start.perCTA ?? 2e-6) * 1e6,
-                      start.maskedTileCostPerAxis ?? 0.3]
-        let ranges: [ClosedRange<Double>] = [0.2...1.0, 1.0...4.0, 0.0...40.0, 0.0...1.5]
+        var params = parameters.map { $0.get(start) }
         func apply(_ p: [Double]) -> KernelProfile {
             var candidate = start
-            candidate.efficiency = p[0]
-            candidate.maskedTileCost = p[1]
-            candidate.perCTA = p[2] * 1e-6
-            candidate.maskedTileCostPerAxis = p[3]
+            for (parameter, value) in zip(parameters, p) { parameter.set(&candidate, value) }
             return candidate
         }
         func loss(_ p: [Double]) -> Double {
@@ -43,18 +109,31 @@ public enum ProfileFit {
             }
             return total
         }
-        for _ in 0..<4 {
+        let ratio = (sqrt(5.0) - 1) / 2
+        for _ in 0..<rounds {
             for i in params.indices {
-                var (a, b) = (ranges[i].lowerBound, ranges[i].upperBound)
-                let ratio = (sqrt(5.0) - 1) / 2
-                for _ in 0..<30 {
-                    let c = b - ratio * (b - a), d = a + ratio * (b - a)
-                    var pc = params, pd = params
-                    pc[i] = c
-                    pd[i] = d
-                    if loss(pc) < loss(pd) { b = d } else { a = c }
+                var (a, b) = (parameters[i].range.lowerBound, parameters[i].range.upperBound)
+                func at(_ x: Double) -> Double {
+                    var p = params
+                    p[i] = x
+                    return loss(p)
                 }
-                params[i] = (a + b) / 2
+                var c = b - ratio * (b - a), d = a + ratio * (b - a)
+                var fc = at(c), fd = at(d)
+                for _ in 0..<steps {
+                    if fc < fd {
+                        (b, d, fd) = (d, c, fc)
+                        c = b - ratio * (b - a)
+                        fc = at(c)
+                    } else {
+                        (a, c, fc) = (c, d, fd)
+                        d = a + ratio * (b - a)
+                        fd = at(d)
+                    }
+                }
+                let candidate = (a + b) / 2
+                // Keep the old value unless the search found a better one (the loss can be flat or step-shaped).
+                if at(candidate) <= loss(params) { params[i] = candidate }
             }
         }
         return apply(params)

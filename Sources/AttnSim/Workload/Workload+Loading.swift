@@ -234,7 +234,8 @@ extension Workload {
     }
 
     static func decodeKernel(_ node: SpecNode, problem: Problem) throws(Diagnostic) -> KernelChoice {
-        let map = try node.mapping(allowed: ["backend", "q_tile", "kv_tile", "kv_tiling", "tiling", "mapping"])
+        let map = try node.mapping(allowed: ["backend", "q_tile", "kv_tile", "kv_tiling", "tiling", "mapping", "mask_params",
+                                             "mask_cost"])
         func isAuto(_ item: SpecNode) -> Bool { (try? item.string()) == "auto" }
         func tile(_ key: String) throws(Diagnostic) -> Choice<[Int]>? {
             guard let item = map.optional(key) else { return nil }
@@ -257,6 +258,12 @@ extension Workload {
             kernel.tiling = isAuto(item) ? .auto : .fixed(try item.choice(KernelChoice.Tiling.self))
         }
         kernel.mapping = try map.optional("mapping")?.string()
+        if let item = map.optional("mask_params") { kernel.maskParams = try item.choice(KernelChoice.MaskParams.self) }
+        if let item = map.optional("mask_cost") {
+            let cost = try item.mapping(allowed: ["ops_per_element"])
+            kernel.maskOpsPerElement = try cost.required("ops_per_element", expecting: "a number of operations ≥ 0")
+                .physicalQuantity(.number, zeroAllowed: true)
+        }
         return kernel
     }
 

@@ -115,6 +115,9 @@ public enum Choice<Value: Sendable & Equatable>: Sendable, Equatable {
 public struct KernelChoice: Sendable, Equatable {
     public enum KVTiling: String, Sendable, CaseIterable { case `static`, dynamic }
     public enum Tiling: String, Sendable, CaseIterable { case multi_dim, single_dim }
+    /// Whether a FlexAttention-style mask function has its parameters compiled in or reads them from a device
+    /// tensor at run time (DESIGN.md, "How a mask is evaluated by the kernel").
+    public enum MaskParams: String, Sendable, CaseIterable { case constant, tensor }
 
     public var backend: Choice<String>?
     public var qTile: Choice<[Int]>?
@@ -123,6 +126,10 @@ public struct KernelChoice: Sendable, Equatable {
     public var tiling: Choice<Tiling>?
     /// A mapping file to feed back (spatial dataflows).
     public var mapping: String?
+    /// How the mask function gets its parameters (default `constant`).
+    public var maskParams: MaskParams = .constant
+    /// `mask_cost: {ops_per_element: N}`: the mask function's operations per element, overriding the family's count.
+    public var maskOpsPerElement: Double?
 
     public init(backend: Choice<String>? = nil, qTile: Choice<[Int]>? = nil, kvTile: Choice<[Int]>? = nil,
                 kvTiling: Choice<KVTiling>? = nil, tiling: Choice<Tiling>? = nil, mapping: String? = nil) {
