@@ -1,6 +1,6 @@
 /// `mask: {kind: a_shape, sink: S, window: W}`: causal attention to the first S keys (attention sinks) and the W most
-/// recent ones — StreamingLLM's pattern (references.md [StreamingLLM §3.2]), named "A-shape" by MInference
-/// (references.md [MInference §3]). Over the 1-D token order, query i (at key position i' = i + M − P) attends keys j
+/// recent ones — StreamingLLM's pattern (references.md [StreamingLLM]), named "A-shape" by MInference
+/// (references.md [MInference]). Over the 1-D token order, query i (at key position i' = i + M − P) attends keys j
 /// with j ≤ i' and (j < S or i' − j < W).
 ///
 /// ```yaml

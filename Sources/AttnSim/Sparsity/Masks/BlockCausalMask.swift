@@ -1,8 +1,8 @@
 /// `mask: {kind: block_causal, block: B}` (frame-causal: the tokens of a frame attend each other and every earlier
 /// frame) or `{…, window: F}` (only the last F frames, their own included): over the 1-D token order, with frames of
 /// B tokens, query i (at key position i' = i + M − P) attends keys j with ⌊j / B⌋ ≤ ⌊i' / B⌋ and, with a window,
-/// ⌊i' / B⌋ − ⌊j / B⌋ < F. This is the block-wise causal mask of autoregressive video diffusion (references.md
-/// [CausVid causal_model.py]: frames of 1560 tokens, a local window counted in frames).
+/// ⌊i' / B⌋ − ⌊j / B⌋ < F. Without a window this is the block-wise causal mask of autoregressive video diffusion
+/// (references.md [CausVid causal_model.py]: latent frames of 1560 tokens).
 ///
 /// ```yaml
 /// mask: {kind: block_causal, block: 1560}
