@@ -39,8 +39,10 @@ extension KeyRunMask {
         keyRuns(ofQueries: 0, queries - 1).all.normalized(keys: keys) == KeyRuns(KeyRun(0, keys - 1))
     }
 
-    /// The most Q tiles a grid is built for: one O(1) count and 16 bytes each, so 10⁸ take about 1.6 GB.
-    public static var maxQTiles: Double { 1e8 }
+    /// The most Q tiles a grid is built for: one O(1) count and 16 bytes each (README.md, "Limits": a sliding window
+    /// over 4·10⁷ tokens on a spatial array of side 2, 2·10⁷ Q tiles, simulates in 4.3 s with 0.34 GB in a release
+    /// build, building the grid more than once).
+    public static var maxQTiles: Double { 2e7 }
 
     public func isTractable(_ tiling: MaskTiling) -> Bool {
         (Double(queries) / Double(tiling.qTileTokens)).rounded(.up) <= Self.maxQTiles

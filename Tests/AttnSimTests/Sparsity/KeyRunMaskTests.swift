@@ -194,6 +194,10 @@ struct BruteForce1DMask {
         #expect(SlidingWindowMask(queries: 64, keys: 64, window: 1000, causal: false).isDense)
         #expect(!SlidingWindowMask(queries: 64, keys: 64, window: 1000).isDense)
         #expect(SlidingWindowMask(queries: 1, keys: 64, window: 64).isDense)
+        // Grids of more than 2·10⁷ Q tiles are refused (README.md, "Limits").
+        let long = DocumentMask(queries: 40_000_002, keys: 40_000_002, lengths: [40_000_002])
+        #expect(long.isTractable(MaskTiling(qTile: [128], kvTile: [128])))
+        #expect(!long.isTractable(MaskTiling(qTile: [2], kvTile: [2])))
     }
 
     /// Counts from FlexAttention-style mask functions (each family's `elementWork` comment).
