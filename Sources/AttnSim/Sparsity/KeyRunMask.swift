@@ -24,7 +24,7 @@ public protocol KeyRunMask: Mask {
 extension KeyRunMask {
     /// Where query `query` sits among the keys: i + M − P.
     @inline(__always)
-    public func position(_ query: Int) -> Int { query + keys - queries }
+    public func position(_ query: Int) -> Int { (keys - queries) + query }
 
     /// One run per row: the rows at the ends decide (see the protocol's comment).
     public func keyRuns(ofQueries first: Int, _ last: Int) -> (any: KeyRuns, all: KeyRuns) {

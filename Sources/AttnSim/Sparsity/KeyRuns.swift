@@ -75,11 +75,24 @@ public struct KeyRuns: Sendable, Equatable {
     }
 }
 
-/// Σ_{x = a}^{b} max(0, x − c), in closed form: the sums of clipped windows that give the 1-D masks' attended
-/// pairs (a window cut at the sequence's start or end loses a ramp of keys).
+/// Σ_{x = a}^{b} min(x, c) for 0 ≤ a, c ≥ 0, in closed form — the keys of rows whose window is cut at the
+/// sequence's start, summed: the series up to `c`, then `c` per term. A sum of non-negative parts, so it stays
+/// positive (and close) where Double cannot hold it exactly.
 /// - Complexity: O(1).
-func rampSum(from a: Int, through b: Int, above c: Int) -> Double {
-    let lower = max(a, c + 1)
-    guard lower <= b else { return 0 }
-    return Double(b - lower + 1) * (Double(lower - c) + Double(b - c)) / 2
+func sumOfMin(from a: Int, through b: Int, cap c: Int) -> Double {
+    guard a <= b else { return 0 }
+    var sum = 0.0
+    if a <= c {
+        let top = min(b, c)
+        sum += (Double(a) + Double(top)) * Double(top - a + 1) / 2
+    }
+    if b > c { sum += Double(c) * Double(b - max(a, c + 1) + 1) }
+    return sum
+}
+
+/// `start + length`, at most `limit` (for `start` ≤ `limit`), without forming the sum when it would pass `limit`:
+/// a window's or frame's end near the end of a sequence of up to 9·10¹⁸ keys.
+@inline(__always)
+func clampedEnd(_ start: Int, plus length: Int, limit: Int) -> Int {
+    length >= limit - start ? limit : start + length
 }

@@ -1,3 +1,4 @@
+import AttnSimFuzzing
 import Testing
 @testable import AttnSim
 
@@ -198,6 +199,53 @@ struct BruteForce1DMask {
         let long = DocumentMask(queries: 40_000_002, keys: 40_000_002, lengths: [40_000_002])
         #expect(long.isTractable(MaskTiling(qTile: [128], kvTile: [128])))
         #expect(!long.isTractable(MaskTiling(qTile: [2], kvTile: [2])))
+    }
+
+    /// The largest sequences a problem allows (P·M·E < 9·10¹⁸: one query over 8·10¹⁸ keys) with windows, frames
+    /// and sinks of any size: no sum of a position and a window is formed past Int.max.
+    @Test func extremeSizesDoNotOverflow() {
+        let m = 8_000_000_000_000_000_000
+        let huge = [Int.max, m, m / 2 + 1, 1]
+        var masks: [any KeyRunMask] = []
+        for w in huge {
+            masks += [SlidingWindowMask(queries: 1, keys: m, window: w), SlidingWindowMask(queries: 1, keys: m, window: w, causal: false),
+                      BlockCausalMask(queries: 1, keys: m, block: w), BlockCausalMask(queries: 1, keys: m, block: w, window: w),
+                      AShapeMask(queries: 1, keys: m, sink: w, window: w), AShapeMask(queries: 1, keys: m, sink: w, window: 1)]
+        }
+        masks.append(DocumentMask(queries: 1, keys: m, lengths: [m / 2, m - m / 2]))
+        for mask in masks {
+            let pairs = mask.attendedPairs ?? -1
+            #expect(pairs >= 1 && pairs <= Double(m), "\(mask)")
+            let visit = mask.tileGrid(MaskTiling(qTile: [128], kvTile: [1 << 20]), head: 0).tiles[0]
+            #expect(visit.visited >= 1 && visit.full <= visit.visited, "\(mask)")
+        }
+    }
+
+    /// Absurd windows, frames, sinks and sequences through the fuzzer's entry (each workload simulated on its fixed
+    /// hardware files: GPUs, spatial arrays, a CPU): a diagnostic or finite times, never a trap.
+    @Test func absurdWorkloadsThroughTheFuzzEntry() throws {
+        let entry = try FuzzEntry(root: Repo.root.path)
+        let big = "9223372036854775807"
+        let problems = [("tokens: 1, kv_tokens: 1099511627775", 1_099_511_627_775),
+                        ("tokens: 1, kv_tokens: [4294967296, 1073741824]", 4_611_686_018_427_387_904),
+                        ("tokens: 65536", 65536)]
+        for (problem, keys) in problems {
+            for mask in ["{kind: sliding_window, window: \(big)}", "{kind: sliding_window, window: \(big), causal: false}",
+                         "{kind: block_causal, block: \(big), window: \(big)}", "{kind: block_causal, block: 1, window: 1}",
+                         "{kind: a_shape, sink: \(big), window: \(big)}", "{kind: a_shape, sink: 0, window: 1}",
+                         "{kind: document, lengths: [1, \(keys - 1)]}"] {
+                let text = "\u{3}attnsim: 1\nname: absurd\nproblem: {batch: 1, heads: 1, head_dim: 1, \(problem), dtype: bf16}\n"
+                    + "mask: \(mask)\n"
+                switch entry.run(Array(text.utf8)) {
+                case .simulated(let times):
+                    #expect(times.allSatisfy { $0.map { $0.isFinite && $0 >= 0 } ?? true }, "\(problem) \(mask): \(times)")
+                case .rejected(let error):
+                    #expect(!error.message.contains("internal error"), "\(problem) \(mask): \(error)")
+                default:
+                    Issue.record("\(problem) \(mask): neither simulated nor rejected")
+                }
+            }
+        }
     }
 
     /// Counts from FlexAttention-style mask functions (each family's `elementWork` comment).

@@ -53,11 +53,11 @@ public struct AShapeMask: KeyRunMask, Equatable {
                 runs(sinkUpTo: top, windowFrom: bottom, through: top))
     }
 
-    /// Σ_i (i' + 1) less the gaps, Σ_i max(0, i' − W − S + 1).
+    /// A row at i' attends i' + 1 keys less its gap, max(0, i' + 1 − (W + S)): min(i' + 1, W + S), summed.
     /// - Complexity: O(1).
     public var attendedPairs: Double? {
         let (a, b) = (keys - queries, keys - 1)
-        return (Double(a + 1) + Double(b + 1)) * Double(queries) / 2 - rampSum(from: a, through: b, above: reach + sinkKeys - 1)
+        return sumOfMin(from: a + 1, through: b + 1, cap: clampedEnd(reach, plus: sinkKeys, limit: keys))
     }
 
     /// No, as for `causal`: the first W / TQ Q tiles visit fewer KV tiles and find their K and V in cache, which the

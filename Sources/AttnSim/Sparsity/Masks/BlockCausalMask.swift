@@ -35,15 +35,18 @@ public struct BlockCausalMask: KeyRunMask, Equatable {
 
     /// B, at most M: a frame longer than the sequence is the sequence.
     var frame: Int { min(block, keys) }
-    /// Frames seen, at most the frames there are.
-    var frames: Int { min(window ?? Int.max, ceilDiv(keys, frame)) }
+    /// Frames seen, at most the frames there are (⌈M / B⌉, without forming M + B − 1).
+    var frames: Int { min(window ?? Int.max, keys / frame + (keys % frame == 0 ? 0 : 1)) }
 
     /// First key of the window of the query at position `i`: the start of frame ⌊i / B⌋ − F + 1.
     func windowStart(_ i: Int) -> Int { max(0, (i / frame - frames + 1) * frame) }
 
+    /// The end (exclusive) of the frame starting at key `start`: the next frame's start, or M.
+    func frameEnd(_ start: Int) -> Int { clampedEnd(start, plus: frame, limit: keys) }
+
     public func keyRuns(ofQuery query: Int) -> KeyRuns {
         let i = position(query)
-        return KeyRuns(KeyRun(windowStart(i), min(keys - 1, (i / frame + 1) * frame - 1)))
+        return KeyRuns(KeyRun(windowStart(i), frameEnd(i - i % frame) - 1))
     }
 
     /// Σ over the frames holding queries: (queries in the frame) × (keys up to the frame's end from its window's
@@ -51,12 +54,12 @@ public struct BlockCausalMask: KeyRunMask, Equatable {
     /// - Complexity: O(P / B + 1).
     public var attendedPairs: Double? {
         var pairs = 0.0
-        var f = (keys - queries) / frame
-        while f * frame < keys {
-            let (start, end) = (f * frame, min(keys, (f + 1) * frame))
+        var start = (keys - queries) / frame * frame
+        while start < keys {
+            let end = frameEnd(start)
             let rows = end - max(start, keys - queries)
             pairs += Double(rows) * Double(end - windowStart(start))
-            f += 1
+            start = end
         }
         return pairs
     }

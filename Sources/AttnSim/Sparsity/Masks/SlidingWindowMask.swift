@@ -42,21 +42,17 @@ public struct SlidingWindowMask: KeyRunMask, Equatable {
     public func keyRuns(ofQuery query: Int) -> KeyRuns {
         let i = position(query)
         if causal { return KeyRuns(KeyRun(max(0, i - reach + 1), i)) }
-        return KeyRuns(KeyRun(max(0, i - reach), min(keys - 1, i + reach)))
+        return KeyRuns(KeyRun(max(0, i - reach), clampedEnd(i, plus: reach, limit: keys - 1)))
     }
 
-    /// Causal: Σ_{x = M−P+1}^{M} min(x, W). Band: Σ_i (2h + 1) less the keys cut off before key 0 (h − i' where
-    /// positive) and after key M − 1 (i' + h − (M − 1) where positive), h = ⌊W / 2⌋.
+    /// Causal: Σ_{x = M−P+1}^{M} min(x, W). Band: a row at i' attends min(i', h) keys before it, min(M − 1 − i', h)
+    /// after it and its own, h = ⌊W / 2⌋.
     /// - Complexity: O(1).
     public var attendedPairs: Double? {
         let (a, b) = (keys - queries, keys - 1)          // the queries' positions
-        if causal {
-            let all = (Double(a + 1) + Double(b + 1)) * Double(queries) / 2
-            return all - rampSum(from: a + 1, through: b + 1, above: reach)
-        }
-        let h = reach
-        return Double(queries) * Double(2 * h + 1) - rampSum(from: -b, through: -a, above: -h)
-            - rampSum(from: a, through: b, above: keys - 1 - h)
+        if causal { return sumOfMin(from: a + 1, through: b + 1, cap: reach) }
+        return sumOfMin(from: a, through: b, cap: reach) + sumOfMin(from: keys - 1 - b, through: keys - 1 - a, cap: reach)
+            + Double(queries)
     }
 
     /// Causal: no, as for `causal` — early Q tiles (the first W / TQ) visit fewer KV tiles and find their K and V
