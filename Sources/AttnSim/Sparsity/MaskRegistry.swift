@@ -7,6 +7,10 @@ public enum MaskRegistry {
         CausalMask.self,
         GNAMask.self,
         BlockMask.self,
+        SlidingWindowMask.self,
+        BlockCausalMask.self,
+        AShapeMask.self,
+        DocumentMask.self,
     ]
 
     public static var kinds: [String] { families.map { $0.kind } }
@@ -32,10 +36,14 @@ public enum MaskRegistry {
         do {
             fields = try node.mapping(allowed: ["kind"] + family.keys)
         } catch {
-            // A key of another family gets a message saying which family it belongs to.
-            if let entry = entries.first(where: { $0.key != "kind" && !family.keys.contains($0.key) }),
-               let owner = families.first(where: { $0.keys.contains(entry.key) }) {
-                throw entry.keyNode.error("`\(entry.key)` applies to `kind: \(owner.kind)`, not `kind: \(name)`")
+            // A key of other families gets a message saying which families it belongs to.
+            if let entry = entries.first(where: { $0.key != "kind" && !family.keys.contains($0.key) }) {
+                let owners = families.filter { $0.keys.contains(entry.key) }.map { "`kind: \($0.kind)`" }
+                if !owners.isEmpty {
+                    let list = owners.count == 1 ? owners[0]
+                        : owners.dropLast().joined(separator: ", ") + " or " + owners[owners.count - 1]
+                    throw entry.keyNode.error("`\(entry.key)` applies to \(list), not `kind: \(name)`")
+                }
             }
             throw error
         }

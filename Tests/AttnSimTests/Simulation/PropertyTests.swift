@@ -3,9 +3,10 @@ import Testing
 @testable import AttnSim
 
 /// Property tests: over random valid hardware (the presets with bandwidth, unit counts, buffers and clocks
-/// rescaled), random workloads (dense, causal, GNA in 1–3 D with strides, dilation and causal axes, random block
-/// masks, SpAtten-style pruning schedules) and random mappings from each engine's mapspace, every prediction obeys
-/// `PhysicalInvariants` (finite numbers, time ≥ FLOPs ÷ peak and bytes ÷ bandwidth, utilisation in [0, 1]). And
+/// rescaled), random workloads (dense, causal, sliding windows, frames, sinks and documents, GNA in 1–3 D with
+/// strides, dilation and causal axes, random block masks, SpAtten-style pruning schedules) and random mappings
+/// from each engine's mapspace, every prediction obeys `PhysicalInvariants` (finite numbers, time ≥ FLOPs ÷ peak
+/// and bytes ÷ bandwidth, utilisation in [0, 1]). And
 /// predictions are monotone in resources (more bandwidth, units or buffer never slows one) and work is monotone in
 /// the mask (removing blocks never adds FLOPs or visited tiles).
 ///
@@ -47,8 +48,10 @@ import Testing
     static func list(_ values: [Int]) -> String { "[" + values.map(String.init).joined(separator: ", ") + "]" }
 
     /// A random unpruned workload for `hardware`: its tokens, heads and mask random, its element type one the
-    /// hardware has a peak for.
-    static func randomWorkload(for hardware: HardwareSpec, _ rng: inout SplitMix64) throws -> Workload {
+    /// hardware has a peak for. With `oneDimensionalFamilies`, a 1-D problem's `causal` draw becomes one of `causal`,
+    /// `sliding_window`, `block_causal`, `a_shape` and `document` (without it the draws are as they always were).
+    static func randomWorkload(for hardware: HardwareSpec, oneDimensionalFamilies: Bool = false,
+                               _ rng: inout SplitMix64) throws -> Workload {
         let dims = rng.int(1...3)
         let tokens: [Int] = dims == 1 ? [rng.int(16...4096)]
             : (0..<dims).map { _ in rng.int(4...(dims == 2 ? 64 : 24)) }
@@ -56,7 +59,17 @@ import Testing
         let dtype = hardware.supportedDTypes.first { $0 == .bf16 || $0 == .fp16 } ?? hardware.supportedDTypes[0]
         var mask = "{kind: none}"
         switch rng.int(0...3) {
-        case 1 where dims == 1: mask = "{kind: causal}"
+        case 1 where dims == 1 && !oneDimensionalFamilies: mask = "{kind: causal}"
+        case 1 where dims == 1:
+            // Causal, or one of the 1-D sink-and-window families.
+            let n = tokens[0]
+            mask = [
+                "{kind: causal}",
+                "{kind: sliding_window, window: \(rng.int(1...n)), causal: \(rng.int(0...1) == 0)}",
+                "{kind: block_causal, block: \(rng.int(1...n))\(rng.int(0...1) == 0 ? "" : ", window: \(rng.int(1...4))")}",
+                "{kind: a_shape, sink: \(rng.int(0...64)), window: \(rng.int(1...n))}",
+                "{kind: document, lengths: [\(n / 3), \(n - n / 3)], causal: \(rng.int(0...1) == 0)}",
+            ][rng.int(0...4)]
         case 2, 3:
             let window = tokens.map { rng.int(2...max(2, $0)) }
             let dilation = zip(tokens, window).map { t, w in rng.int(0...3) == 0 ? rng.int(1...max(1, t / w)) : 1 }
@@ -117,7 +130,7 @@ import Testing
         for n in 0..<4000 {
             let cpu = n % 5 == 4
             let hardware = Self.randomHardware(cpu ? Self.cpuPresets : Self.gpuPresets, &rng)
-            var workload = try Self.randomWorkload(for: hardware, &rng)
+            var workload = try Self.randomWorkload(for: hardware, oneDimensionalFamilies: true, &rng)
             if n % 4 == 1, workload.problem.tokens.count == 1 {
                 workload.mask = Self.randomBlockMask(tokens: workload.problem.queryTokens, block: 128, &rng)
             }
@@ -138,7 +151,7 @@ import Testing
         var rng = SplitMix64(state: 41)
         for n in 0..<4000 {
             let hardware = Self.randomHardware(Self.spatialPresets, &rng)
-            let workload = try Self.randomWorkload(for: hardware, &rng)
+            let workload = try Self.randomWorkload(for: hardware, oneDimensionalFamilies: true, &rng)
             let candidates = SpatialMapspace(hardware: hardware, workload: workload).candidates()
             try #require(!candidates.isEmpty)
             let mapping = candidates[rng.int(0...(candidates.count - 1))]
