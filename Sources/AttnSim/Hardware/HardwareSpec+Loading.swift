@@ -196,7 +196,7 @@ extension HardwareSpec {
     }
 
     static let kernelKeys = ["q_tile_tokens", "kv_tile_tokens", "tile_shapes", "efficiency", "masked_tile_cost", "masked_tile_cost_per_axis", "mask_scope", "masks",
-                             "per_cta", "stages", "persistent", "memory_efficiency", "per_call", "sources"]
+                             "per_cta", "stages", "persistent", "memory_efficiency", "per_call", "split_kv", "sources"]
 
     static func kernelProfiles(_ node: SpecNode) throws(Diagnostic) -> [String: KernelProfile] {
         var result: [String: KernelProfile] = [:]
@@ -250,6 +250,7 @@ extension HardwareSpec {
                 profile.memoryEfficiency = value
             }
             profile.perCall = try map.optional("per_call")?.physicalQuantity(.time, zeroAllowed: true)
+            profile.splitKV = try map.optional("split_kv")?.bool()
             if let perAxis = map.optional("masked_tile_cost_per_axis") {
                 profile.maskedTileCostPerAxis = try perAxis.physicalQuantity(.number, zeroAllowed: true)
             }

@@ -134,6 +134,10 @@ public struct KernelProfile: Sendable, Equatable {
     public var memoryEfficiency: Double?
     /// Fixed time per call of a memory-bound kernel (launch, prologue, tail), seconds.
     public var perCall: Double?
+    /// Whether the kernel can split a Q tile's KV tiles over several CTAs and combine their partial outputs in a
+    /// second kernel (FlashDecoding; FlashAttention-2's split-KV path): the mapper then ranks split counts
+    /// (`SplitKV.candidates`) and a workload may set `kernel.kv_splits`. nil: no.
+    public var splitKV: Bool?
     public var sources: [String] = []
 
     public init(qTileTokens: Int? = nil, kvTileTokens: Int? = nil, tileShapes: [TileShapePair] = [],
