@@ -40,6 +40,7 @@ public struct GPUMapping: Sendable, Hashable, CustomStringConvertible {
     public var yaml: String {
         let list = { (t: [Int]) in "[" + t.map(String.init).joined(separator: ", ") + "]" }
         return "kernel: {backend: \(backend), q_tile: \(list(qTile)), kv_tile: \(list(kvTile)), "
-            + "tiling: \(tiling.rawValue), kv_tiling: \(kvTiling.rawValue)" + (kvSplits > 1 ? ", kv_splits: \(kvSplits)" : "") + "}"
+            + "tiling: \(tiling.rawValue), kv_tiling: \(kvTiling.rawValue)"
+            + (kvSplits > 1 ? ", kv_splits: \(kvSplits)" : "") + "}"
     }
 }

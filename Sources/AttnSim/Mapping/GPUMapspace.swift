@@ -56,7 +56,8 @@ public struct GPUMapspace: Mapspace {
             }
             let schedules = profile.persistent.map { [$0] } ?? [false, true]
             for shape in shapes {
-                let splits = kvSplits(profile: profile, qTileTokens: shape.q.reduce(1, *), kvTileTokens: shape.kv.reduce(1, *))
+                let splits = kvSplits(profile: profile, qTileTokens: shape.q.reduce(1, *),
+                                      kvTileTokens: shape.kv.reduce(1, *))
                 for persistent in schedules {
                     for split in splits {
                         result.append(GPUMapping(backend: backend, qTile: shape.q, kvTile: shape.kv, tiling: shape.tiling,

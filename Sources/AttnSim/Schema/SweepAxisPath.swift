@@ -57,7 +57,8 @@ public struct SweepAxisPath: Sendable, Equatable {
         let field = name.hasPrefix("workload.") ? String(name.dropFirst("workload.".count)) : name
         let known: [String: Field] = [
             "problem.tokens": .tokens, "problem.kv_tokens": .kvTokens, "problem.batch": .batch, "problem.heads": .heads,
-            "problem.head_dim": .headDim, "problem.kv_heads": .kvHeads, "mask.window": .window, "mask.stride": .stride, "mask.dilation": .dilation,
+            "problem.head_dim": .headDim, "problem.kv_heads": .kvHeads,
+            "mask.window": .window, "mask.stride": .stride, "mask.dilation": .dilation,
             "mask.causal": .causal, "kernel.backend": .backend, "kernel.q_tile": .qTile, "kernel.kv_tile": .kvTile,
             "kernel.tiling": .tiling, "kernel.kv_tiling": .kvTiling, "kernel.kv_splits": .kvSplits,
             "pruning.token_keep": .tokenKeep,

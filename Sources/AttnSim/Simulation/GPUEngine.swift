@@ -67,9 +67,9 @@ public enum GPUEngine {
             let splits = mapping.kvSplits > 1 ? " × \(mapping.kvSplits) KV splits" : ""
             throw Diagnostic(file: workload.file, path: "problem",
                              message: "the kernel grid would have \(Quantity.formatExactCount(ctas)) CTAs (batch × heads × "
-                                + "\(Quantity.formatExactCount(qTiles)) Q tiles of \(mapping.qTileTokens) tokens\(splits)); the event simulator "
-                                + "takes up to \(Quantity.formatExactCount(maxCTAs)) (README.md, \"Limits\"): use fewer heads, a "
-                                + "smaller batch or larger Q tiles")
+                                + "\(Quantity.formatExactCount(qTiles)) Q tiles of \(mapping.qTileTokens) tokens\(splits)); "
+                                + "the event simulator takes up to \(Quantity.formatExactCount(maxCTAs)) (README.md, "
+                                + "\"Limits\"): use fewer heads, a smaller batch or larger Q tiles")
         }
         let baselineProfile = try baseline.map { (name) throws(Diagnostic) in
             try Self.profile(hardware, backend: name, file: workload.file)
@@ -150,7 +150,9 @@ public enum GPUEngine {
     public static func rank(hardware: HardwareSpec, workload: Workload) throws(Diagnostic) -> [RankedMapping<GPUMapping>] {
         let space = GPUMapspace(hardware: hardware, workload: workload)
         var fixedProfile: KernelProfile?
-        if let backend = workload.kernel?.backend?.value { fixedProfile = try profile(hardware, backend: backend, file: workload.file) }
+        if let backend = workload.kernel?.backend?.value {
+            fixedProfile = try profile(hardware, backend: backend, file: workload.file)
+        }
         try checkSplits(hardware: hardware, workload: workload, profile: fixedProfile)
         let candidates = space.candidates()
         let total = candidates.reduce(0.0) {
@@ -207,7 +209,8 @@ public enum GPUEngine {
             throw Diagnostic(file: workload.file, path: "kernel.kv_splits",
                              message: "backend `\(backend)` does not split KV (its profile in \(hardware.file) has no "
                                 + "`split_kv: true`); use kv_splits: 1"
-                                + (splitting.isEmpty ? "" : " or a backend that splits: \(splitting.joined(separator: ", "))"))
+                                + (splitting.isEmpty ? ""
+                                    : " or a backend that splits: \(splitting.joined(separator: ", "))"))
         }
         guard !splitting.isEmpty else {
             throw Diagnostic(file: workload.file, path: "kernel.kv_splits",

@@ -180,7 +180,8 @@ extension GPUSimulation {
     /// (`partialBytes`, which the split CTAs wrote) and writes the output (`outputBytes`), memory-bound at the
     /// off-chip bandwidth. The partials are DRAM traffic twice, written and read back; the output's bytes are
     /// already in `dramBytes` (the problem's O).
-    public func addingCombine(partialBytes: Double, outputBytes: Double, launch: Double, bandwidth: Double) -> GPUSimulation {
+    public func addingCombine(partialBytes: Double, outputBytes: Double, launch: Double,
+                              bandwidth: Double) -> GPUSimulation {
         var combined = self
         combined.combineTime = launch + (partialBytes + outputBytes) / bandwidth
         combined.time += combined.combineTime

@@ -40,7 +40,8 @@ extension Workload {
     }
 
     static func decodeProblem(_ node: SpecNode) throws(Diagnostic) -> Problem {
-        let map = try node.mapping(allowed: ["batch", "heads", "kv_heads", "head_dim", "v_dim", "tokens", "kv_tokens", "dtype"])
+        let map = try node.mapping(allowed: ["batch", "heads", "kv_heads", "head_dim", "v_dim", "tokens", "kv_tokens",
+                                             "dtype"])
         let headDim = try map.required("head_dim", expecting: "E, the Q/K embedding, e.g. 64").int(atLeast: 1)
         let tokensNode = try map.required("tokens", expecting: "an int, or a list for a 2-D/3-D layout")
         let tokens = try tokensNode.intList(atLeast: 1)

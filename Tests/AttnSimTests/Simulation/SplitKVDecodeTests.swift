@@ -109,6 +109,24 @@ import Testing
         #expect(SimulationRecord.Mapping(mapping).kvSplits == nil && SimulationRecord.Mapping(split).kvSplits == 8)
     }
 
+    /// The simulator's shortcuts agree with its event loop on split grids (a trace forces the loop): runs of equal
+    /// length are a closed form (256 tiles in 8 splits), unequal ones (256 in 7: six of 37 and one of 34) list
+    /// scheduling or the fluid grid.
+    @Test func shortcutsAgreeWithTheEventLoop() throws {
+        for splits in [8, 7, 128] {
+            for kvHeads in [32, 4] {
+                let workload = try Self.decode(
+                    kvHeads: kvHeads, kernel: "{backend: flash, q_tile: [128], kv_tile: [128], kv_splits: \(splits)}")
+                let mapping = try GPUEngine.chooseMapping(hardware: Self.h100, workload: workload)
+                let fast = try GPUEngine.simulate(hardware: Self.h100, workload: workload, mapping: mapping)
+                let traced = try GPUEngine.simulate(hardware: Self.h100, workload: workload, mapping: mapping, trace: true)
+                #expect(abs(fast.sparse.time - traced.sparse.time) <= 1e-9 * fast.sparse.time,
+                        "\(splits) splits, \(kvHeads) K/V heads")
+                #expect(traced.sparse.trace.count == fast.sparse.ctas)
+            }
+        }
+    }
+
     /// A mapping's YAML fed back reproduces it, splits included.
     @Test func splitMappingRoundTrips() throws {
         let best = try GPUEngine.chooseMapping(hardware: Self.h100, workload: Self.decode())
