@@ -36,6 +36,11 @@ extension Benchmark {
             },
             simulating("simulate.mapped.bert-1k-h100", "h100-sxm5-80gb", "bert-base-1k", root: root, target: 0.3,
                        summary: "one mapped point: mapper plus simulation of BERT-Base 1K on H100 (target ≤ 300 ms)"),
+            simulating("simulate.mapped.llama3-decode-h100", "h100-sxm5-80gb", "llama3-8b-decode-32k", root: root,
+                       target: 10e-3,
+                       summary: "one decode point: the mapper ranks split-KV counts (GQA packed, 8 CTAs unsplit) for "
+                        + "Llama-3-8B at 32K context on H100, and simulates the best with its combine kernel "
+                        + "(target ≤ 10 ms)"),
             Benchmark(name: "simulate.roofline.bert-1k-epyc",
                       summary: "one roofline point (no engine for the kind yet): BERT-Base 1K on the EPYC preset") {
                 let hardware = try HardwareSpec.load(path: root + "/hardware/epyc-9354.yaml")

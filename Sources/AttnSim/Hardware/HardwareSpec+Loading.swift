@@ -197,7 +197,7 @@ extension HardwareSpec {
 
     static let kernelKeys = ["q_tile_tokens", "kv_tile_tokens", "tile_shapes", "efficiency", "masked_tile_cost", "masked_tile_cost_per_axis", "mask_scope", "masks",
                              "per_cta", "stages", "persistent", "memory_efficiency", "per_call", "efficiency_by_head_dim",
-                             "mask_cost", "host_overhead", "sources"]
+                             "mask_cost", "host_overhead", "split_kv", "sources"]
 
     static func kernelProfiles(_ node: SpecNode) throws(Diagnostic) -> [String: KernelProfile] {
         var result: [String: KernelProfile] = [:]
@@ -273,6 +273,7 @@ extension HardwareSpec {
                                                      division: try cycles("division"),
                                                      divisionTensor: try cycles("division_tensor"), load: try cycles("load"))
             }
+            profile.splitKV = try map.optional("split_kv")?.bool()
             if let perAxis = map.optional("masked_tile_cost_per_axis") {
                 profile.maskedTileCostPerAxis = try perAxis.physicalQuantity(.number, zeroAllowed: true)
             }

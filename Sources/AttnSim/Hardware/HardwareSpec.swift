@@ -145,6 +145,10 @@ public struct KernelProfile: Sendable, Equatable {
     /// The host-side time of one call (framework dispatch and launch on the CPU): a call never takes less, since the
     /// GPU waits for the next launch when its kernel is shorter (seconds).
     public var hostOverhead: Double?
+    /// Whether the kernel can split a Q tile's KV tiles over several CTAs and combine their partial outputs in a
+    /// second kernel (FlashDecoding; FlashAttention-2's split-KV path): the mapper then ranks split counts
+    /// (`SplitKV.candidates`) and a workload may set `kernel.kv_splits`. nil: no.
+    public var splitKV: Bool?
     public var sources: [String] = []
 
     /// The share of peak a full tile reaches at `headDim`: the measured value for that head dimension, else

@@ -9,15 +9,19 @@ public struct GPUMapping: Sendable, Hashable, CustomStringConvertible {
     public var kvTiling: KernelChoice.KVTiling
     /// Persistent kernel (one CTA per slot looping over Q tiles) instead of one CTA per Q tile in waves.
     public var persistent: Bool
+    /// CTAs per Q tile, each over a contiguous share of its KV tiles, then a combine kernel (split-KV,
+    /// FlashDecoding; `SplitKV`); 1: one CTA visits all of them.
+    public var kvSplits: Int
 
     public init(backend: String, qTile: [Int], kvTile: [Int], tiling: KernelChoice.Tiling = .multi_dim,
-                kvTiling: KernelChoice.KVTiling = .static, persistent: Bool = false) {
+                kvTiling: KernelChoice.KVTiling = .static, persistent: Bool = false, kvSplits: Int = 1) {
         self.backend = backend
         self.qTile = qTile
         self.kvTile = kvTile
         self.tiling = tiling
         self.kvTiling = kvTiling
         self.persistent = persistent
+        self.kvSplits = kvSplits
     }
 
     /// The tiling of the token sequence this mapping runs.
@@ -29,13 +33,14 @@ public struct GPUMapping: Sendable, Hashable, CustomStringConvertible {
     public var description: String {
         let shape = { (t: [Int]) in t.map(String.init).joined(separator: "×") }
         return "\(backend): Q \(shape(qTile)) / KV \(shape(kvTile)), \(tiling.rawValue), \(kvTiling.rawValue) KV, "
-            + (persistent ? "persistent" : "waves")
+            + (persistent ? "persistent" : "waves") + (kvSplits > 1 ? ", KV split \(kvSplits)" : "")
     }
 
     /// The workload `kernel:` block that reproduces this mapping.
     public var yaml: String {
         let list = { (t: [Int]) in "[" + t.map(String.init).joined(separator: ", ") + "]" }
         return "kernel: {backend: \(backend), q_tile: \(list(qTile)), kv_tile: \(list(kvTile)), "
-            + "tiling: \(tiling.rawValue), kv_tiling: \(kvTiling.rawValue)}"
+            + "tiling: \(tiling.rawValue), kv_tiling: \(kvTiling.rawValue)"
+            + (kvSplits > 1 ? ", kv_splits: \(kvSplits)" : "") + "}"
     }
 }

@@ -8,6 +8,8 @@
 ///   and V, so Q and KV tiles have the same shape), plus single-dimensional tiling; for other masks, runs of
 ///   the flattened sequence.
 /// - Persistent and non-persistent scheduling, unless the profile fixes it.
+/// - KV splits (`SplitKV.candidates`) for backends whose profile has `split_kv: true`, unless `kernel.kv_splits`
+///   fixes them; 1 otherwise.
 /// - Only backends that implement the workload's mask (`masks:` in the profile).
 public struct GPUMapspace: Mapspace {
     public var hardware: HardwareSpec
@@ -54,13 +56,30 @@ public struct GPUMapspace: Mapspace {
             }
             let schedules = profile.persistent.map { [$0] } ?? [false, true]
             for shape in shapes {
+                let splits = kvSplits(profile: profile, qTileTokens: shape.q.reduce(1, *),
+                                      kvTileTokens: shape.kv.reduce(1, *))
                 for persistent in schedules {
-                    result.append(GPUMapping(backend: backend, qTile: shape.q, kvTile: shape.kv, tiling: shape.tiling,
-                                             kvTiling: kvTiling, persistent: persistent))
+                    for split in splits {
+                        result.append(GPUMapping(backend: backend, qTile: shape.q, kvTile: shape.kv, tiling: shape.tiling,
+                                                 kvTiling: kvTiling, persistent: persistent, kvSplits: split))
+                    }
                 }
             }
         }
         return result
+    }
+
+    /// The split counts of a shape: the workload's `kernel.kv_splits` when it fixes one (none when the backend
+    /// cannot split and it asks for more than 1), `SplitKV.candidates` for a backend that can split, else 1.
+    func kvSplits(profile: KernelProfile, qTileTokens: Int, kvTileTokens: Int) -> [Int] {
+        let canSplit = profile.splitKV == true
+        if let fixed = workload.kernel?.kvSplits?.value { return fixed == 1 || canSplit ? [fixed] : [] }
+        guard canSplit else { return [1] }
+        let problem = workload.problem
+        let layout = GPUHeadLayout(workload, qTileTokens: qTileTokens)
+        let ctas = layout.ctas(problem, qTileTokens: qTileTokens, kvSplits: 1)
+        return SplitKV.candidates(kvTiles: ceilDiv(problem.keyTokens, kvTileTokens), ctas: Int(min(ctas, 1e9)),
+                                  sms: hardware.units?.count ?? 1)
     }
 
     /// Whether `mapping`'s backend, tiles and tiling are among the candidates (scheduling aside): a workload that

@@ -15,6 +15,9 @@ extension SimulationResult {
         table.section("work")
         table.add("dense FLOPs", count(denseFLOPs, "FLOP"))
         table.add("effective FLOPs", count(effectiveFLOPs, "FLOP"))
+        if let heads, let kvHeads {
+            table.add("heads (query / K/V)", "\(heads) / \(kvHeads): \(heads / kvHeads) query heads share each K/V head")
+        }
         if let analysis = tileAnalysis {
             let work = analysis.work
             table.section("tiles (\(work.tiling.rawValue), \(work.kvTiling.rawValue) KV; Q \(GNAReport.shape(work.qTile)), "
@@ -35,6 +38,12 @@ extension SimulationResult {
             table.add("mapping", gpu.mapping.description)
             table.add("grid", "\(gpu.sparse.ctas) CTAs on \(gpu.sparse.slots) slots (\(gpu.sparse.ctasPerSM) per SM): "
                 + "\(gpu.sparse.waves) waves, \(String(format: "%.1f %%", gpu.sparse.waveEfficiency * 100)) wave efficiency")
+            if gpu.packedHeads > 1 {
+                table.add("GQA packing", "\(gpu.packedHeads) query heads per CTA (one K/V head's group in a Q tile)")
+            }
+            if gpu.sparse.combineTime > 0 {
+                table.add("split-KV combine", value(gpu.sparse.combineTime, .time) + " (second kernel, in the time)")
+            }
         }
         if let spatial {
             let mapping = spatial.mapping

@@ -117,12 +117,19 @@ public struct SimulationRecord: Codable, Sendable, Equatable {
         public var ctas: Int?
         public var ctasPerSM: Int?
         public var mapping: Mapping?
+        /// K/V heads of a grouped-query problem (`problem.kv_heads`); absent when every query head has its own.
+        @OmittedWhenNil public var kvHeads: Int? = nil
+        /// GPU: query heads of a GQA group packed into one CTA's Q tile; absent when unpacked.
+        @OmittedWhenNil public var packedHeads: Int? = nil
+        /// GPU: seconds of the split-KV combine kernel, included in `time_s`; absent without split-KV.
+        @OmittedWhenNil public var combineTimeS: Double? = nil
 
         enum CodingKeys: String, CodingKey {
             case model, timeS = "time_s", denseTimeS = "dense_time_s", speedup, dramBytes = "dram_bytes"
             case denseDRAMBytes = "dense_dram_bytes", utilization, energyJ = "energy_j"
             case energyAccounting = "energy_accounting", energyBreakdownJ = "energy_breakdown_j", bottleneck, waves
-            case waveEfficiency = "wave_efficiency", ctas, ctasPerSM = "ctas_per_sm", mapping
+            case waveEfficiency = "wave_efficiency", ctas, ctasPerSM = "ctas_per_sm", mapping, kvHeads = "kv_heads"
+            case packedHeads = "packed_heads", combineTimeS = "combine_time_s"
         }
     }
 
@@ -134,6 +141,8 @@ public struct SimulationRecord: Codable, Sendable, Equatable {
         @OmittedWhenNil public var tiling: String? = nil
         @OmittedWhenNil public var kvTiling: String? = nil
         @OmittedWhenNil public var persistent: Bool? = nil
+        /// GPU: CTAs per Q tile over its KV tiles (split-KV); absent when 1.
+        @OmittedWhenNil public var kvSplits: Int? = nil
         @OmittedWhenNil public var dataflow: String? = nil
         @OmittedWhenNil public var cascade: String? = nil
         /// M0 = P0 tile, and the P partition over the arrays.
@@ -144,7 +153,7 @@ public struct SimulationRecord: Codable, Sendable, Equatable {
 
         enum CodingKeys: String, CodingKey {
             case backend, qTile = "q_tile", kvTile = "kv_tile", tiling, kvTiling = "kv_tiling", persistent
-            case dataflow, cascade, tile, p1, p2, bindings
+            case kvSplits = "kv_splits", dataflow, cascade, tile, p1, p2, bindings
         }
 
         /// An Einsum bound to an array, at a cost in cycles per iteration point.

@@ -10,12 +10,13 @@ public struct SweepAxisPath: Sendable, Equatable {
     public enum Field: Sendable, Equatable {
         /// `hardware` / `workload`: the whole file.
         case hardwareFile, workloadFile
-        /// `problem.tokens` (per token axis), `problem.kv_tokens`, `problem.batch`, `problem.heads`, `problem.head_dim`.
-        case tokens, kvTokens, batch, heads, headDim
+        /// `problem.tokens` (per token axis), `problem.kv_tokens`, `problem.batch`, `problem.heads`, `problem.head_dim`,
+        /// `problem.kv_heads`.
+        case tokens, kvTokens, batch, heads, headDim, kvHeads
         /// `mask.window`, `mask.stride`, `mask.dilation`, `mask.causal` (GNA, per token axis).
         case window, stride, dilation, causal
-        /// `kernel.backend`, `kernel.q_tile`, `kernel.kv_tile`, `kernel.tiling`, `kernel.kv_tiling`.
-        case backend, qTile, kvTile, tiling, kvTiling
+        /// `kernel.backend`, `kernel.q_tile`, `kernel.kv_tile`, `kernel.tiling`, `kernel.kv_tiling`, `kernel.kv_splits`.
+        case backend, qTile, kvTile, tiling, kvTiling, kvSplits
         /// `pruning.token_keep`, `pruning.head_keep`, `pruning.value_keep`, `pruning.kv_access`.
         case tokenKeep, headKeep, valueKeep, kvAccess
         /// `hardware.clock`, `hardware.units.count`.
@@ -56,9 +57,11 @@ public struct SweepAxisPath: Sendable, Equatable {
         let field = name.hasPrefix("workload.") ? String(name.dropFirst("workload.".count)) : name
         let known: [String: Field] = [
             "problem.tokens": .tokens, "problem.kv_tokens": .kvTokens, "problem.batch": .batch, "problem.heads": .heads,
-            "problem.head_dim": .headDim, "mask.window": .window, "mask.stride": .stride, "mask.dilation": .dilation,
+            "problem.head_dim": .headDim, "problem.kv_heads": .kvHeads,
+            "mask.window": .window, "mask.stride": .stride, "mask.dilation": .dilation,
             "mask.causal": .causal, "kernel.backend": .backend, "kernel.q_tile": .qTile, "kernel.kv_tile": .kvTile,
-            "kernel.tiling": .tiling, "kernel.kv_tiling": .kvTiling, "pruning.token_keep": .tokenKeep,
+            "kernel.tiling": .tiling, "kernel.kv_tiling": .kvTiling, "kernel.kv_splits": .kvSplits,
+            "pruning.token_keep": .tokenKeep,
             "pruning.head_keep": .headKeep, "pruning.value_keep": .valueKeep, "pruning.kv_access": .kvAccess,
         ]
         return known[field] ?? .other
@@ -101,6 +104,7 @@ public struct SweepAxisPath: Sendable, Equatable {
         case .batch: return "batch"
         case .heads: return "heads"
         case .headDim: return "head dimension"
+        case .kvHeads: return "K/V heads"
         case .window: return "window per axis (tokens)"
         case .stride: return "stride per axis (tokens)"
         case .dilation: return "dilation per axis"
@@ -110,6 +114,7 @@ public struct SweepAxisPath: Sendable, Equatable {
         case .kvTile: return "KV tile (tokens per axis)"
         case .tiling: return "tiling"
         case .kvTiling: return "KV tiling"
+        case .kvSplits: return "KV splits per Q tile"
         case .tokenKeep: return "token keep fraction"
         case .headKeep: return "head keep fraction"
         case .valueKeep: return "value keep fraction"

@@ -6,6 +6,8 @@ public enum GPUEngine {
         public var sparse: GPUSimulation
         public var dense: GPUSimulation
         public var grid: QTileGrid
+        /// Query heads each CTA holds (GQA packed into a Q tile's rows; 1 otherwise).
+        public var packedHeads: Int = 1
 
         public var speedup: Double { dense.time / sparse.time }
     }
@@ -36,11 +38,6 @@ public enum GPUEngine {
         workload.mask.combinedTileGrid(mapping.maskTiling)
     }
 
-    /// Instances of `grid`: batch × heads, or the batch alone when the grid already holds every head.
-    static func instances(_ workload: Workload) -> Int {
-        workload.mask.headPatterns > 1 ? workload.problem.batch : workload.problem.instances
-    }
-
     /// - Parameter baseline: the backend of the dense run (default: the mapping's own), e.g. `flash` to compare
     ///   a sparse kernel with cuDNN/FlashAttention as NATTEN's measurements do.
     public static func simulate(hardware: HardwareSpec, workload: Workload, mapping: GPUMapping,
@@ -61,47 +58,70 @@ public enum GPUEngine {
     static func simulate(hardware: HardwareSpec, workload: Workload, mapping: GPUMapping, baseline: String?,
                          trace: Bool, dense runDense: Bool) throws(Diagnostic) -> Outcome {
         let profile = try profile(hardware, backend: mapping.backend, file: workload.file)
+        let problem = workload.problem
+        let layout = GPUHeadLayout(workload, qTileTokens: mapping.qTileTokens)
         // The grid is simulated CTA by CTA: keep it to a size that takes seconds, not hours or all memory.
-        let qTiles = (Double(workload.problem.queryTokens) / Double(mapping.qTileTokens)).rounded(.up)
-        let ctas = qTiles * Double(workload.problem.instances)
+        let qTiles = (Double(problem.queryTokens) / Double(mapping.qTileTokens)).rounded(.up)
+        let ctas = layout.ctas(problem, qTileTokens: mapping.qTileTokens, kvSplits: mapping.kvSplits)
         guard ctas <= maxCTAs else {
+            let splits = mapping.kvSplits > 1 ? " × \(mapping.kvSplits) KV splits" : ""
             throw Diagnostic(file: workload.file, path: "problem",
                              message: "the kernel grid would have \(Quantity.formatExactCount(ctas)) CTAs (batch × heads × "
-                                + "\(Quantity.formatExactCount(qTiles)) Q tiles of \(mapping.qTileTokens) tokens); the event simulator "
-                                + "takes up to \(Quantity.formatExactCount(maxCTAs)) (README.md, \"Limits\"): use fewer heads, a "
-                                + "smaller batch or larger Q tiles")
+                                + "\(Quantity.formatExactCount(qTiles)) Q tiles of \(mapping.qTileTokens) tokens\(splits)); "
+                                + "the event simulator takes up to \(Quantity.formatExactCount(maxCTAs)) (README.md, "
+                                + "\"Limits\"): use fewer heads, a smaller batch or larger Q tiles")
         }
         let baselineProfile = try baseline.map { (name) throws(Diagnostic) in
             try Self.profile(hardware, backend: name, file: workload.file)
         } ?? profile
-        let problem = workload.problem
-        let instances = Self.instances(workload)
-        let qoBytes = Double(problem.instances) * Double(problem.queryTokens) * Double(problem.headDim + problem.valueDim)
-            * problem.dtype.bytes
         let grid = grid(workload, mapping: mapping)
-        var cost = try GPUKernelCost(hardware: hardware, profile: profile, problem: problem,
-                                     qTileTokens: mapping.qTileTokens, kvTileTokens: mapping.kvTileTokens,
-                                     grid: grid, instances: instances,
-                                     mask: MaskEvaluation(workload))
-        if profile.maskScope == .problem {
-            cost.maskAllTiles = !workload.mask.kernelSkipsElementMask(mapping.maskTiling)
+        let maskAllTiles = profile.maskScope == .problem && !workload.mask.kernelSkipsElementMask(mapping.maskTiling)
+        let sparse = try run(hardware: hardware, profile: profile, problem: problem, grid: grid,
+                             qTileTokens: mapping.qTileTokens, kvTileTokens: mapping.kvTileTokens, layout: layout,
+                             kvSplits: mapping.kvSplits, persistent: mapping.persistent,
+                             mask: MaskEvaluation(workload), maskAllTiles: maskAllTiles, trace: trace)
+        guard runDense else {
+            return Outcome(mapping: mapping, sparse: sparse, dense: sparse, grid: grid, packedHeads: layout.packedHeads)
         }
-        var sparse = runSustained(hardware: hardware, grid: grid, instances: instances, cost: cost,
-                                  persistent: mapping.persistent, problemBytes: qoBytes, trace: trace)
-        sparse.waitForHost(profile.hostOverhead)
-        guard runDense else { return Outcome(mapping: mapping, sparse: sparse, dense: sparse, grid: grid) }
         let denseQ = baseline == nil ? mapping.qTileTokens : (baselineProfile.qTileTokens ?? mapping.qTileTokens)
         let denseKV = baseline == nil ? mapping.kvTileTokens : (baselineProfile.kvTileTokens ?? mapping.kvTileTokens)
         let denseGrid = QTileGrid.dense(queries: problem.queryTokens, keys: problem.keyTokens, qTile: denseQ,
                                         kvTile: denseKV)
-        let denseCost = try GPUKernelCost(hardware: hardware, profile: baselineProfile, problem: problem,
-                                          qTileTokens: denseQ, kvTileTokens: denseKV,
-                                          grid: denseGrid, instances: problem.instances)
-        var dense = runSustained(hardware: hardware, grid: denseGrid, instances: problem.instances, cost: denseCost,
-                                 persistent: baseline == nil ? mapping.persistent : (baselineProfile.persistent ?? false),
-                                 problemBytes: qoBytes, trace: false)
-        dense.waitForHost(baselineProfile.hostOverhead)
-        return Outcome(mapping: mapping, sparse: sparse, dense: dense, grid: grid)
+        let denseLayout = GPUHeadLayout(problem, perHeadMasks: false, qTileTokens: denseQ)
+        // Another backend's dense run splits as FlashAttention-2 would for its grid, when that backend can split.
+        let denseSplits = baseline == nil ? mapping.kvSplits : baselineProfile.splitKV != true ? 1
+            : SplitKV.flashAttention2Splits(batchHeadsMBlocks: denseGrid.tiles.count * denseLayout.instances,
+                                            sms: 2 * (hardware.units?.count ?? 1), nBlocks: denseGrid.denseKVTiles)
+        let dense = try run(hardware: hardware, profile: baselineProfile, problem: problem, grid: denseGrid,
+                            qTileTokens: denseQ, kvTileTokens: denseKV, layout: denseLayout, kvSplits: denseSplits,
+                            persistent: baseline == nil ? mapping.persistent : (baselineProfile.persistent ?? false),
+                            trace: false)
+        return Outcome(mapping: mapping, sparse: sparse, dense: dense, grid: grid, packedHeads: layout.packedHeads)
+    }
+
+    /// Costs `grid` (one instance's Q tiles) for `profile`, runs it split `kvSplits` ways over the instances of
+    /// `layout` at the sustained clock, and adds the split-KV combine kernel when there is one.
+    static func run(hardware: HardwareSpec, profile: KernelProfile, problem: Problem, grid: QTileGrid,
+                    qTileTokens: Int, kvTileTokens: Int, layout: GPUHeadLayout, kvSplits: Int, persistent: Bool,
+                    mask: MaskEvaluation = .none, maskAllTiles: Bool = false, trace: Bool) throws(Diagnostic) -> GPUSimulation {
+        var cost = try GPUKernelCost(hardware: hardware, profile: profile, problem: problem, qTileTokens: qTileTokens,
+                                     kvTileTokens: kvTileTokens, grid: grid, instances: layout.instances,
+                                     mask: mask, kvSharing: layout.kvSharing, kvSplits: kvSplits,
+                                     queryRows: layout.rows)
+        cost.maskAllTiles = maskAllTiles
+        let splitGrid = grid.splittingKV(into: kvSplits)
+        let result = runSustained(hardware: hardware, grid: splitGrid, instances: layout.instances, cost: cost,
+                                  persistent: persistent, problemBytes: problem.queryOutputBytes, trace: trace)
+        guard kvSplits > 1 else { return result.waitingForHost(profile.hostOverhead) }
+        // Every split CTA wrote R rows of partials (R: the rows of its Q tile, at most TQ); the combine kernel reads
+        // them all and writes each Q tile's R output rows.
+        let rows = Double(min(qTileTokens, layout.rows))
+        let partials = Double(splitGrid.tiles.count) * Double(layout.instances) * rows
+            * GPUKernelCost.partialBytesPerRow(valueDim: problem.valueDim)
+        let outputs = Double(grid.tiles.count) * Double(layout.instances) * rows * Double(problem.valueDim)
+            * problem.dtype.bytes
+        return result.addingCombine(partialBytes: partials, outputBytes: outputs, launch: cost.launch,
+                                    bandwidth: cost.bandwidth).waitingForHost(profile.hostOverhead)
     }
 
     /// Runs the grid, then again with the tensor-core rate scaled by the clock the GPU sustains for a kernel of
@@ -129,10 +149,15 @@ public enum GPUEngine {
     /// The mapper's ranking of every legal mapping by simulated time.
     public static func rank(hardware: HardwareSpec, workload: Workload) throws(Diagnostic) -> [RankedMapping<GPUMapping>] {
         let space = GPUMapspace(hardware: hardware, workload: workload)
-        if let backend = workload.kernel?.backend?.value { _ = try profile(hardware, backend: backend, file: workload.file) }
+        var fixedProfile: KernelProfile?
+        if let backend = workload.kernel?.backend?.value {
+            fixedProfile = try profile(hardware, backend: backend, file: workload.file)
+        }
+        try checkSplits(hardware: hardware, workload: workload, profile: fixedProfile)
         let candidates = space.candidates()
         let total = candidates.reduce(0.0) {
-            $0 + (Double(workload.problem.queryTokens) / Double($1.qTileTokens)).rounded(.up) * Double(workload.problem.instances)
+            $0 + GPUHeadLayout(workload, qTileTokens: $1.qTileTokens).ctas(workload.problem, qTileTokens: $1.qTileTokens,
+                                                                         kvSplits: $1.kvSplits)
         }
         guard total <= maxRankedCTAs else {
             throw Diagnostic(file: workload.file, path: "kernel",
@@ -160,17 +185,36 @@ public enum GPUEngine {
                                     + "(its profile lists: \(masks.joined(separator: ", ")))")
             }
         }
+        try checkSplits(hardware: hardware, workload: workload, profile: fixedProfile)
         if let kernel = workload.kernel, let backend = kernel.backend?.value, let profile = fixedProfile,
-           let q = kernel.qTile?.value, let kv = kernel.kvTile?.value {
+           let q = kernel.qTile?.value, let kv = kernel.kvTile?.value, kernel.kvSplits != .auto {
             let tiling = workload.mask.allowsMultiDimTiling ? (kernel.tiling?.value ?? .multi_dim) : .single_dim
             let flatten = tiling == .single_dim
             let mapping = GPUMapping(backend: backend, qTile: flatten ? [q.reduce(1, *)] : q,
                                      kvTile: flatten ? [kv.reduce(1, *)] : kv, tiling: tiling,
-                                     kvTiling: kernel.kvTiling?.value ?? .static, persistent: profile.persistent ?? false)
+                                     kvTiling: kernel.kvTiling?.value ?? .static, persistent: profile.persistent ?? false,
+                                     kvSplits: kernel.kvSplits?.value ?? 1)
             let space = GPUMapspace(hardware: hardware, workload: workload)
             guard space.isLegal(mapping) else { throw space.noLegalMapping }
             return mapping
         }
         return try rank(hardware: hardware, workload: workload)[0].mapping
+    }
+
+    /// `kernel.kv_splits` above 1 needs a backend that splits KV: the fixed one's profile, or some profile of the file.
+    static func checkSplits(hardware: HardwareSpec, workload: Workload, profile: KernelProfile?) throws(Diagnostic) {
+        guard let splits = workload.kernel?.kvSplits?.value, splits > 1 else { return }
+        let splitting = hardware.kernels.filter { $0.value.splitKV == true }.keys.sorted()
+        if let backend = workload.kernel?.backend?.value, profile?.splitKV != true {
+            throw Diagnostic(file: workload.file, path: "kernel.kv_splits",
+                             message: "backend `\(backend)` does not split KV (its profile in \(hardware.file) has no "
+                                + "`split_kv: true`); use kv_splits: 1"
+                                + (splitting.isEmpty ? ""
+                                    : " or a backend that splits: \(splitting.joined(separator: ", "))"))
+        }
+        guard !splitting.isEmpty else {
+            throw Diagnostic(file: workload.file, path: "kernel.kv_splits",
+                             message: "no kernel profile in \(hardware.file) splits KV (`split_kv: true`); use kv_splits: 1")
+        }
     }
 }

@@ -28,7 +28,12 @@ public struct MaskEvaluation: Sendable, Equatable {
 ///   tile's time when r CTAs share the SM, each at 1/r; `soloWork` a CTA's work with the SM to itself).
 /// - Memory: a CTA reads its Q tile and writes its O tile, TQ·(E + F) elements; a KV tile is TKV·(E + F)
 ///   elements, and the CTAs of one (batch, head) share its K and V through L2, so DRAM serves each KV tile once
-///   per instance (or once per wave of the instance's Q tiles when its K and V outgrow its share of L2).
+///   per instance (or once per wave of the instance's Q tiles when its K and V outgrow its share of L2). With
+///   grouped-query attention the `kvSharing` consecutive instances of a group read one K/V head: DRAM serves it once
+///   per group when the group's K and V stay in L2 or its CTAs run in one wave.
+/// - Split-KV (`kvSplits` > 1, FlashDecoding): a CTA reads its Q tile and writes a partial output in fp32 and its
+///   log-sum-exp, R·(F + 1)·4 bytes for the R query rows of its Q tile (references.md [FlashAttention-src]
+///   `out_accum`, `softmax_lse_accum`); a second kernel combines the partials (`GPUEngine`).
 /// - Occupancy: shared memory holds the Q tile and `stages` K and V tiles; registers hold the fp32 output
 ///   accumulator and score tile (TQ·(F + TKV)·4 bytes) out of the 64K 32-bit registers every NVIDIA SM since
 ///   Volta has (CUDA C++ Programming Guide, "Compute Capabilities" table).
@@ -74,10 +79,13 @@ public struct GPUKernelCost: Sendable, Equatable {
         self.tileFLOPs = tileFLOPs
     }
 
-    /// - Parameters: `grid` gives the KV reuse (unique KV tiles per instance vs visited), `instances` the number
-    ///   of (batch, head) problems sharing L2.
+    /// - Parameters: `grid` (unsplit) gives the KV reuse (unique KV tiles per instance vs visited), `instances` the
+    ///   number of (batch, head) problems sharing L2, `kvSharing` how many consecutive instances read the same K and
+    ///   V (a GQA group; 1 without GQA or with the group packed into one CTA), `kvSplits` the CTAs per Q tile and
+    ///   `queryRows` the query rows of an instance (the rows of a split CTA's Q tile and partial output, at most TQ).
     public init(hardware: HardwareSpec, profile: KernelProfile, problem: Problem, qTileTokens tq: Int,
-                kvTileTokens tkv: Int, grid: QTileGrid, instances: Int, mask: MaskEvaluation = .none) throws(Diagnostic) {
+                kvTileTokens tkv: Int, grid: QTileGrid, instances: Int, mask: MaskEvaluation = .none, kvSharing: Int = 1,
+                kvSplits: Int = 1, queryRows: Int? = nil) throws(Diagnostic) {
         guard hardware.kind != .spatial, let units = hardware.units, let peak = hardware.peakFLOPs(problem.dtype) else {
             throw Diagnostic(file: hardware.file, message: "\(hardware.name) has no peak for \(problem.dtype.rawValue) per unit")
         }
@@ -100,17 +108,27 @@ public struct GPUKernelCost: Sendable, Equatable {
         // DRAM serves each KV tile of an instance once per pass of its Q tiles: once if the instance's K and V
         // stay in its share of L2 while its CTAs run, else once per wave of its Q tiles (the CTAs of a wave
         // stream K and V in step, so within a wave L2 catches the rest).
+        // A GQA group's instances share one K/V head in L2, once per group while the group's K and V stay in L2
+        // (or its instances' CTAs run in one wave).
         let visited = Double(grid.visited)
         let unique = Double(grid.denseKVTiles)
         let l2 = hardware.sharedBufferBytes
         let slots = sms * ctasPerSM
-        let activeInstances = min(Double(instances), Double(ceilDiv(slots, max(1, grid.tiles.count))))
-        let fits = unique * kvTileBytes * activeInstances <= l2
+        let ctasPerInstance = max(1, grid.tiles.count * kvSplits)
+        let activeInstances = min(instances, ceilDiv(slots, ctasPerInstance))
+        let activeKV = Double(ceilDiv(activeInstances, max(1, kvSharing)))
+        let fits = unique * kvTileBytes * activeKV <= l2
         let passes = fits ? 1 : Double(ceilDiv(grid.tiles.count, slots))
-        dramBytesPerTile = visited > 0 ? min(kvTileBytes, unique * passes * kvTileBytes / visited) : 0
+        let sharing = Double(fits ? max(1, kvSharing) : min(max(1, kvSharing), max(1, slots / ctasPerInstance)))
+        dramBytesPerTile = visited > 0 ? min(kvTileBytes, unique * passes * kvTileBytes / visited) / sharing : 0
         let bandwidth = hardware.offChip.bandwidth!
         memoryTileTime = dramBytesPerTile / (bandwidth / Double(slots))
-        qoBytesPerCTA = Double(tq) * (e + f) * bytes
+        if kvSplits > 1 {
+            let rows = Double(min(tq, queryRows ?? tq))
+            qoBytesPerCTA = rows * e * bytes + rows * Self.partialBytesPerRow(valueDim: problem.valueDim)
+        } else {
+            qoBytesPerCTA = Double(tq) * (e + f) * bytes
+        }
         self.bandwidth = bandwidth
         maskedTileCost = Self.maskedTileFactor(profile: profile, mask: mask, tileElements: Double(tq) * Double(tkv),
                                                soloTileTime: tileFLOPs / smPeak, clock: hardware.clock)
@@ -131,6 +149,11 @@ public struct GPUKernelCost: Sendable, Equatable {
         let cycles = cost.cycles(mask.work, parameters: mask.parameters, opsPerElement: mask.opsPerElement)
         return 1 + tileElements * cycles / clock / soloTileTime
     }
+
+    /// Bytes a split-KV CTA writes per query row: its partial output row in fp32 and its log-sum-exp (fp32), as
+    /// FlashAttention-2's `out_accum` and `softmax_lse_accum` (references.md [FlashAttention-src]
+    /// csrc/flash_attn/flash_api.cpp, `set_params_splitkv`).
+    public static func partialBytesPerRow(valueDim f: Int) -> Double { Double(f + 1) * 4 }
 
     /// Seconds of a CTA's tensor-core work with its SM to itself: its full tiles, and its partially masked
     /// tiles at `maskedTileCost` times a full one's.

@@ -34,6 +34,8 @@ public struct GPUSimulation: Sendable {
     /// compute | memory | overhead: what most of the CTA time went to.
     public var bottleneck: String
     public var trace: [TraceSlice]
+    /// Seconds of the split-KV combine kernel included in `time` (0 without split-KV).
+    public var combineTime = 0.0
 
     public struct TraceSlice: Sendable, Equatable {
         public var sm: Int
@@ -173,6 +175,20 @@ public struct GPUSimulation: Sendable {
 }
 
 extension GPUSimulation {
+    /// The run followed by a split-KV combine kernel (references.md [FlashDecoding], FlashAttention-2's
+    /// `combine_attn_seqk_parallel`): a second launch that reads every partial output and its log-sum-exp
+    /// (`partialBytes`, which the split CTAs wrote) and writes the output (`outputBytes`), memory-bound at the
+    /// off-chip bandwidth. The partials are DRAM traffic twice, written and read back; the output's bytes are
+    /// already in `dramBytes` (the problem's O).
+    public func addingCombine(partialBytes: Double, outputBytes: Double, launch: Double,
+                              bandwidth: Double) -> GPUSimulation {
+        var combined = self
+        combined.combineTime = launch + (partialBytes + outputBytes) / bandwidth
+        combined.time += combined.combineTime
+        combined.dramBytes += 2 * partialBytes
+        return combined
+    }
+
     /// Whether some CTA's transfers could outlast its work: a moving CTA gets at least the bandwidth over the CTAs
     /// that can run at once, and its work takes at least its solo time (the SM to itself).
     static func memoryCanBind(work: [Double], bytes: [Double], slots: Int, ctas: Int, cost: GPUKernelCost) -> Bool {
@@ -325,9 +341,11 @@ extension GPUSimulation {
     /// A call takes at least the host's time to issue it (framework dispatch and launch on the CPU, the profile's
     /// `host_overhead`): when the kernel is shorter the GPU idles until the next call arrives, so back-to-back calls
     /// run at the host's rate.
-    mutating func waitForHost(_ hostOverhead: Double?) {
-        guard let host = hostOverhead, host > time else { return }
-        time = host
+    func waitingForHost(_ hostOverhead: Double?) -> GPUSimulation {
+        guard let host = hostOverhead, host > time else { return self }
+        var copy = self
+        copy.time = host
+        return copy
     }
 }
 

@@ -20,7 +20,9 @@ extension SimulationResult {
                              energyJ: finite(simulated.energy), energyAccounting: energy?.accounting.rawValue,
                              energyBreakdownJ: energy.map { OrderedMap($0.components.map { (key: $0.name, value: $0.joules) }) },
                              bottleneck: simulated.bottleneck, waves: gpu?.sparse.waves, waveEfficiency: finite(gpu?.sparse.waveEfficiency),
-                             ctas: gpu?.sparse.ctas, ctasPerSM: gpu?.sparse.ctasPerSM, mapping: mapping),
+                             ctas: gpu?.sparse.ctas, ctasPerSM: gpu?.sparse.ctasPerSM, mapping: mapping,
+                             kvHeads: kvHeads, packedHeads: gpu.flatMap { $0.packedHeads > 1 ? $0.packedHeads : nil },
+                             combineTimeS: gpu.flatMap { $0.sparse.combineTime > 0 ? finite($0.sparse.combineTime) : nil }),
             pruning: pruning.map(SimulationRecord.Pruning.init),
             endToEnd: .init(speedup: finite(endToEndSpeedup), flopSpeedup: finite(endToEndFLOPBound),
                             tileSpeedup: finite(endToEndTileBound), linearTimeS: finite(linearTime), layerTimeS: finite(layerTime)),
@@ -31,7 +33,8 @@ extension SimulationResult {
 extension SimulationRecord.Mapping {
     public init(_ mapping: GPUMapping) {
         self.init(backend: mapping.backend, qTile: mapping.qTile, kvTile: mapping.kvTile, tiling: mapping.tiling.rawValue,
-                  kvTiling: mapping.kvTiling.rawValue, persistent: mapping.persistent)
+                  kvTiling: mapping.kvTiling.rawValue, persistent: mapping.persistent,
+                  kvSplits: mapping.kvSplits > 1 ? mapping.kvSplits : nil)
     }
 
     public init(_ mapping: SpatialMapping) {

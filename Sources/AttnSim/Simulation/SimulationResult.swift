@@ -73,6 +73,9 @@ public struct SimulationResult: Sendable {
     public var energy: SpatialEnergy?
     /// What the model left out for this point, in words (printed under the table; JSON key `notes`).
     public var notes: [String] = []
+    /// Query heads and K/V heads of a grouped-query problem (`problem.kv_heads` below `heads`); nil otherwise.
+    public var heads: Int? = nil
+    public var kvHeads: Int? = nil
 }
 
 extension SimulationResult.Tiles {

@@ -29,6 +29,14 @@ public enum Simulator {
             // pruning object carries the roofline ratio, which is not a strict bound either.
             bounds: .init(flopSpeedup: cost?.flopSpeedup, tileSpeedup: nil, tileSpeedupMean: nil, waveSpeedup: nil),
             simulated: run.simulated, endToEndSpeedup: nil, notes: notes)
+        if problem.kvHeads < problem.heads {
+            result.heads = problem.heads
+            result.kvHeads = problem.kvHeads
+            if case .spatial = run.detail {
+                result.notes.append("the spatial dataflows read K and V once per query head: the \(problem.kvHeads) K/V "
+                    + "heads' sharing (grouped-query attention) is not modelled, so traffic and time are upper bounds")
+            }
+        }
         if !declined.isEmpty { result.notes += declined }
         if !run.notes.isEmpty { result.notes += run.notes }
         switch run.detail {

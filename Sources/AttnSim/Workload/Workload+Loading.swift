@@ -40,7 +40,8 @@ extension Workload {
     }
 
     static func decodeProblem(_ node: SpecNode) throws(Diagnostic) -> Problem {
-        let map = try node.mapping(allowed: ["batch", "heads", "head_dim", "v_dim", "tokens", "kv_tokens", "dtype"])
+        let map = try node.mapping(allowed: ["batch", "heads", "kv_heads", "head_dim", "v_dim", "tokens", "kv_tokens",
+                                             "dtype"])
         let headDim = try map.required("head_dim", expecting: "E, the Q/K embedding, e.g. 64").int(atLeast: 1)
         let tokensNode = try map.required("tokens", expecting: "an int, or a list for a 2-D/3-D layout")
         let tokens = try tokensNode.intList(atLeast: 1)
@@ -50,7 +51,7 @@ extension Workload {
             kvTokens = try kvNode.intList(atLeast: 1)
             guard kvTokens.count <= 3 else { throw kvNode.error("expected a 1-D, 2-D or 3-D token layout") }
         }
-        let problem = Problem(
+        var problem = Problem(
             batch: try map.optional("batch")?.int(atLeast: 1) ?? 1,
             heads: try map.optional("heads")?.int(atLeast: 1) ?? 1,
             headDim: headDim,
@@ -58,6 +59,14 @@ extension Workload {
             tokens: tokens,
             kvTokens: kvTokens,
             dtype: try map.optional("dtype")?.choice(DType.self) ?? .bf16)
+        if let kvNode = map.optional("kv_heads") {
+            let kvHeads = try kvNode.int(atLeast: 1)
+            guard kvHeads <= problem.heads, problem.heads % kvHeads == 0 else {
+                throw kvNode.error("expected a divisor of heads (\(problem.heads)): the query heads split evenly into "
+                    + "groups that share one K/V head (grouped-query attention; 1 is multi-query), found \(kvHeads)")
+            }
+            if kvHeads < problem.heads { problem.groupedKVHeads = kvHeads }
+        }
         if let why = Problem.sizeProblem(batch: problem.batch, heads: problem.heads,
                                          embedding: max(problem.headDim, problem.valueDim), tokens: tokens, kvTokens: kvTokens) {
             throw node.error(why)
@@ -102,6 +111,11 @@ extension Workload {
     static func decodePruning(_ node: SpecNode, problem: Problem, workloadFile: String) throws(Diagnostic) -> PruningSpec {
         let map = try node.mapping(allowed: ["mode", "kv_access", "layers", "token_keep", "head_keep", "value_keep",
                                              "quantization", "steps", "warmup_steps", "trace"])
+        if problem.kvHeads < problem.heads {
+            // The pruning models fetch, prune and quantize K and V per query head (SpAtten's head pruning).
+            throw node.error("pruning schedules model K and V per query head; problem.kv_heads (\(problem.kvHeads)) "
+                + "below heads (\(problem.heads)) is not modelled with one: drop kv_heads or the pruning block")
+        }
         let mode = try map.optional("mode")?.choice(PruningSpec.Mode.self) ?? .prefill
         if mode == .decode && problem.queryTokens != 1 {
             throw node.error("decode mode has one query token over kv_tokens of context; set problem.tokens: 1")
@@ -234,8 +248,8 @@ extension Workload {
     }
 
     static func decodeKernel(_ node: SpecNode, problem: Problem) throws(Diagnostic) -> KernelChoice {
-        let map = try node.mapping(allowed: ["backend", "q_tile", "kv_tile", "kv_tiling", "tiling", "mapping", "mask_params",
-                                             "mask_cost"])
+        let map = try node.mapping(allowed: ["backend", "q_tile", "kv_tile", "kv_tiling", "tiling", "kv_splits", "mapping",
+                                             "mask_params", "mask_cost"])
         func isAuto(_ item: SpecNode) -> Bool { (try? item.string()) == "auto" }
         func tile(_ key: String) throws(Diagnostic) -> Choice<[Int]>? {
             guard let item = map.optional(key) else { return nil }
@@ -256,6 +270,17 @@ extension Workload {
         }
         if let item = map.optional("tiling") {
             kernel.tiling = isAuto(item) ? .auto : .fixed(try item.choice(KernelChoice.Tiling.self))
+        }
+        if let item = map.optional("kv_splits") {
+            if isAuto(item) {
+                kernel.kvSplits = .auto
+            } else {
+                let expected = "expected a whole number from 1 to \(KernelChoice.maxKVSplits) (CTAs per Q tile over its KV tiles) or `auto`"
+                guard let splits = try? item.int(), (1...KernelChoice.maxKVSplits).contains(splits) else {
+                    throw item.error(expected + ", found \(item.kindDescription)")
+                }
+                kernel.kvSplits = .fixed(splits)
+            }
         }
         kernel.mapping = try map.optional("mapping")?.string()
         if let item = map.optional("mask_params") { kernel.maskParams = try item.choice(KernelChoice.MaskParams.self) }

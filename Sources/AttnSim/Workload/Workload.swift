@@ -25,7 +25,9 @@ public struct Workload: Sendable {
     public var file: String
 }
 
-/// The shape of one attention call (per layer): batch × heads of (P queries × M keys), head_dim E, value dim F.
+/// The shape of one attention call (per layer): batch × heads of (P queries × M keys), head_dim E, value dim F;
+/// K and V have `kvHeads` heads, each shared by `heads / kvHeads` query heads (grouped-query attention, GQA; one K/V
+/// head is multi-query attention, MQA).
 public struct Problem: Sendable, Equatable {
     public var batch: Int
     public var heads: Int
@@ -38,6 +40,13 @@ public struct Problem: Sendable, Equatable {
     /// Key/value token layout (defaults to `tokens`).
     public var kvTokens: [Int]
     public var dtype: DType
+    /// K/V heads when fewer than the query heads (`problem.kv_heads`, a divisor of `heads`); nil: one per query head.
+    public var groupedKVHeads: Int? = nil
+
+    /// K/V heads: `kv_heads`, or one per query head.
+    public var kvHeads: Int { groupedKVHeads.map { heads % $0 == 0 ? $0 : heads } ?? heads }
+    /// Query heads that share one K/V head (1 without GQA).
+    public var queryHeadsPerKVHead: Int { heads / kvHeads }
 
     /// P: number of query tokens.
     public var queryTokens: Int { tokens.reduce(1, *) }
@@ -45,6 +54,17 @@ public struct Problem: Sendable, Equatable {
     public var keyTokens: Int { kvTokens.reduce(1, *) }
     /// Independent (batch, head) problems.
     public var instances: Int { batch * heads }
+
+    /// Bytes of Q read and O written by one pass over every (batch, query head): batch·heads·P·(E + F) elements.
+    public var queryOutputBytes: Double {
+        Double(instances) * Double(queryTokens) * Double(headDim + valueDim) * dtype.bytes
+    }
+
+    /// Bytes of K and V, each read once: batch·kv_heads·M·(E + F) elements (the query heads of a GQA group share
+    /// their K/V head's).
+    public var keyValueBytes: Double {
+        Double(batch) * Double(kvHeads) * Double(keyTokens) * Double(headDim + valueDim) * dtype.bytes
+    }
 
     /// Why a problem of these sizes is too large to model, or nil. Counts are multiplied out in Double and Int
     /// later, so products must stay exactly representable: batch·heads·P·M·max(E, F) < 9·10¹⁸ and every token
@@ -124,6 +144,12 @@ public struct KernelChoice: Sendable, Equatable {
     public var kvTile: Choice<[Int]>?
     public var kvTiling: Choice<KVTiling>?
     public var tiling: Choice<Tiling>?
+    /// CTAs per Q tile over its KV tiles (split-KV; a backend whose profile has `split_kv: true`); absent: 1 when
+    /// the block fixes the backend and tiles, else the mapper's choice.
+    public var kvSplits: Choice<Int>?
+    /// The most splits a kernel launches (FlashAttention-2: `TORCH_CHECK(params.num_splits <= 128)` in
+    /// `set_params_splitkv`, references.md [FlashAttention-src] csrc/flash_attn/flash_api.cpp).
+    public static let maxKVSplits = 128
     /// A mapping file to feed back (spatial dataflows).
     public var mapping: String?
     /// How the mask function gets its parameters (default `constant`).
@@ -132,12 +158,14 @@ public struct KernelChoice: Sendable, Equatable {
     public var maskOpsPerElement: Double?
 
     public init(backend: Choice<String>? = nil, qTile: Choice<[Int]>? = nil, kvTile: Choice<[Int]>? = nil,
-                kvTiling: Choice<KVTiling>? = nil, tiling: Choice<Tiling>? = nil, mapping: String? = nil) {
+                kvTiling: Choice<KVTiling>? = nil, tiling: Choice<Tiling>? = nil, kvSplits: Choice<Int>? = nil,
+                mapping: String? = nil) {
         self.backend = backend
         self.qTile = qTile
         self.kvTile = kvTile
         self.kvTiling = kvTiling
         self.tiling = tiling
+        self.kvSplits = kvSplits
         self.mapping = mapping
     }
 }

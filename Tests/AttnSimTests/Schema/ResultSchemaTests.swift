@@ -297,6 +297,8 @@ import Testing
         #expect(SweepAxisPath("hardware.arrays[0].shape").resizesSpatialDesign)
         #expect(SweepAxisPath("hardware.clock").dimension == .frequency)
         #expect(SweepAxisPath("hardware.memory[1].size").label == "memory level 1 size (bytes)")
+        #expect(SweepAxisPath("problem.kv_heads").label == "K/V heads")
+        #expect(SweepAxisPath("workload.kernel.kv_splits").field == .kvSplits)
     }
 
     @Test func otherPathsAreNotGuessed() {

@@ -146,6 +146,55 @@ import Testing
         #expect(checked >= 2500)
     }
 
+    /// A random decode or short-prefill problem with a long context and grouped-query heads (kv_heads a random
+    /// divisor of heads), dense or causal: the shapes split-KV kernels run.
+    static func randomDecode(for hardware: HardwareSpec, _ rng: inout SplitMix64) throws -> Workload {
+        let heads = [1, 2, 4, 8, 12, 16, 32, 64][rng.int(0...7)]
+        let divisors = (1...heads).filter { heads % $0 == 0 }
+        let kvHeads = divisors[rng.int(0...(divisors.count - 1))]
+        let queries = rng.int(0...2) == 0 ? rng.int(2...512) : 1
+        let context = max(queries, rng.int(64...65536))
+        let dtype = hardware.supportedDTypes.first { $0 == .bf16 || $0 == .fp16 } ?? hardware.supportedDTypes[0]
+        return try Workload.parse(text: """
+            attnsim: 1
+            name: random-decode
+            problem: {batch: \(rng.int(1...4)), heads: \(heads), kv_heads: \(kvHeads), head_dim: \([64, 128, 256][rng.int(0...2)]), tokens: \(queries), kv_tokens: \(context), dtype: \(dtype.rawValue)}
+            mask: {kind: \(rng.int(0...1) == 0 ? "none" : "causal")}
+            """, file: "random-decode.yaml")
+    }
+
+    /// Split-KV grids (any split count, empty runs included) and grouped-query heads, packed or not, on random GPUs:
+    /// time ≥ FLOPs ÷ peak and ≥ DRAM bytes ÷ bandwidth (partials and the combine kernel's traffic included), DRAM bytes
+    /// never below the compulsory Q, K, V and O, and the same tensor-core work as the unsplit grid.
+    @Test func splitKVInvariants() throws {
+        var rng = SplitMix64(state: 2026_12_04)
+        var checked = 0
+        for n in 0..<500 {
+            let hardware = Self.randomHardware(Self.gpuPresets, &rng)
+            let workload = try Self.randomDecode(for: hardware, &rng)
+            let candidates = GPUMapspace(hardware: hardware, workload: workload).candidates()
+            guard !candidates.isEmpty else { continue }
+            var mapping = candidates[rng.int(0...(candidates.count - 1))]
+            let kvTiles = ceilDiv(workload.problem.keyTokens, mapping.kvTileTokens)
+            mapping.kvSplits = rng.int(0...3) == 0 ? mapping.kvSplits : rng.int(1...min(128, kvTiles + 3))
+            let (result, broken) = try Self.check(GPUEngine.self, mapping, hardware: hardware, workload: workload)
+            #expect(broken.isEmpty, "case \(n): \(broken) — \(Self.describe(hardware, workload, mapping))")
+            let cost = AttentionCost(workload.problem, mask: workload.mask)
+            let bytes = try #require(result.simulated.dramBytes)
+            #expect(bytes >= cost.denseBytes * (1 - 1e-9) || !workload.mask.isDense,
+                    "case \(n): \(bytes) B below the compulsory \(cost.denseBytes) — \(Self.describe(hardware, workload, mapping))")
+            guard case .gpu(let split) = result.detail else { continue }
+            var unsplitMapping = mapping
+            unsplitMapping.kvSplits = 1
+            let unsplit = try GPUEngine.simulate(hardware: hardware, workload: workload, mapping: unsplitMapping,
+                                                 baseline: nil, trace: false, dense: false)
+            #expect(abs(split.sparse.executedFLOPs - unsplit.sparse.executedFLOPs) <= 1e-9 * unsplit.sparse.executedFLOPs,
+                    "case \(n)")
+            checked += 1
+        }
+        #expect(checked >= 350)
+    }
+
     /// Spatial arrays: random dataflows from the spatial mapspace, dense and masked.
     @Test func spatialEngineInvariants() throws {
         var rng = SplitMix64(state: 41)
@@ -203,35 +252,50 @@ import Testing
         for n in 0..<160 {
             let spatial = n % 2 == 1
             let hardware = Self.randomHardware(spatial ? Self.spatialPresets : Self.gpuPresets, &rng)
-            let workload = try Self.randomWorkload(for: hardware, &rng)
-            let base = try #require(Simulator.run(hardware: hardware, workload: workload).simulated.time)
-            var variants: [(String, HardwareSpec)] = []
-            var faster = hardware
-            faster.memory[0].bandwidth! *= 2
-            variants.append(("bandwidth × 2", faster))
-            if let buffer = hardware.sharedBufferIndex {
-                var larger = hardware
-                larger.memory[buffer].size! *= 2
-                variants.append(("buffer × 2", larger))
-            }
-            if let perUnit = hardware.memory.firstIndex(where: { $0.perUnit && $0.size != nil }) {
-                var roomier = hardware
-                roomier.memory[perUnit].size! *= 2
-                variants.append(("per-SM memory × 2", roomier))
-            }
-            if var units = hardware.units {
-                var wider = hardware
-                units.count *= 2
-                wider.units = units
-                wider.matrix = hardware.matrix.mapValues { $0 * 2 }
-                wider.vector = hardware.vector.mapValues { $0 * 2 }
-                variants.append(("units × 2", wider))
-            }
-            for (what, variant) in variants {
-                let time = try #require(Simulator.run(hardware: variant, workload: workload).simulated.time)
-                #expect(time <= base * (1 + 1e-9),
-                        "case \(n), \(what): \(time) s > \(base) s — \(Self.describe(hardware, workload, "mapper"))")
-            }
+            try Self.expectMoreResourcesNeverSlow(hardware: hardware, workload: Self.randomWorkload(for: hardware, &rng),
+                                                  case: n)
+        }
+    }
+
+    /// The same for decode, whose mapspace holds split-KV counts, with grouped-query heads.
+    @Test func moreResourcesNeverSlowDecode() throws {
+        var rng = SplitMix64(state: 78)
+        for n in 0..<60 {
+            let hardware = Self.randomHardware(Self.gpuPresets, &rng)
+            try Self.expectMoreResourcesNeverSlow(hardware: hardware, workload: Self.randomDecode(for: hardware, &rng),
+                                                  case: n)
+        }
+    }
+
+    /// The mapper's best time on `hardware` and on copies with twice the bandwidth, buffer, per-SM memory or units.
+    static func expectMoreResourcesNeverSlow(hardware: HardwareSpec, workload: Workload, case n: Int) throws {
+        let base = try #require(Simulator.run(hardware: hardware, workload: workload).simulated.time)
+        var variants: [(String, HardwareSpec)] = []
+        var faster = hardware
+        faster.memory[0].bandwidth! *= 2
+        variants.append(("bandwidth × 2", faster))
+        if let buffer = hardware.sharedBufferIndex {
+            var larger = hardware
+            larger.memory[buffer].size! *= 2
+            variants.append(("buffer × 2", larger))
+        }
+        if let perUnit = hardware.memory.firstIndex(where: { $0.perUnit && $0.size != nil }) {
+            var roomier = hardware
+            roomier.memory[perUnit].size! *= 2
+            variants.append(("per-SM memory × 2", roomier))
+        }
+        if var units = hardware.units {
+            var wider = hardware
+            units.count *= 2
+            wider.units = units
+            wider.matrix = hardware.matrix.mapValues { $0 * 2 }
+            wider.vector = hardware.vector.mapValues { $0 * 2 }
+            variants.append(("units × 2", wider))
+        }
+        for (what, variant) in variants {
+            let time = try #require(Simulator.run(hardware: variant, workload: workload).simulated.time)
+            #expect(time <= base * (1 + 1e-9),
+                    "case \(n), \(what): \(time) s > \(base) s — \(Self.describe(hardware, workload, "mapper"))")
         }
     }
 

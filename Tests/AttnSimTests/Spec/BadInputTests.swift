@@ -97,6 +97,35 @@ import Testing
         #expect(zeroHeadDim.path == "problem.head_dim")
     }
 
+    /// `problem.kv_heads` must divide `heads`; `kernel.kv_splits` is a whole number from 1 to 128 or `auto`.
+    @Test func badKVHeadsAndSplits() throws {
+        let decode = """
+            attnsim: 1
+            name: decode
+            problem: {batch: 1, heads: 32, kv_heads: 8, head_dim: 128, tokens: 1, kv_tokens: 4096}
+            kernel: {backend: flash, kv_splits: 4}
+            """
+        #expect(workloadError(decode) == nil)
+        for bad in ["kv_heads: 5", "kv_heads: 64", "kv_heads: 0", "kv_heads: two"] {
+            let error = try #require(workloadError(decode.replacingOccurrences(of: "kv_heads: 8", with: bad)), "\(bad)")
+            #expect(error.path == "problem.kv_heads", "\(bad)")
+            // The value starts at column 42 of line 3 (and kv_splits' at column 37 of line 4).
+            #expect((error.line, error.column) == (3, 42), "\(bad)")
+        }
+        let five = try #require(workloadError(decode.replacingOccurrences(of: "kv_heads: 8", with: "kv_heads: 5")))
+        #expect(five.message.contains("expected a divisor of heads (32)"))
+        for bad in ["kv_splits: 0", "kv_splits: 129", "kv_splits: many", "kv_splits: 2.5", "kv_splits: [2]"] {
+            let error = try #require(workloadError(decode.replacingOccurrences(of: "kv_splits: 4", with: bad)), "\(bad)")
+            #expect(error.path == "kernel.kv_splits", "\(bad)")
+            #expect((error.line, error.column) == (4, 37), "\(bad)")
+            #expect(error.message.contains("from 1 to 128") && error.message.contains("`auto`"), "\(bad)")
+        }
+        let pruned = decode.replacingOccurrences(of: "kernel: {backend: flash, kv_splits: 4}",
+                                                 with: "pruning: {mode: decode, layers: 1, token_keep: [0.5]}")
+        let error = try #require(workloadError(pruned))
+        #expect(error.path == "pruning" && error.message.contains("problem.kv_heads"))
+    }
+
     @Test func unknownUnitPointsAtTheUnit() throws {
         let error = try #require(hardwareError(Self.goodHardware.replacingOccurrences(of: "3.35 TB/s", with: "3.35 TB/sec")))
         #expect(error.path == "memory[0].bandwidth")
