@@ -13,6 +13,8 @@ struct CrossCheckGPUCommand: ParsableCommand {
     var backend: String = "flex"
     @Flag(help: "Fit the profiles on the training configs (every third) first: efficiency, masked-tile or per-operation mask cost, per-CTA and host costs.")
     var fit = false
+    @Flag(help: "Print only the summary and the held-out error by family, not one row per config (table format).")
+    var summary = false
     @Option(help: "Output format: table, json or csv (one row per config, the columns of `crosscheck`).")
     var format: OutputFormat = .table
 
@@ -44,7 +46,7 @@ struct CrossCheckGPUCommand: ParsableCommand {
         switch format {
         case .json: print(report.json.serialized())
         case .csv: print(report.csv, terminator: "")
-        case .table: print(report.table, terminator: "")
+        case .table: print(summary ? report.summaryTable : report.table, terminator: "")
         }
     }
 }

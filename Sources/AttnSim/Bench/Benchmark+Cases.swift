@@ -41,6 +41,14 @@ extension Benchmark {
                        summary: "one decode point: the mapper ranks split-KV counts (GQA packed, 8 CTAs unsplit) for "
                         + "Llama-3-8B at 32K context on H100, and simulates the best with its combine kernel "
                         + "(target ≤ 10 ms)"),
+            Benchmark(name: "crosscheck-gpu.h200-protocol",
+                      summary: "the H200 validation protocol held against the model: 126 measured configs simulated "
+                        + "(sparse and dense) with hardware/h200-sxm.yaml, files preloaded (target ≤ 1 s)",
+                      target: 1) {
+                let hardware = try HardwareSpec.load(path: root + "/hardware/h200-sxm.yaml")
+                let check = try GPUCrossCheck(path: root + "/validation/gpu/h200-protocol.json")
+                return { (try? check.rows(hardware: hardware, backend: "flex").count).map(Double.init) ?? 0 }
+            },
             Benchmark(name: "simulate.roofline.bert-1k-epyc",
                       summary: "one roofline point (no engine for the kind yet): BERT-Base 1K on the EPYC preset") {
                 let hardware = try HardwareSpec.load(path: root + "/hardware/epyc-9354.yaml")

@@ -197,7 +197,7 @@ extension HardwareSpec {
 
     static let kernelKeys = ["q_tile_tokens", "kv_tile_tokens", "tile_shapes", "efficiency", "masked_tile_cost", "masked_tile_cost_per_axis", "mask_scope", "masks",
                              "per_cta", "stages", "persistent", "memory_efficiency", "per_call", "efficiency_by_head_dim",
-                             "mask_cost", "host_overhead", "split_kv", "sources"]
+                             "mask_cost", "host_overhead", "split_kv", "held_out", "sources"]
 
     static func kernelProfiles(_ node: SpecNode) throws(Diagnostic) -> [String: KernelProfile] {
         var result: [String: KernelProfile] = [:]
@@ -252,6 +252,19 @@ extension HardwareSpec {
             }
             profile.perCall = try map.optional("per_call")?.physicalQuantity(.time, zeroAllowed: true)
             profile.hostOverhead = try map.optional("host_overhead")?.physicalQuantity(.time, zeroAllowed: true)
+            if let item = map.optional("held_out") {
+                let spread = try item.mapping(allowed: ["time", "speedup", "configs"])
+                func ratios(_ key: String) throws(Diagnostic) -> ClosedRange<Double> {
+                    let node = try spread.required(key, expecting: "[low, high], measured ÷ predicted at the 10th and 90th percentiles")
+                    let values = try node.sequence().map { (item) throws(Diagnostic) in try item.physicalQuantity(.number) }
+                    guard values.count == 2, values[0] > 0, values[0] <= values[1] else {
+                        throw node.error("expected [low, high] with 0 < low ≤ high (measured ÷ predicted), found \(values)")
+                    }
+                    return values[0]...values[1]
+                }
+                profile.heldOut = HeldOutSpread(time: try ratios("time"), speedup: try ratios("speedup"),
+                                                configs: try spread.required("configs", expecting: "the number of held-out runs").int(atLeast: 1))
+            }
             if let table = map.optional("efficiency_by_head_dim") {
                 for entry in try table.mappingEntries() {
                     guard let dim = Int(entry.key), dim >= 1 else {

@@ -145,6 +145,8 @@ public struct KernelProfile: Sendable, Equatable {
     /// The host-side time of one call (framework dispatch and launch on the CPU): a call never takes less, since the
     /// GPU waits for the next launch when its kernel is shorter (seconds).
     public var hostOverhead: Double?
+    /// How measurements fell around this profile's predictions on held-out runs (`held_out:`), for error bars.
+    public var heldOut: HeldOutSpread?
     /// Whether the kernel can split a Q tile's KV tiles over several CTAs and combine their partial outputs in a
     /// second kernel (FlashDecoding; FlashAttention-2's split-KV path): the mapper then ranks split counts
     /// (`SplitKV.candidates`) and a workload may set `kernel.kv_splits`. nil: no.
@@ -205,6 +207,21 @@ public struct MaskOperationCost: Sendable, Equatable {
         if let ops = opsPerElement { return base + ops * simple }
         let divisions = Double(work.divisions) * (parameters == .tensor ? divisionTensor : division)
         return base + Double(work.compares + work.arithmetic) * simple + divisions + Double(work.loads) * load
+    }
+}
+
+/// The spread of held-out measurements around a profile's predictions: the 10th and 90th percentiles of measured ÷
+/// predicted time and speedup over `configs` held-out runs (`attnsim crosscheck-gpu --fit` prints them). A
+/// prediction p then carries the 80 % interval [p × low, p × high].
+public struct HeldOutSpread: Sendable, Equatable {
+    public var time: ClosedRange<Double>
+    public var speedup: ClosedRange<Double>
+    public var configs: Int
+
+    public init(time: ClosedRange<Double>, speedup: ClosedRange<Double>, configs: Int) {
+        self.time = time
+        self.speedup = speedup
+        self.configs = configs
     }
 }
 

@@ -34,6 +34,43 @@ public struct GPUCrossCheckReport: Sendable {
         return sorted[min(sorted.count - 1, max(0, Int((q * Double(sorted.count)).rounded(.up)) - 1))]
     }
 
+    /// The 80 % spread of one backend's held-out measurements around its predictions (measured ÷ predicted time and
+    /// speedup, 10th–90th percentile), and how well such a spread covers runs it was not built from: built from
+    /// every other held-out run, counted on the rest.
+    public struct Spread: Sendable, Equatable {
+        public var backend: String
+        public var spread: HeldOutSpread
+        /// Share of the second half of the held-out runs inside the spread built from the first half.
+        public var timeCoverage: Double
+        public var speedupCoverage: Double
+        public var yaml: String {
+            String(format: "held_out: {time: [%.3f, %.3f], speedup: [%.3f, %.3f], configs: %d}",
+                   spread.time.lowerBound, spread.time.upperBound, spread.speedup.lowerBound, spread.speedup.upperBound,
+                   spread.configs)
+        }
+    }
+
+    public var spreads: [Spread] {
+        Dictionary(grouping: heldOut, by: \.measurement.backend).keys.sorted().compactMap { backend in
+            let rows = heldOut.filter { $0.measurement.backend == backend }
+            guard rows.count >= 4 else { return nil }
+            let time = { (r: GPUCrossCheck.Row) in r.measurement.sparseTime / r.predictedSparse }
+            let speedup = { (r: GPUCrossCheck.Row) in r.measurement.measuredSpeedup / r.predictedSpeedup }
+            func range(_ values: [Double]) -> ClosedRange<Double> {
+                Self.quantile(values, 0.1)!...Self.quantile(values, 0.9)!
+            }
+            let first = rows.enumerated().filter { $0.offset % 2 == 0 }.map(\.element)
+            let second = rows.enumerated().filter { $0.offset % 2 == 1 }.map(\.element)
+            func coverage(_ ratio: (GPUCrossCheck.Row) -> Double) -> Double {
+                let built = range(first.map(ratio))
+                return Double(second.filter { built.contains(ratio($0)) }.count) / Double(second.count)
+            }
+            return Spread(backend: backend,
+                          spread: HeldOutSpread(time: range(rows.map(time)), speedup: range(rows.map(speedup)), configs: rows.count),
+                          timeCoverage: coverage(time), speedupCoverage: coverage(speedup))
+        }
+    }
+
     /// Held-out error summary of one family (`sdpa`, `flex`, `window`, `gna`, …) and mask-parameter style.
     public struct FamilySummary: Sendable, Equatable {
         public var family: String
@@ -74,7 +111,12 @@ public struct GPUCrossCheckReport: Sendable {
         }
     }
 
-    public var table: String {
+    public var table: String { rendered(rows: true) }
+
+    /// The table without its per-config rows: the summary and the held-out error by family (`--summary`).
+    public var summaryTable: String { rendered(rows: false) }
+
+    func rendered(rows showRows: Bool) -> String {
         let ms = { (x: Double) in String(format: "%.3f", x * 1e3) }
         let pct = { (x: Double) in String(format: "%+.1f %%", x * 100) }
         var table = TextTable(title: "attnsim crosscheck-gpu: \(backend) on \(device) — predicted vs measured (ms)")
@@ -93,9 +135,20 @@ public struct GPUCrossCheckReport: Sendable {
         summary.add("held-out configs", "\(heldOut.count) of \(rows.count)")
         summary.add("median |speedup error|, held-out", medianSpeedupError.map { String(format: "%.1f %%", $0 * 100) } ?? "—")
         summary.add("median |time error|, held-out", medianTimeError.map { String(format: "%.1f %%", $0 * 100) } ?? "—")
+        let p90 = { (values: [Double]) in Self.quantile(values, 0.9).map { String(format: "%.1f %%", $0 * 100) } ?? "—" }
+        summary.add("90th percentile |speedup error| / |time error|",
+                    p90(heldOut.map { abs($0.speedupError) }) + " / " + p90(heldOut.map { abs($0.timeError) }))
         summary.add("wave-aware bound below a measured speedup", "\(boundViolations.count) config(s)"
             + (boundViolations.isEmpty ? "" : ": " + boundViolations.map(\.measurement.id).joined(separator: ", ")))
         summary.add("block counts differing from FlexAttention's", "\(blockMismatches.count) config(s)")
+        for spread in spreads {
+            summary.add("80 % interval, \(spread.backend) (measured ÷ predicted)",
+                        String(format: "time ×%.3f–%.3f, speedup ×%.3f–%.3f over %d held-out; built from half, it covers %.0f %% / %.0f %% of the other half",
+                               spread.spread.time.lowerBound, spread.spread.time.upperBound, spread.spread.speedup.lowerBound,
+                               spread.spread.speedup.upperBound, spread.spread.configs, spread.timeCoverage * 100,
+                               spread.speedupCoverage * 100))
+            summary.add("  for the \(spread.backend) profile", spread.yaml)
+        }
         for (name, profile) in fitted.sorted(by: { $0.key < $1.key }) {
             summary.add("fitted \(name)", Self.describe(profile))
         }
@@ -109,7 +162,8 @@ public struct GPUCrossCheckReport: Sendable {
             families.add(f.family, "\(f.count)", share(f.medianTimeError), share(f.p90TimeError), share(f.worstTimeError),
                          share(f.medianSpeedupError), share(f.p90SpeedupError), share(f.worstSpeedupError))
         }
-        return table.rendered + summary.rendered + (self.families.count > 1 ? families.rendered : "")
+        let title = "attnsim crosscheck-gpu: \(device), \(rows.count) configs\n"
+        return (showRows ? table.rendered : title) + summary.rendered + (self.families.count > 1 ? families.rendered : "")
     }
 
     /// The fitted numbers of a profile, as `attnsim crosscheck-gpu --fit` prints them.

@@ -65,9 +65,13 @@ extension SimulationResult {
             table.add("top-k", value(pruning.topKTime, .time)
                 + String(format: "  (%.1f %% of the time)", pruning.topKTime / pruning.time * 100))
         }
-        table.add("time", value(simulated.time, .time))
+        let interval = { (range: ClosedRange<Double>?, format: (Double) -> String) in
+            range.map { "  (80 % interval \(format($0.lowerBound))–\(format($0.upperBound)))" } ?? ""
+        }
+        table.add("time", value(simulated.time, .time)
+            + interval(simulated.timeInterval) { Quantity.format($0, .time) })
         table.add("dense time", value(simulated.denseTime, .time))
-        table.add("speedup", times(simulated.speedup))
+        table.add("speedup", times(simulated.speedup) + interval(simulated.speedupInterval) { String(format: "%.2f×", $0) })
         table.add("DRAM traffic", value(simulated.dramBytes, .bytes))
         table.add("dense DRAM traffic", value(simulated.denseDRAMBytes, .bytes))
         table.add("bottleneck", simulated.bottleneck ?? "—")

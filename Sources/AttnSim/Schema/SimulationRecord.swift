@@ -123,13 +123,18 @@ public struct SimulationRecord: Codable, Sendable, Equatable {
         @OmittedWhenNil public var packedHeads: Int? = nil
         /// GPU: seconds of the split-KV combine kernel, included in `time_s`; absent without split-KV.
         @OmittedWhenNil public var combineTimeS: Double? = nil
+        /// 80 % intervals `[low, high]` from the held-out spread of the profile's measurements; absent where no
+        /// validation backs the engine (DESIGN.md).
+        @OmittedWhenNil public var timeIntervalS: [Double]? = nil
+        @OmittedWhenNil public var speedupInterval: [Double]? = nil
 
         enum CodingKeys: String, CodingKey {
             case model, timeS = "time_s", denseTimeS = "dense_time_s", speedup, dramBytes = "dram_bytes"
             case denseDRAMBytes = "dense_dram_bytes", utilization, energyJ = "energy_j"
             case energyAccounting = "energy_accounting", energyBreakdownJ = "energy_breakdown_j", bottleneck, waves
             case waveEfficiency = "wave_efficiency", ctas, ctasPerSM = "ctas_per_sm", mapping, kvHeads = "kv_heads"
-            case packedHeads = "packed_heads", combineTimeS = "combine_time_s"
+            case packedHeads = "packed_heads", combineTimeS = "combine_time_s", timeIntervalS = "time_interval_s"
+            case speedupInterval = "speedup_interval"
         }
     }
 

@@ -22,12 +22,19 @@ extension GPUEngine: Engine {
         let sparse = outcome.sparse
         let peak = hardware.peakFLOPs(workload.problem.dtype) ?? .infinity
         let bandwidth = hardware.offChip.bandwidth ?? .infinity
-        return SimulationResult.Simulated(
+        var simulated = SimulationResult.Simulated(
             model: model, time: sparse.time, denseTime: outcome.dense.time,
             dramBytes: sparse.dramBytes, denseDRAMBytes: outcome.dense.dramBytes,
             utilization: [(hardware.units?.name ?? "SM", sparse.executedFLOPs / (peak * sparse.time)),
                           (hardware.offChip.name, sparse.dramBytes / (bandwidth * sparse.time))],
             energy: nil, bottleneck: sparse.bottleneck)
+        // Error bars where the profile says how held-out measurements fell around its predictions.
+        if let spread = hardware.kernels[outcome.mapping.backend]?.heldOut {
+            simulated.timeInterval = (sparse.time * spread.time.lowerBound)...(sparse.time * spread.time.upperBound)
+            let speedup = outcome.speedup
+            simulated.speedupInterval = (speedup * spread.speedup.lowerBound)...(speedup * spread.speedup.upperBound)
+        }
+        return simulated
     }
 }
 

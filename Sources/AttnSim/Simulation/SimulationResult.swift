@@ -31,6 +31,10 @@ public struct SimulationResult: Sendable {
         public var utilization: [(String, Double)]
         public var energy: Double?
         public var bottleneck: String?
+        /// 80 % intervals from the held-out spread of the profile's measurements (`KernelProfile.heldOut`); nil where
+        /// no validation backs the prediction.
+        public var timeInterval: ClosedRange<Double>?
+        public var speedupInterval: ClosedRange<Double>?
 
         public var speedup: Double? {
             guard let time, let denseTime, time > 0 else { return nil }
