@@ -8,7 +8,7 @@ public struct AttnSimCommand: ParsableCommand {
         commandName: "attnsim",
         abstract: "Predict how fast attention runs on a device, and how much sparsity or pruning can gain.",
         version: AttnSimVersion.string,
-        subcommands: [Simulate.self, GNACommand.self, MapCommand.self, SpatialSweepCommand.self, SweepCommand.self, MergeCommand.self, ReportCommand.self, CrossCheckCommand.self, CrossCheckGPUCommand.self, HardwareCommand.self, CascadeCommand.self, CalibrateCommand.self, BenchCommand.self])
+        subcommands: [Simulate.self, GNACommand.self, MapCommand.self, SpatialSweepCommand.self, SweepCommand.self, MergeCommand.self, ReportCommand.self, CrossCheckCommand.self, CrossCheckGPUCommand.self, FitGPUCommand.self, HardwareCommand.self, CascadeCommand.self, CalibrateCommand.self, BenchCommand.self])
 }
 
 /// Output formats shared by the commands.

@@ -52,6 +52,9 @@ public struct GPUCrossCheck: Sendable {
     }
 
     public var device: String
+    /// The SM count and the date the results file records for its GPU (protocol files), when it does.
+    public var deviceSMs: Int?
+    public var measuredOn: String?
     public var measurements: [Measurement]
     /// Configs left out because their kernel layout is not one attnsim models.
     public var skipped: [String] = []
@@ -65,7 +68,10 @@ public struct GPUCrossCheck: Sendable {
               let configs = root["configs"] as? [[String: Any]] else {
             throw Diagnostic(file: path, message: "expected a JSON object with a `configs` list")
         }
-        device = ((root["device"] as? [String: Any])?["name"] as? String) ?? "unknown GPU"
+        let facts = root["device"] as? [String: Any]
+        device = (facts?["name"] as? String) ?? "unknown GPU"
+        deviceSMs = facts?["sms"] as? Int
+        measuredOn = facts?["date_utc"] as? String
         if root["attnsim_gpu_runs"] != nil {
             (measurements, skipped) = Self.protocolMeasurements(configs, path: path)
             return
