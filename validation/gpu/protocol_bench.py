@@ -52,7 +52,7 @@ def _yaml_list(v):
 
 
 def workload_yaml(cfg):
-    """The attnsim workload (YAML, DESIGN.md's workload schema) describing a config."""
+    """The attnsim workload (YAML, the workload schema of README.md, "Files") describing a config."""
     q_tokens = cfg.get("q_tokens", cfg["tokens"])
     prob = (f"{{batch: {cfg['batch']}, heads: {cfg['heads']}, head_dim: {cfg['head_dim']}, "
             f"tokens: {_yaml_list(q_tokens)}, dtype: bf16")

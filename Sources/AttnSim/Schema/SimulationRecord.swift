@@ -124,7 +124,7 @@ public struct SimulationRecord: Codable, Sendable, Equatable {
         /// GPU: seconds of the split-KV combine kernel, included in `time_s`; absent without split-KV.
         @OmittedWhenNil public var combineTimeS: Double? = nil
         /// 80 % intervals `[low, high]` from the held-out spread of the profile's measurements; absent where no
-        /// validation backs the engine (DESIGN.md).
+        /// validation backs the engine (docs/schema/result.schema.json).
         @OmittedWhenNil public var timeIntervalS: [Double]? = nil
         @OmittedWhenNil public var speedupInterval: [Double]? = nil
 

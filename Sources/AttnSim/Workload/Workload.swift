@@ -136,7 +136,7 @@ public struct KernelChoice: Sendable, Equatable {
     public enum KVTiling: String, Sendable, CaseIterable { case `static`, dynamic }
     public enum Tiling: String, Sendable, CaseIterable { case multi_dim, single_dim }
     /// Whether a FlexAttention-style mask function has its parameters compiled in or reads them from a device
-    /// tensor at run time (DESIGN.md, "How a mask is evaluated by the kernel").
+    /// tensor at run time (README.md, "GPU predictions").
     public enum MaskParams: String, Sendable, CaseIterable { case constant, tensor }
 
     public var backend: Choice<String>?

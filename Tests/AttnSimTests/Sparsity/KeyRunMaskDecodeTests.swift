@@ -1,7 +1,7 @@
 import Testing
 @testable import AttnSim
 
-/// Loading the 1-D families' `mask:` keys: DESIGN.md's examples load; bad values are diagnostics naming file, line,
+/// Loading the 1-D families' `mask:` keys: the README's examples load; bad values are diagnostics naming file, line,
 /// column, field and what was expected (columns counted by hand in the `mask:` line, line 4 of each text).
 @Suite struct KeyRunMaskDecodeTests {
     static func workload(_ mask: String, tokens: String = "16384", kvTokens: String? = nil) -> String {
@@ -23,7 +23,7 @@ import Testing
         throw Diagnostic(file: "wl.yaml", message: "loaded")
     }
 
-    /// DESIGN.md, "Mask families", line for line.
+    /// README.md, "1-D masks", line for line.
     @Test func designExamplesLoad() throws {
         func load(_ mask: String) throws -> any Mask { try Workload.parse(text: Self.workload(mask), file: "wl.yaml").mask }
         #expect(try load("{kind: sliding_window, window: 4096}") as? SlidingWindowMask

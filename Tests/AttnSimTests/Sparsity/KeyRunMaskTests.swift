@@ -3,7 +3,7 @@ import Testing
 @testable import AttnSim
 
 /// The four 1-D families (`sliding_window`, `block_causal`, `a_shape`, `document`) against an element-by-element
-/// reference: each rule written here as DESIGN.md's "Mask families" states it, independently of the `KeyRuns` the
+/// reference: each rule written here as README.md's "1-D masks" states it, independently of the `KeyRuns` the
 /// families use, over every (query, key) pair of small problems; tiles counted from the elements inside them.
 struct BruteForce1DMask {
     enum Rule: CustomStringConvertible {

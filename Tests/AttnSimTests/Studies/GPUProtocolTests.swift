@@ -50,7 +50,7 @@ import Testing
     }
 
     /// Each kind of operation is charged its own cycles (hand count: GNA 2-D per element, 10 divisions, 10 adds and 4
-    /// compares; DESIGN.md's counts in GNAMask.elementWork).
+    /// compares, as GNAMask.elementWork documents them).
     @Test func maskCyclesCountEachOperation() {
         let cost = MaskOperationCost(base: 1, simple: 0.5, division: 2, divisionTensor: 7, load: 3)
         let work = MaskElementWork(compares: 4, arithmetic: 10, divisions: 10, loads: 1, axes: 2)

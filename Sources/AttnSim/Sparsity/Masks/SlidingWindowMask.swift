@@ -3,7 +3,7 @@
 /// - causal (the default): keys j with j ≤ i' and i' − j < W, the W most recent keys including its own — Mistral 7B's
 ///   sliding window (references.md [Mistral-7B §2], W = 4096) and FlexAttention's `sliding_window_causal`
 ///   (references.md [FlexAttention-blog], [attention-gym masks/sliding_window.py]; those examples write
-///   `q_idx - kv_idx <= W`, W + 1 keys, where DESIGN.md's rule and `validation/gpu/flex_block_bench.py` take W);
+///   `q_idx - kv_idx <= W`, W + 1 keys, where attnsim's rule (README.md, "1-D masks") and `validation/gpu/flex_block_bench.py` take W);
 /// - band: keys j with |i' − j| ≤ ⌊W / 2⌋, cut at the sequence's ends (not shifted inward as GNA's windows are), as
 ///   Longformer-style local attention (references.md [attention-gym masks/global_sliding_window.py]). An odd W
 ///   attends W keys away from the ends; an even W, W + 1 (the rule is symmetric).
