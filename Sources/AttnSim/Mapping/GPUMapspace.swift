@@ -93,9 +93,19 @@ public struct GPUMapspace: Mapspace {
 
     /// The error when no candidate is left (`attnsim map`, and `simulate` of a workload that pins illegal tiles).
     public var noLegalMapping: Diagnostic {
-        Diagnostic(file: workload.file, path: "kernel",
-                   message: "no legal GPU mapping: no backend in \(hardware.file) offers tiles for "
-                      + "\(workload.problem.tokens.count)-D tokens \(workload.problem.tokens) under the workload's kernel choices")
+        let kind = workload.mask.kind
+        let implementing = hardware.kernels.filter { $0.value.masks?.contains(kind) ?? true }
+        guard !implementing.isEmpty else {
+            // No backend implements the mask at all: say so, and what each one does implement.
+            let lists = hardware.kernels.sorted { $0.key < $1.key }
+                .map { "\($0.key): \(($0.value.masks ?? []).joined(separator: ", "))" }.joined(separator: "; ")
+            return Diagnostic(file: workload.file, path: "mask.kind",
+                              message: "no kernel profile in \(hardware.file) implements a `\(kind)` mask (\(lists)); "
+                                + "use a hardware file with a general-purpose profile such as `flex` (no `masks:` list)")
+        }
+        return Diagnostic(file: workload.file, path: "kernel",
+                          message: "no legal GPU mapping: no backend in \(hardware.file) offers tiles for "
+                            + "\(workload.problem.tokens.count)-D tokens \(workload.problem.tokens) under the workload's kernel choices")
     }
 
     /// Ordered factorizations of `n` into `axes` factors, each a divisor of n.

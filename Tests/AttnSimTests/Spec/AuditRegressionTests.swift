@@ -66,6 +66,21 @@ import Testing
         #expect(simulate.message.contains("no legal GPU mapping"))
     }
 
+    /// A mask no kernel profile implements (the B200 preset lists `flash` for none/causal and `fna-blackwell` for GNA
+    /// only) is named as such, not blamed on the tiles.
+    @Test func maskNoProfileImplementsIsNamed() throws {
+        let hardware = try HardwareSpec.load(path: Repo.path("hardware/b200.yaml"))
+        let sliding = try workload("""
+            attnsim: 1
+            name: sw
+            problem: {batch: 1, heads: 1, head_dim: 64, tokens: [1024], dtype: bf16}
+            mask: {kind: sliding_window, window: 256}
+            """)
+        let error = try #require(diagnostic { _ = try Simulator.run(hardware: hardware, workload: sliding) })
+        #expect(error.path == "mask.kind")
+        #expect(error.message.contains("implements a `sliding_window` mask") && error.message.contains("fna-blackwell: gna"))
+    }
+
     /// The mapper's total work is held to 10⁸ CTAs (HunyuanVideo with 11,111 heads: each of the 56 mappings is just
     /// under the 10⁷-CTA grid limit, and ranking them took 62 s in a release build).
     @Test func mapperWorkIsBounded() throws {
