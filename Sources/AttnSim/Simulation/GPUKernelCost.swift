@@ -34,7 +34,8 @@ public struct MaskEvaluation: Sendable, Equatable {
 /// - Split-KV (`kvSplits` > 1, FlashDecoding): a CTA reads its Q tile and writes a partial output in fp32 and its
 ///   log-sum-exp, R·(F + 1)·4 bytes for the R query rows of its Q tile (references.md [FlashAttention-src]
 ///   `out_accum`, `softmax_lse_accum`); a second kernel combines the partials (`GPUEngine`).
-/// - Occupancy: shared memory holds the Q tile and `stages` K and V tiles; registers hold the fp32 output
+/// - Occupancy: shared memory holds the Q tile and `stages` K and V tiles (fewer stages where the profile's do not fit,
+///   down to one); registers hold the fp32 output
 ///   accumulator and score tile (TQ·(F + TKV)·4 bytes) out of the 64K 32-bit registers every NVIDIA SM since
 ///   Volta has (CUDA C++ Programming Guide, "Compute Capabilities" table).
 public struct GPUKernelCost: Sendable, Equatable {
@@ -92,8 +93,11 @@ public struct GPUKernelCost: Sendable, Equatable {
         let bytes = problem.dtype.bytes
         let e = Double(problem.headDim), f = Double(problem.valueDim)
         let smem = hardware.memory.first { $0.perUnit }?.size ?? 228 * 1024
-        let stages = Double(profile.stages ?? 2)
-        let smemPerCTA = (Double(tq) * e + stages * Double(tkv) * (e + f)) * bytes
+        // A kernel compiled for a large head dimension pipelines fewer K/V stages so that its tiles fit in shared
+        // memory (FlashAttention's and Triton's configurations do): the most stages, up to the profile's, that fit.
+        let stageBytes = Double(tkv) * (e + f) * bytes, qBytes = Double(tq) * e * bytes
+        let stages = max(1, min(Double(profile.stages ?? 2), ((smem - qBytes) / stageBytes).rounded(.down)))
+        let smemPerCTA = qBytes + stages * stageBytes
         let regsPerCTA = Double(tq) * (f + Double(tkv)) * 4
         let fit = min(smem / smemPerCTA, Self.registerFileBytes / regsPerCTA)
         sms = units.count
