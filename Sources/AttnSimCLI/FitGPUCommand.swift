@@ -36,7 +36,7 @@ struct FitGPUCommand: ParsableCommand {
             var fitted = try check.fit(hardware: spec, backend: "flex")
             var fittedSpec = spec
             for (backend, profile) in fitted { fittedSpec.kernels[backend] = profile }
-            let report = GPUCrossCheckReport(device: check.device, backend: "flex",
+            var report = GPUCrossCheckReport(device: check.device, backend: "flex",
                                              rows: try check.rows(hardware: fittedSpec, backend: "flex"), fitted: fitted,
                                              skipped: check.skipped)
             let date = check.measuredOn ?? "an unrecorded date"
@@ -59,8 +59,8 @@ struct FitGPUCommand: ParsableCommand {
             let outName = name ?? ((out as NSString).lastPathComponent as NSString).deletingPathExtension
             let text = HardwareSpec.replacingProfiles(in: baseText, name: outName, profiles: fitted)
             _ = try HardwareSpec.parse(text: text, file: out)   // what is written must load
-            return (text, GPUCrossCheckReport(device: report.device, backend: report.backend, rows: report.rows,
-                                              fitted: fitted, skipped: report.skipped))
+            report.fitted = fitted
+            return (text, report)
         }
         do {
             try text.write(toFile: out, atomically: true, encoding: .utf8)

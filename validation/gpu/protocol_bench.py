@@ -363,20 +363,14 @@ def micro_mask_mod(op, k, n, torch, device):
     consts = [3, 5, 7, 11, 13, 17, 19, 23]
     if op == "trivial":
         return lambda b, h, q, kv: (q + kv) >= 0
-    if op == "div_const":
-        def mm(b, h, q, kv):
-            x = q + kv
-            for t in range(k):
-                x = x // consts[t] + kv
-            return x >= 0
-        return mm
-    if op == "div_tensor":
-        P = torch.tensor(consts, dtype=torch.int32, device=device)
+    if op in ("div_const", "div_tensor"):
+        # the same chain; the divisors are Python ints (compiled in) or a device tensor (read at run time)
+        divisors = consts if op == "div_const" else torch.tensor(consts, dtype=torch.int32, device=device)
 
         def mm(b, h, q, kv):
             x = q + kv
             for t in range(k):
-                x = x // P[t] + kv
+                x = x // divisors[t] + kv
             return x >= 0
         return mm
     if op == "compare":

@@ -100,7 +100,8 @@ public enum GPUEngine {
     }
 
     /// Costs `grid` (one instance's Q tiles) for `profile`, runs it split `kvSplits` ways over the instances of
-    /// `layout` at the sustained clock, and adds the split-KV combine kernel when there is one.
+    /// `layout` at the sustained clock, adds the split-KV combine kernel when there is one, and holds the call to
+    /// the host's issue time.
     static func run(hardware: HardwareSpec, profile: KernelProfile, problem: Problem, grid: QTileGrid,
                     qTileTokens: Int, kvTileTokens: Int, layout: GPUHeadLayout, kvSplits: Int, persistent: Bool,
                     mask: MaskEvaluation = .none, maskAllTiles: Bool = false, trace: Bool) throws(Diagnostic) -> GPUSimulation {
@@ -110,18 +111,20 @@ public enum GPUEngine {
                                      queryRows: layout.rows)
         cost.maskAllTiles = maskAllTiles
         let splitGrid = grid.splittingKV(into: kvSplits)
-        let result = runSustained(hardware: hardware, grid: splitGrid, instances: layout.instances, cost: cost,
+        var result = runSustained(hardware: hardware, grid: splitGrid, instances: layout.instances, cost: cost,
                                   persistent: persistent, problemBytes: problem.queryOutputBytes, trace: trace)
-        guard kvSplits > 1 else { return result.waitingForHost(profile.hostOverhead) }
-        // Every split CTA wrote R rows of partials (R: the rows of its Q tile, at most TQ); the combine kernel reads
-        // them all and writes each Q tile's R output rows.
-        let rows = Double(min(qTileTokens, layout.rows))
-        let partials = Double(splitGrid.tiles.count) * Double(layout.instances) * rows
-            * GPUKernelCost.partialBytesPerRow(valueDim: problem.valueDim)
-        let outputs = Double(grid.tiles.count) * Double(layout.instances) * rows * Double(problem.valueDim)
-            * problem.dtype.bytes
-        return result.addingCombine(partialBytes: partials, outputBytes: outputs, launch: cost.launch,
-                                    bandwidth: cost.bandwidth).waitingForHost(profile.hostOverhead)
+        if kvSplits > 1 {
+            // Every split CTA wrote R rows of partials (R: the rows of its Q tile, at most TQ); the combine kernel
+            // reads them all and writes each Q tile's R output rows.
+            let rows = Double(min(qTileTokens, layout.rows))
+            let partials = Double(splitGrid.tiles.count) * Double(layout.instances) * rows
+                * GPUKernelCost.partialBytesPerRow(valueDim: problem.valueDim)
+            let outputs = Double(grid.tiles.count) * Double(layout.instances) * rows * Double(problem.valueDim)
+                * problem.dtype.bytes
+            result = result.addingCombine(partialBytes: partials, outputBytes: outputs, launch: cost.launch,
+                                          bandwidth: cost.bandwidth)
+        }
+        return result.waitingForHost(profile.hostOverhead)
     }
 
     /// Runs the grid, then again with the tensor-core rate scaled by the clock the GPU sustains for a kernel of

@@ -189,6 +189,16 @@ extension GPUSimulation {
         return combined
     }
 
+    /// A call takes at least the host's time to issue it (framework dispatch and launch on the CPU, the profile's
+    /// `host_overhead`): when the kernel is shorter the GPU idles until the next call arrives, so back-to-back calls
+    /// run at the host's rate.
+    func waitingForHost(_ hostOverhead: Double?) -> GPUSimulation {
+        guard let host = hostOverhead, host > time else { return self }
+        var copy = self
+        copy.time = host
+        return copy
+    }
+
     /// Whether some CTA's transfers could outlast its work: a moving CTA gets at least the bandwidth over the CTAs
     /// that can run at once, and its work takes at least its solo time (the SM to itself).
     static func memoryCanBind(work: [Double], bytes: [Double], slots: Int, ctas: Int, cost: GPUKernelCost) -> Bool {
@@ -336,16 +346,3 @@ struct FluidGrid {
         }
     }
 }
-
-extension GPUSimulation {
-    /// A call takes at least the host's time to issue it (framework dispatch and launch on the CPU, the profile's
-    /// `host_overhead`): when the kernel is shorter the GPU idles until the next call arrives, so back-to-back calls
-    /// run at the host's rate.
-    func waitingForHost(_ hostOverhead: Double?) -> GPUSimulation {
-        guard let host = hostOverhead, host > time else { return self }
-        var copy = self
-        copy.time = host
-        return copy
-    }
-}
-

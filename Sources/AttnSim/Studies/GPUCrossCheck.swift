@@ -1,8 +1,9 @@
 import Foundation
 
-/// Predictions held against real GPU runs: the measured JSON written by `validation/gpu/flex_gna_bench.py`
-/// (one entry per config: token layout, window, stride, dilation, causal, heads, tile; dense and GNA kernel
-/// times), each config simulated with a backend profile, and the profile's costs fitted on a training part.
+/// Predictions held against real GPU runs: the measured JSON written by `validation/gpu/protocol_bench.py` (each
+/// record carries its workload, family, dense and masked times) or by `flex_gna_bench.py` (GNA configs: token
+/// layout, window, stride, dilation, causal, heads, tile), each config simulated with its backend profile, and the
+/// profiles' costs fitted on every third config.
 public struct GPUCrossCheck: Sendable {
     /// One measured configuration.
     public struct Measurement: Sendable {
@@ -56,7 +57,7 @@ public struct GPUCrossCheck: Sendable {
     public var deviceSMs: Int?
     public var measuredOn: String?
     public var measurements: [Measurement]
-    /// Configs left out because their kernel layout is not one attnsim models.
+    /// Configs left out, with why: a kernel layout attnsim does not model, no measured time, or a workload it cannot load.
     public var skipped: [String] = []
 
     /// Reads the measured JSON (validation/gpu/protocol_bench.py's `attnsim_gpu_runs` files, or flex_gna_bench.py's);
