@@ -44,13 +44,15 @@ struct FitGPUCommand: ParsableCommand {
             for (backend, var profile) in fitted {
                 let spread = report.spreads.first { $0.backend == backend }
                 profile.heldOut = spread?.spread
+                profile.heldOutByFamily = spread?.byFamily ?? [:]
                 profile.sources = [
                     "fit by `attnsim fit-gpu \(file) --base \(base)` (least squares on log time over the dense and masked runs of every "
                         + "third configuration) to runs measured on \(check.device) (\(date)); fields not fitted come from \(base)'s "
                         + "\(backend) profile (see its sources)",
                 ] + (spread.map {
-                    [String(format: "held_out: 10th-90th percentile of measured / predicted over the %d held-out configs; built from "
-                            + "every other one, it covered %.0f %% (time) and %.0f %% (speedup) of the rest",
+                    [String(format: "held_out (and held_out_by_family, per prediction family): 10th-90th percentile of measured / "
+                            + "predicted over the %d held-out configs; built from every other one, it covered %.0f %% (time) and "
+                            + "%.0f %% (speedup) of the rest",
                             $0.spread.configs, $0.timeCoverage * 100, $0.speedupCoverage * 100)]
                 } ?? [])
                 fitted[backend] = profile

@@ -86,6 +86,8 @@ def workload_yaml(cfg):
         kernel = f"{{backend: {backend}, q_tile: [128], kv_tile: [128]"
     if cfg.get("mask_params"):
         kernel += f", mask_params: {cfg['mask_params']}"
+    if cfg["family"] == "decode":
+        kernel += ", launch: graph"  # run_decode replays the calls from a CUDA graph
     kernel += "}"
     return (f"attnsim: 1\nname: {cfg['id']}\nproblem: {prob}\ncascade: attention-1pass\nmask: {mask}\n"
             f"kernel: {kernel}\n")

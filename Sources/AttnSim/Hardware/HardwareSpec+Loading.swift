@@ -197,7 +197,7 @@ extension HardwareSpec {
 
     static let kernelKeys = ["q_tile_tokens", "kv_tile_tokens", "tile_shapes", "efficiency", "masked_tile_cost", "masked_tile_cost_per_axis", "mask_scope", "masks",
                              "per_cta", "stages", "persistent", "memory_efficiency", "per_call", "efficiency_by_head_dim",
-                             "mask_cost", "host_overhead", "split_kv", "held_out", "sources"]
+                             "mask_cost", "mask_cost_by_head_dim", "host_overhead", "split_kv", "held_out", "held_out_by_family", "sources"]
 
     static func kernelProfiles(_ node: SpecNode) throws(Diagnostic) -> [String: KernelProfile] {
         var result: [String: KernelProfile] = [:]
@@ -252,7 +252,7 @@ extension HardwareSpec {
             }
             profile.perCall = try map.optional("per_call")?.physicalQuantity(.time, zeroAllowed: true)
             profile.hostOverhead = try map.optional("host_overhead")?.physicalQuantity(.time, zeroAllowed: true)
-            if let item = map.optional("held_out") {
+            func heldOutSpread(_ item: SpecNode) throws(Diagnostic) -> HeldOutSpread {
                 let spread = try item.mapping(allowed: ["time", "speedup", "configs"])
                 func ratios(_ key: String) throws(Diagnostic) -> ClosedRange<Double> {
                     let node = try spread.required(key, expecting: "[low, high], measured ÷ predicted at the 10th and 90th percentiles")
@@ -262,8 +262,18 @@ extension HardwareSpec {
                     }
                     return values[0]...values[1]
                 }
-                profile.heldOut = HeldOutSpread(time: try ratios("time"), speedup: try ratios("speedup"),
-                                                configs: try spread.required("configs", expecting: "the number of held-out runs").int(atLeast: 1))
+                return HeldOutSpread(time: try ratios("time"), speedup: try ratios("speedup"),
+                                     configs: try spread.required("configs", expecting: "the number of held-out runs").int(atLeast: 1))
+            }
+            profile.heldOut = try map.optional("held_out").map { (item) throws(Diagnostic) in try heldOutSpread(item) }
+            if let table = map.optional("held_out_by_family") {
+                for entry in try table.mappingEntries() {
+                    guard HeldOutSpread.families.contains(entry.key) else {
+                        throw entry.keyNode.error("unknown prediction family \"\(entry.key)\"; expected one of: "
+                                                  + HeldOutSpread.families.joined(separator: ", "))
+                    }
+                    profile.heldOutByFamily[entry.key] = try heldOutSpread(entry.value)
+                }
             }
             if let table = map.optional("efficiency_by_head_dim") {
                 for entry in try table.mappingEntries() {
@@ -275,6 +285,18 @@ extension HardwareSpec {
                         throw entry.value.error("expected a fraction of peak in (0, 1], found \(value)")
                     }
                     profile.efficiencyByHeadDim[dim] = value
+                }
+            }
+            if let table = map.optional("mask_cost_by_head_dim") {
+                for entry in try table.mappingEntries() {
+                    guard let dim = Int(entry.key), dim >= 1 else {
+                        throw entry.keyNode.error("expected a head dimension (an integer ≥ 1) as the key, found \"\(entry.key)\"")
+                    }
+                    let value = try entry.value.physicalQuantity(.number)
+                    guard value > 0 && value.isFinite else {
+                        throw entry.value.error("expected a positive scale on the mask_cost cycles, found \(value)")
+                    }
+                    profile.maskCostByHeadDim[dim] = value
                 }
             }
             if let item = map.optional("mask_cost") {

@@ -139,6 +139,8 @@ public struct KernelProfile: Sendable, Equatable {
     /// `efficiency` per head dimension, where the kernel picks its tile configuration by head_dim (FlashAttention,
     /// cuDNN and FlexAttention do): looked up by `efficiency(headDim:)`.
     public var efficiencyByHeadDim: [Int: Double] = [:]
+    /// `mask_cost_by_head_dim`: a scale on the `mask_cost` cycles per head dimension (`maskCostScale(headDim:)`).
+    public var maskCostByHeadDim: [Int: Double] = [:]
     /// What evaluating the element mask costs per element of a partially masked tile, by operation (SM cycles);
     /// when set it replaces `masked_tile_cost` (`GPUKernelCost.maskedTileFactor`).
     public var maskCost: MaskOperationCost?
@@ -147,6 +149,14 @@ public struct KernelProfile: Sendable, Equatable {
     public var hostOverhead: Double?
     /// How measurements fell around this profile's predictions on held-out runs (`held_out:`), for error bars.
     public var heldOut: HeldOutSpread?
+    /// `held_out_by_family`: the spread per prediction family (`HeldOutSpread.family(of:)`); a prediction takes its
+    /// family's where the profile has one, else `heldOut`.
+    public var heldOutByFamily: [String: HeldOutSpread] = [:]
+
+    /// The spread that a prediction of `workload` carries.
+    public func heldOut(for workload: Workload) -> HeldOutSpread? {
+        heldOutByFamily[HeldOutSpread.family(of: workload)] ?? heldOut
+    }
     /// Whether the kernel can split a Q tile's KV tiles over several CTAs and combine their partial outputs in a
     /// second kernel (FlashDecoding; FlashAttention-2's split-KV path): the mapper then ranks split counts
     /// (`SplitKV.candidates`) and a workload may set `kernel.kv_splits`. nil: no.
@@ -157,14 +167,29 @@ public struct KernelProfile: Sendable, Equatable {
     /// log-linear interpolation between the nearest measured ones (the nearest one outside their range), else
     /// `efficiency`.
     public func efficiency(headDim: Int) -> Double? {
-        guard !efficiencyByHeadDim.isEmpty else { return efficiency }
-        if let exact = efficiencyByHeadDim[headDim] { return exact }
-        let dims = efficiencyByHeadDim.keys.sorted()
-        guard let upper = dims.firstIndex(where: { $0 > headDim }) else { return efficiencyByHeadDim[dims.last!] }
-        guard upper > 0 else { return efficiencyByHeadDim[dims[0]] }
+        Self.interpolate(efficiencyByHeadDim, headDim: headDim) ?? efficiency
+    }
+
+    /// The scale on the mask function's cycles at `headDim` (`mask_cost_by_head_dim`; 1 without one): the kernel's
+    /// configuration changes with the head dimension (FlexAttention's bf16 defaults on Hopper: 128×128 blocks and 4
+    /// warps at 64, 128×64 and 8 warps at 128, 64×32 and 4 warps at 256; references.md [FlexAttention-src]
+    /// `_h100_default_config`), and with it how many rows and columns share each decoded coordinate and how many
+    /// warps hide the integer pipes' latency.
+    public func maskCostScale(headDim: Int) -> Double {
+        Self.interpolate(maskCostByHeadDim, headDim: headDim) ?? 1
+    }
+
+    /// A per-head-dimension table read at `headDim`: exact where given, log-linear in between, the nearest outside;
+    /// nil for an empty table.
+    static func interpolate(_ table: [Int: Double], headDim: Int) -> Double? {
+        guard !table.isEmpty else { return nil }
+        if let exact = table[headDim] { return exact }
+        let dims = table.keys.sorted()
+        guard let upper = dims.firstIndex(where: { $0 > headDim }) else { return table[dims.last!] }
+        guard upper > 0 else { return table[dims[0]] }
         let (a, b) = (dims[upper - 1], dims[upper])
         let t = log2(Double(headDim) / Double(a)) / log2(Double(b) / Double(a))
-        return efficiencyByHeadDim[a]! + t * (efficiencyByHeadDim[b]! - efficiencyByHeadDim[a]!)
+        return table[a]! + t * (table[b]! - table[a]!)
     }
 
     public init(qTileTokens: Int? = nil, kvTileTokens: Int? = nil, tileShapes: [TileShapePair] = [],
@@ -184,8 +209,8 @@ public struct KernelProfile: Sendable, Equatable {
 
 /// SM cycles one element of a partially masked tile spends on its mask, per operation the mask function does
 /// (`Mask.elementWork`): a fixed part (applying the mask to the score), each compare or add, each division or modulo
-/// by a compiled-in constant (a multiply-high and shifts), each by a value read at run time (a full integer
-/// division sequence), and each table load.
+/// by a compiled-in constant (a multiply-high and shifts; a shift alone for a power of two, charged as a simple
+/// operation), each by a value read at run time (a full integer division sequence), and each table load.
 public struct MaskOperationCost: Sendable, Equatable {
     public var base: Double
     public var simple: Double
@@ -205,7 +230,9 @@ public struct MaskOperationCost: Sendable, Equatable {
     /// workload's `kernel.mask_cost.ops_per_element`) replaces the count with that many simple operations.
     public func cycles(_ work: MaskElementWork, parameters: KernelChoice.MaskParams, opsPerElement: Double? = nil) -> Double {
         if let ops = opsPerElement { return base + ops * simple }
-        let divisions = Double(work.divisions) * (parameters == .tensor ? divisionTensor : division)
+        // Compiled in, a division by a power of two is a shift (or a bit mask for a modulo): a simple operation.
+        let divisions = parameters == .tensor ? Double(work.divisions) * divisionTensor
+            : Double(work.divisions - work.powerOfTwoDivisions) * division + Double(work.powerOfTwoDivisions) * simple
         return base + Double(work.compares + work.arithmetic) * simple + divisions + Double(work.loads) * load
     }
 }
@@ -222,6 +249,20 @@ public struct HeldOutSpread: Sendable, Equatable {
         self.time = time
         self.speedup = speedup
         self.configs = configs
+    }
+
+    /// The family whose held-out residuals a prediction's interval comes from: `decode` (one query token), `dense`,
+    /// `causal`, `gna`, or `masks_1d` (sliding window, block-causal, documents and the other 1-D families), with
+    /// `_tensor` appended for a masked run whose mask function reads its parameters from a tensor.
+    public static let families = ["dense", "causal", "causal_tensor", "gna", "gna_tensor", "masks_1d", "masks_1d_tensor",
+                                  "decode"]
+
+    public static func family(of workload: Workload) -> String {
+        if workload.problem.queryTokens == 1 { return "decode" }
+        let mask = workload.mask
+        if mask.isDense { return "dense" }
+        let base = ["causal", "gna"].contains(mask.kind) ? mask.kind : "masks_1d"
+        return base + (workload.kernel?.maskParams == .tensor ? "_tensor" : "")
     }
 }
 

@@ -40,34 +40,54 @@ public struct GPUCrossCheckReport: Sendable {
     public struct Spread: Sendable, Equatable {
         public var backend: String
         public var spread: HeldOutSpread
-        /// Share of the second half of the held-out runs inside the spread built from the first half.
+        /// The spread of each prediction family (`HeldOutSpread.family(of:)`) with enough held-out runs.
+        public var byFamily: [String: HeldOutSpread] = [:]
+        /// Share of the second half of the held-out runs inside the spread (its family's where the first half has
+        /// enough runs of it, else the backend's) built from the first half.
         public var timeCoverage: Double
         public var speedupCoverage: Double
-        public var yaml: String {
-            String(format: "held_out: {time: [%.3f, %.3f], speedup: [%.3f, %.3f], configs: %d}",
+        static func yaml(_ spread: HeldOutSpread) -> String {
+            String(format: "{time: [%.3f, %.3f], speedup: [%.3f, %.3f], configs: %d}",
                    spread.time.lowerBound, spread.time.upperBound, spread.speedup.lowerBound, spread.speedup.upperBound,
                    spread.configs)
         }
+        public var yaml: String {
+            "held_out: " + Self.yaml(spread) + (byFamily.isEmpty ? "" : "\nheld_out_by_family: {"
+                + byFamily.sorted { $0.key < $1.key }.map { "\($0.key): \(Self.yaml($0.value))" }.joined(separator: ", ") + "}")
+        }
     }
+
+    /// The fewest held-out runs a family's own spread is built from (fewer: the backend's spread serves it).
+    static let familySpreadRuns = 6
 
     public var spreads: [Spread] {
         Dictionary(grouping: heldOut, by: \.measurement.backend).keys.sorted().compactMap { backend in
             let rows = heldOut.filter { $0.measurement.backend == backend }
             guard rows.count >= 4 else { return nil }
-            let time = { (r: GPUCrossCheck.Row) in r.measurement.sparseTime / r.predictedSparse }
-            let speedup = { (r: GPUCrossCheck.Row) in r.measurement.measuredSpeedup / r.predictedSpeedup }
+            let time = { (r: GPUCrossCheck.Row) -> Double? in r.measurement.sparseTime / r.predictedSparse }
+            let speedup = { (r: GPUCrossCheck.Row) -> Double? in r.measurement.measuredSpeedup.map { $0 / r.predictedSpeedup } }
+            let family = { (r: GPUCrossCheck.Row) in HeldOutSpread.family(of: r.measurement.workload) }
             func range(_ values: [Double]) -> ClosedRange<Double> {
-                Self.quantile(values, 0.1)!...Self.quantile(values, 0.9)!
+                values.isEmpty ? 1...1 : Self.quantile(values, 0.1)!...Self.quantile(values, 0.9)!
             }
+            func spread(_ rows: [GPUCrossCheck.Row]) -> HeldOutSpread {
+                HeldOutSpread(time: range(rows.compactMap(time)), speedup: range(rows.compactMap(speedup)), configs: rows.count)
+            }
+            func byFamily(_ rows: [GPUCrossCheck.Row], least: Int) -> [String: HeldOutSpread] {
+                Dictionary(grouping: rows, by: family).filter { $0.value.count >= least }.mapValues(spread)
+            }
+            // Built from every other held-out run, counted on the rest.
             let first = rows.enumerated().filter { $0.offset % 2 == 0 }.map(\.element)
             let second = rows.enumerated().filter { $0.offset % 2 == 1 }.map(\.element)
-            func coverage(_ ratio: (GPUCrossCheck.Row) -> Double) -> Double {
-                let built = range(first.map(ratio))
-                return Double(second.filter { built.contains(ratio($0)) }.count) / Double(second.count)
+            let builtAll = spread(first), builtFamilies = byFamily(first, least: Self.familySpreadRuns / 2)
+            func coverage(_ ratio: (GPUCrossCheck.Row) -> Double?, _ bounds: (HeldOutSpread) -> ClosedRange<Double>) -> Double {
+                let judged = second.compactMap { row in ratio(row).map { (row, $0) } }
+                guard !judged.isEmpty else { return 0 }
+                return Double(judged.filter { bounds(builtFamilies[family($0.0)] ?? builtAll).contains($0.1) }.count)
+                    / Double(judged.count)
             }
-            return Spread(backend: backend,
-                          spread: HeldOutSpread(time: range(rows.map(time)), speedup: range(rows.map(speedup)), configs: rows.count),
-                          timeCoverage: coverage(time), speedupCoverage: coverage(speedup))
+            return Spread(backend: backend, spread: spread(rows), byFamily: byFamily(rows, least: Self.familySpreadRuns),
+                          timeCoverage: coverage(time, \.time), speedupCoverage: coverage(speedup, \.speedup))
         }
     }
 
@@ -78,9 +98,10 @@ public struct GPUCrossCheckReport: Sendable {
         public var medianTimeError: Double
         public var p90TimeError: Double
         public var worstTimeError: Double
-        public var medianSpeedupError: Double
-        public var p90SpeedupError: Double
-        public var worstSpeedupError: Double
+        /// nil for a family of unmasked runs (no speedup to predict).
+        public var medianSpeedupError: Double?
+        public var p90SpeedupError: Double?
+        public var worstSpeedupError: Double?
     }
 
     /// One summary per family (split by `mask_params` where a family has both), over its held-out configs.
@@ -90,18 +111,22 @@ public struct GPUCrossCheckReport: Sendable {
         }
         return groups.keys.sorted().map { key in
             let rows = groups[key]!
-            let time = rows.map { abs($0.timeError) }, speedup = rows.map { abs($0.speedupError) }
+            let time = rows.map { abs($0.timeError) }, speedup = rows.compactMap { $0.speedupError.map(abs) }
             return FamilySummary(family: key, count: rows.count, medianTimeError: Self.median(time)!,
                                  p90TimeError: Self.quantile(time, 0.9)!, worstTimeError: time.max()!,
-                                 medianSpeedupError: Self.median(speedup)!, p90SpeedupError: Self.quantile(speedup, 0.9)!,
-                                 worstSpeedupError: speedup.max()!)
+                                 medianSpeedupError: Self.median(speedup), p90SpeedupError: Self.quantile(speedup, 0.9),
+                                 worstSpeedupError: speedup.max())
         }
     }
-    public var medianSpeedupError: Double? { Self.median(heldOut.map { abs($0.speedupError) }) }
+    /// Over the held-out runs with a mask (those with a speedup to predict).
+    public var medianSpeedupError: Double? { Self.median(heldOut.compactMap { $0.speedupError.map(abs) }) }
     public var medianTimeError: Double? { Self.median(heldOut.map { abs($0.timeError) }) }
     /// Configs whose measured speedup beats the wave-aware bound (there must be none).
     public var boundViolations: [GPUCrossCheck.Row] {
-        rows.filter { row in row.waveBound.map { $0 < row.measurement.measuredSpeedup } ?? false }
+        rows.filter { row in
+            guard let bound = row.waveBound, let measured = row.measurement.measuredSpeedup else { return false }
+            return bound < measured
+        }
     }
     /// Configs where FlexAttention's block counts differ from attnsim's tile counts.
     public var blockMismatches: [GPUCrossCheck.Row] {
@@ -125,19 +150,19 @@ public struct GPUCrossCheckReport: Sendable {
             let m = row.measurement
             let blocks = m.fullBlocks.map { "\($0)/\(m.partialBlocks ?? 0) vs \(row.predictedFull)/\(row.predictedPartial)" } ?? "—"
             table.add(m.id, row.training ? "fit" : "held-out",
-                      "\(ms(m.denseTime)) / \(ms(row.predictedDense))",
+                      "\(m.denseTime.map(ms) ?? "—") / \(ms(row.predictedDense))",
                       "\(ms(m.sparseTime)) / \(ms(row.predictedSparse))",
-                      String(format: "%.2f× / %.2f×", m.measuredSpeedup, row.predictedSpeedup),
-                      pct(row.speedupError),
+                      m.measuredSpeedup.map { String(format: "%.2f× / %.2f×", $0, row.predictedSpeedup) } ?? "—",
+                      row.speedupError.map(pct) ?? pct(row.timeError) + " (time)",
                       row.waveBound.map { String(format: "%.2f×", $0) } ?? "—", blocks)
         }
         var summary = TextTable()
-        summary.add("held-out configs", "\(heldOut.count) of \(rows.count)")
-        summary.add("median |speedup error|, held-out", medianSpeedupError.map { String(format: "%.1f %%", $0 * 100) } ?? "—")
+        summary.add("held-out configs", "\(heldOut.count) of \(rows.count) (\(heldOut.filter { $0.speedupError != nil }.count) with a mask)")
+        summary.add("median |speedup error|, held-out masked runs", medianSpeedupError.map { String(format: "%.1f %%", $0 * 100) } ?? "—")
         summary.add("median |time error|, held-out", medianTimeError.map { String(format: "%.1f %%", $0 * 100) } ?? "—")
         let p90 = { (values: [Double]) in Self.quantile(values, 0.9).map { String(format: "%.1f %%", $0 * 100) } ?? "—" }
         summary.add("90th percentile |speedup error| / |time error|",
-                    p90(heldOut.map { abs($0.speedupError) }) + " / " + p90(heldOut.map { abs($0.timeError) }))
+                    p90(heldOut.compactMap { $0.speedupError.map(abs) }) + " / " + p90(heldOut.map { abs($0.timeError) }))
         summary.add("wave-aware bound below a measured speedup", "\(boundViolations.count) config(s)"
             + (boundViolations.isEmpty ? "" : ": " + boundViolations.map(\.measurement.id).joined(separator: ", ")))
         summary.add("block counts differing from FlexAttention's", "\(blockMismatches.count) config(s)")
@@ -147,20 +172,23 @@ public struct GPUCrossCheckReport: Sendable {
                                spread.spread.time.lowerBound, spread.spread.time.upperBound, spread.spread.speedup.lowerBound,
                                spread.spread.speedup.upperBound, spread.spread.configs, spread.timeCoverage * 100,
                                spread.speedupCoverage * 100))
-            summary.add("  for the \(spread.backend) profile", spread.yaml)
+            for (index, line) in spread.yaml.split(separator: "\n").enumerated() {
+                summary.add(index == 0 ? "  for the \(spread.backend) profile" : "", String(line))
+            }
         }
         for (name, profile) in fitted.sorted(by: { $0.key < $1.key }) {
             summary.add("fitted \(name)", Self.describe(profile))
         }
         if !skipped.isEmpty {
-            summary.add("not modelled (layout)", skipped.joined(separator: ", "))
+            summary.add("not modelled", skipped.joined(separator: ", "))
         }
         var families = TextTable(title: "held-out error by family: |time error| and |speedup error|, median / 90th percentile / worst")
         families.add("family", "configs", "time median", "time p90", "time worst", "speedup median", "speedup p90", "speedup worst")
         let share = { (x: Double) in String(format: "%.1f %%", x * 100) }
         for f in self.families {
             families.add(f.family, "\(f.count)", share(f.medianTimeError), share(f.p90TimeError), share(f.worstTimeError),
-                         share(f.medianSpeedupError), share(f.p90SpeedupError), share(f.worstSpeedupError))
+                         f.medianSpeedupError.map(share) ?? "—", f.p90SpeedupError.map(share) ?? "—",
+                         f.worstSpeedupError.map(share) ?? "—")
         }
         let title = "attnsim crosscheck-gpu: \(device), \(rows.count) configs\n"
         return (showRows ? table.rendered : title) + summary.rendered + (self.families.count > 1 ? families.rendered : "")
@@ -178,6 +206,10 @@ public struct GPUCrossCheckReport: Sendable {
         if let cost = profile.maskCost {
             parts.append(String(format: "mask_cost cycles/element: base %.3f, simple %.3f, division %.3f, division_tensor %.3f, load %.3f",
                                 cost.base, cost.simple, cost.division, cost.divisionTensor, cost.load))
+            if !profile.maskCostByHeadDim.isEmpty {
+                parts.append("mask_cost scale by head_dim " + profile.maskCostByHeadDim.sorted { $0.key < $1.key }
+                    .map { String(format: "%d: %.2f", $0.key, $0.value) }.joined(separator: ", "))
+            }
         } else if let masked = profile.maskedTileCost {
             parts.append(String(format: "masked_tile_cost %.3f + %.3f per extra axis", masked, profile.maskedTileCostPerAxis ?? 0))
         }

@@ -30,6 +30,10 @@ extension KernelProfile {
             add("mask_cost", "{base: \(number(cost.base)), simple: \(number(cost.simple)), division: \(number(cost.division)), "
                 + "division_tensor: \(number(cost.divisionTensor)), load: \(number(cost.load))}")
         }
+        if !maskCostByHeadDim.isEmpty {
+            add("mask_cost_by_head_dim", "{" + maskCostByHeadDim.sorted { $0.key < $1.key }
+                .map { "\($0.key): \(number($0.value))" }.joined(separator: ", ") + "}")
+        }
         if let maskedTileCost { add("masked_tile_cost", number(maskedTileCost)) }
         if let maskedTileCostPerAxis { add("masked_tile_cost_per_axis", number(maskedTileCostPerAxis)) }
         if let maskScope { add("mask_scope", maskScope.rawValue) }
@@ -43,6 +47,12 @@ extension KernelProfile {
         if let heldOut {
             add("held_out", "{time: [\(number(heldOut.time.lowerBound)), \(number(heldOut.time.upperBound))], "
                 + "speedup: [\(number(heldOut.speedup.lowerBound)), \(number(heldOut.speedup.upperBound))], configs: \(heldOut.configs)}")
+        }
+        if !heldOutByFamily.isEmpty {
+            add("held_out_by_family", "{" + heldOutByFamily.sorted { $0.key < $1.key }.map { family, spread in
+                "\(family): {time: [\(number(spread.time.lowerBound)), \(number(spread.time.upperBound))], "
+                    + "speedup: [\(number(spread.speedup.lowerBound)), \(number(spread.speedup.upperBound))], configs: \(spread.configs)}"
+            }.joined(separator: ", ") + "}")
         }
         if !sources.isEmpty {
             lines.append("\(inner)sources:")

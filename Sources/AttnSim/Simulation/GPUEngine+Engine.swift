@@ -28,8 +28,8 @@ extension GPUEngine: Engine {
             utilization: [(hardware.units?.name ?? "SM", sparse.executedFLOPs / (peak * sparse.time)),
                           (hardware.offChip.name, sparse.dramBytes / (bandwidth * sparse.time))],
             energy: nil, bottleneck: sparse.bottleneck)
-        // Error bars where the profile says how held-out measurements fell around its predictions.
-        if let spread = hardware.kernels[outcome.mapping.backend]?.heldOut {
+        // Error bars where the profile says how held-out measurements of this family fell around its predictions.
+        if let spread = hardware.kernels[outcome.mapping.backend]?.heldOut(for: workload) {
             simulated.timeInterval = (sparse.time * spread.time.lowerBound)...(sparse.time * spread.time.upperBound)
             let speedup = outcome.speedup
             simulated.speedupInterval = (speedup * spread.speedup.lowerBound)...(speedup * spread.speedup.upperBound)

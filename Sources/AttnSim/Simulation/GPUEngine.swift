@@ -76,10 +76,11 @@ public enum GPUEngine {
         } ?? profile
         let grid = grid(workload, mapping: mapping)
         let maskAllTiles = profile.maskScope == .problem && !workload.mask.kernelSkipsElementMask(mapping.maskTiling)
+        let launch = workload.kernel?.launch ?? .eager
         let sparse = try run(hardware: hardware, profile: profile, problem: problem, grid: grid,
                              qTileTokens: mapping.qTileTokens, kvTileTokens: mapping.kvTileTokens, layout: layout,
                              kvSplits: mapping.kvSplits, persistent: mapping.persistent,
-                             mask: MaskEvaluation(workload), maskAllTiles: maskAllTiles, trace: trace)
+                             mask: MaskEvaluation(workload), maskAllTiles: maskAllTiles, launch: launch, trace: trace)
         guard runDense else {
             return Outcome(mapping: mapping, sparse: sparse, dense: sparse, grid: grid, packedHeads: layout.packedHeads)
         }
@@ -95,16 +96,17 @@ public enum GPUEngine {
         let dense = try run(hardware: hardware, profile: baselineProfile, problem: problem, grid: denseGrid,
                             qTileTokens: denseQ, kvTileTokens: denseKV, layout: denseLayout, kvSplits: denseSplits,
                             persistent: baseline == nil ? mapping.persistent : (baselineProfile.persistent ?? false),
-                            trace: false)
+                            launch: launch, trace: false)
         return Outcome(mapping: mapping, sparse: sparse, dense: dense, grid: grid, packedHeads: layout.packedHeads)
     }
 
     /// Costs `grid` (one instance's Q tiles) for `profile`, runs it split `kvSplits` ways over the instances of
     /// `layout` at the sustained clock, adds the split-KV combine kernel when there is one, and holds the call to
-    /// the host's issue time.
+    /// the host's issue time (an eager call; a graph-replayed one does not wait for the host).
     static func run(hardware: HardwareSpec, profile: KernelProfile, problem: Problem, grid: QTileGrid,
                     qTileTokens: Int, kvTileTokens: Int, layout: GPUHeadLayout, kvSplits: Int, persistent: Bool,
-                    mask: MaskEvaluation = .none, maskAllTiles: Bool = false, trace: Bool) throws(Diagnostic) -> GPUSimulation {
+                    mask: MaskEvaluation = .none, maskAllTiles: Bool = false, launch: KernelChoice.Launch = .eager,
+                    trace: Bool) throws(Diagnostic) -> GPUSimulation {
         var cost = try GPUKernelCost(hardware: hardware, profile: profile, problem: problem, qTileTokens: qTileTokens,
                                      kvTileTokens: kvTileTokens, grid: grid, instances: layout.instances,
                                      mask: mask, kvSharing: layout.kvSharing, kvSplits: kvSplits,
@@ -124,7 +126,7 @@ public enum GPUEngine {
             result = result.addingCombine(partialBytes: partials, outputBytes: outputs, launch: cost.launch,
                                           bandwidth: cost.bandwidth)
         }
-        return result.waitingForHost(profile.hostOverhead)
+        return launch == .graph ? result : result.waitingForHost(profile.hostOverhead)
     }
 
     /// Runs the grid, then again with the tensor-core rate scaled by the clock the GPU sustains for a kernel of

@@ -63,6 +63,9 @@ public struct GPUKernelCost: Sendable, Equatable {
     public var slots: Int { sms * ctasPerSM }
 
     static let registerFileBytes = 65_536.0 * 4
+    /// Rows of one tensor-core matrix multiply: `mma.sync.m16n8k16` (PTX ISA, "Warp-level matrix multiply-accumulate
+    /// instructions"), the smallest M a CTA can issue for bf16/fp16.
+    static let mmaRows = 16
 
     /// A cost given directly (tests, calibration tools).
     public init(sms: Int, ctasPerSM: Int, computeTileTime: Double, memoryTileTime: Double,
@@ -104,7 +107,11 @@ public struct GPUKernelCost: Sendable, Equatable {
         // A CPU runs one work item per core (one thread each); a GPU SM as many CTAs as fit.
         ctasPerSM = hardware.kind == .cpu ? 1 : max(1, min(32, Int(fit.rounded(.down))))
         let smPeak = peak / Double(units.count) * (profile.efficiency(headDim: problem.headDim) ?? 1)
-        tileFLOPs = 2 * Double(tq) * Double(tkv) * (e + f)
+        // A CTA with fewer query rows than its tile (decode: one token, or a GQA group packed) multiplies only the
+        // rows it has, padded to the tensor cores' MMA height (`mmaRows`), as decode kernels do (cuDNN's measured on
+        // the H200 is 16×128×128; FlashDecoding packs the group into the M dimension).
+        let rows = min(tq, queryRows.map { ceilDiv(max(1, $0), Self.mmaRows) * Self.mmaRows } ?? tq)
+        tileFLOPs = 2 * Double(rows) * Double(tkv) * (e + f)
         // A tile set too large for one SM still runs (spilling), but slower: charge the overflow.
         computeTileTime = tileFLOPs / smPeak * Double(ctasPerSM) / (hardware.kind == .cpu ? 1 : min(1, fit))
 
@@ -134,8 +141,9 @@ public struct GPUKernelCost: Sendable, Equatable {
             qoBytesPerCTA = Double(tq) * (e + f) * bytes
         }
         self.bandwidth = bandwidth
-        maskedTileCost = Self.maskedTileFactor(profile: profile, mask: mask, tileElements: Double(tq) * Double(tkv),
-                                               soloTileTime: tileFLOPs / smPeak, clock: hardware.clock)
+        maskedTileCost = Self.maskedTileFactor(profile: profile, mask: mask, tileElements: Double(rows) * Double(tkv),
+                                               soloTileTime: tileFLOPs / smPeak, clock: hardware.clock,
+                                               headDim: problem.headDim)
         perCTA = profile.perCTA ?? 0
         launch = hardware.launchOverhead ?? 0
     }
@@ -143,14 +151,16 @@ public struct GPUKernelCost: Sendable, Equatable {
     /// What a partially masked tile costs relative to a full one. With the profile's per-operation `mask_cost`:
     /// 1 + (the tile's elements × the mask function's cycles per element ÷ the clock) ÷ the full tile's time with
     /// the SM to itself — the mask runs on the SM's integer and FP32 pipes, in series with the tile's tensor-core
-    /// work. Without it, the profile's fitted `masked_tile_cost` (+ `masked_tile_cost_per_axis` per token axis
+    /// work; `mask_cost_by_head_dim` scales the cycles for the kernel configuration of that head dimension. Without
+    /// it, the profile's fitted `masked_tile_cost` (+ `masked_tile_cost_per_axis` per token axis
     /// beyond the first).
     static func maskedTileFactor(profile: KernelProfile, mask: MaskEvaluation, tileElements: Double,
-                                 soloTileTime: Double, clock: Double) -> Double {
+                                 soloTileTime: Double, clock: Double, headDim: Int) -> Double {
         guard let cost = profile.maskCost else {
             return (profile.maskedTileCost ?? 1) + (profile.maskedTileCostPerAxis ?? 0) * Double(max(0, mask.work.axes - 1))
         }
         let cycles = cost.cycles(mask.work, parameters: mask.parameters, opsPerElement: mask.opsPerElement)
+            * profile.maskCostScale(headDim: headDim)
         return 1 + tileElements * cycles / clock / soloTileTime
     }
 

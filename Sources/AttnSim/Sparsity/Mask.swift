@@ -108,14 +108,22 @@ public struct MaskElementWork: Sendable, Equatable {
     public var loads: Int
     /// Token axes decoded from the flat index (1 for 1-D masks).
     public var axes: Int
+    /// How many of `divisions` (divisions and modulos) have a power of two for divisor: compiled in, such a division
+    /// is a shift or a bit mask, a simple operation; read from a tensor, the compiler cannot know it.
+    public var powerOfTwoDivisions: Int
 
-    public init(compares: Int = 0, arithmetic: Int = 0, divisions: Int = 0, loads: Int = 0, axes: Int = 1) {
+    public init(compares: Int = 0, arithmetic: Int = 0, divisions: Int = 0, loads: Int = 0, axes: Int = 1,
+                powerOfTwoDivisions: Int = 0) {
         self.compares = compares
         self.arithmetic = arithmetic
         self.divisions = divisions
         self.loads = loads
         self.axes = axes
+        self.powerOfTwoDivisions = min(powerOfTwoDivisions, divisions)
     }
+
+    /// Whether `n` is a power of two (a division by it compiles to a shift).
+    public static func isPowerOfTwo(_ n: Int) -> Bool { n > 0 && n & (n - 1) == 0 }
 
     public static let none = MaskElementWork(axes: 1)
 

@@ -14,14 +14,20 @@ public struct GPUCrossCheck: Sendable {
         /// (flex_gna_bench.py's files describe FlexAttention runs that any GNA-capable profile may predict).
         public var workload: Workload
         public var backendFixed: Bool
-        /// Measured seconds: the dense baseline (same backend, no mask) and the masked run.
-        public var denseTime: Double
+        /// Measured seconds: the dense baseline (same backend, no mask; nil where the file has none, as for decode
+        /// calls) and the run itself.
+        public var denseTime: Double?
         public var sparseTime: Double
         /// Partial and full KV blocks per (batch, head) that FlexAttention's BlockMask reported.
         public var partialBlocks: Int?
         public var fullBlocks: Int?
 
-        public var measuredSpeedup: Double { denseTime / sparseTime }
+        /// The masked run's speedup over its dense baseline; nil for a run with no mask (there is no speedup to
+        /// predict, only a time) or no measured baseline.
+        public var measuredSpeedup: Double? {
+            guard let denseTime, !workload.mask.isDense else { return nil }
+            return denseTime / sparseTime
+        }
         public var backend: String { workload.kernel?.backend?.value ?? "flex" }
         /// `constant` or `tensor` for a masked FlexAttention run, else nil.
         public var maskParams: String? {
@@ -48,7 +54,8 @@ public struct GPUCrossCheck: Sendable {
         public var predictedFull: Int
 
         public var predictedSpeedup: Double { predictedDense / predictedSparse }
-        public var speedupError: Double { predictedSpeedup / measurement.measuredSpeedup - 1 }
+        /// nil where the run has no speedup to predict (`Measurement.measuredSpeedup`).
+        public var speedupError: Double? { measurement.measuredSpeedup.map { predictedSpeedup / $0 - 1 } }
         public var timeError: Double { predictedSparse / measurement.sparseTime - 1 }
     }
 
@@ -119,7 +126,8 @@ public struct GPUCrossCheck: Sendable {
     }
 
     /// protocol_bench.py's records: each carries its workload (`workload_yaml`), the measured time (`measured.ms`)
-    /// and the dense baseline of the same backend and shape (`dense.ms`).
+    /// and the dense baseline of the same backend and shape (`dense.ms`; decode calls have none: they are checked on
+    /// time alone).
     static func protocolMeasurements(_ configs: [[String: Any]], path: String) -> ([Measurement], [String]) {
         var list: [Measurement] = []
         var skipped: [String] = []
@@ -130,8 +138,10 @@ public struct GPUCrossCheck: Sendable {
                 skipped.append("\(id) (no measured time)")
                 continue
             }
-            guard let dense = ms("dense"), dense > 0 else {
-                skipped.append("\(id) (no dense baseline measured)")
+            let dense = ms("dense").flatMap { $0 > 0 ? $0 : nil }
+            if config["family"] as? String == "micro" {
+                // A mask-cost microbenchmark (one op chained k times): what `MaskMicrobenchmarks` fits the per-operation
+                // costs from, not a workload to predict.
                 continue
             }
             let workload: Workload
@@ -143,7 +153,7 @@ public struct GPUCrossCheck: Sendable {
             }
             let blocks = config["blocks"] as? [String: Any]
             list.append(Measurement(id: id, family: config["family"] as? String ?? "?", workload: workload,
-                                    backendFixed: true, denseTime: dense / 1e3, sparseTime: sparse / 1e3,
+                                    backendFixed: true, denseTime: dense.map { $0 / 1e3 }, sparseTime: sparse / 1e3,
                                     partialBlocks: blocks?["partial"] as? Int, fullBlocks: blocks?["full"] as? Int))
         }
         return (list, skipped)
@@ -151,6 +161,10 @@ public struct GPUCrossCheck: Sendable {
 
     /// Every third config (by position in the file, starting with the first) trains the fit; the rest are held out.
     public static func isTraining(_ index: Int) -> Bool { index % 3 == 0 }
+
+    /// Whether the measurement at `index` trains the fit: every third, except decode calls (one query token), which
+    /// run another kernel and are all held out.
+    static func trains(_ m: Measurement, index: Int) -> Bool { isTraining(index) && m.workload.problem.queryTokens > 1 }
 
     /// Predictions for every measurement with `hardware`'s profile `backend`.
     public func rows(hardware: HardwareSpec, backend: String) throws(Diagnostic) -> [Row] {
@@ -160,7 +174,7 @@ public struct GPUCrossCheck: Sendable {
             guard let gpu = result.gpu else {
                 throw Diagnostic(file: hardware.file, message: "the GPU event simulator did not run for \(m.id)")
             }
-            rows.append(Row(measurement: m, training: Self.isTraining(index), predictedDense: gpu.dense.time,
+            rows.append(Row(measurement: m, training: Self.trains(m, index: index), predictedDense: gpu.dense.time,
                             predictedSparse: gpu.sparse.time, waveBound: result.bounds.waveSpeedup,
                             predictedPartial: gpu.grid.visited - gpu.grid.full, predictedFull: gpu.grid.full))
         }
@@ -171,7 +185,7 @@ public struct GPUCrossCheck: Sendable {
     /// flex_gna_bench.py's files the checked backend's efficiency, masked-tile cost and per-CTA cost; for protocol
     /// files every backend they ran, with the parameters its training configs inform (`ProfileFit.parameters`).
     public func fit(hardware: HardwareSpec, backend: String) throws(Diagnostic) -> [String: KernelProfile] {
-        let training = measurements.enumerated().filter { Self.isTraining($0.offset) }.map(\.element)
+        let training = measurements.enumerated().filter { Self.trains($0.element, index: $0.offset) }.map(\.element)
         guard training.allSatisfy(\.backendFixed) else {
             // A backend not yet in the file starts as FlexAttention does: 128-token tiles, mask on partial tiles only.
             let start = hardware.kernels[backend]

@@ -11,11 +11,11 @@ import Foundation
 public enum ProfileFit {
     public struct Sample: Sendable {
         public var workload: Workload
-        /// Measured seconds of the dense baseline and of the sparse (masked) run.
-        public var dense: Double
+        /// Measured seconds of the dense baseline (nil where none was measured) and of the sparse (masked) run.
+        public var dense: Double?
         public var sparse: Double
 
-        public init(workload: Workload, dense: Double, sparse: Double) {
+        public init(workload: Workload, dense: Double?, sparse: Double) {
             self.workload = workload
             self.dense = dense
             self.sparse = sparse
@@ -48,6 +48,16 @@ public enum ProfileFit {
                   set: { $0.efficiencyByHeadDim[headDim] = $1 })
     }
 
+    /// The mask-cost scale at one head dimension (128 is the reference, at 1: the per-operation costs are its).
+    static func maskCostScale(headDim: Int) -> Parameter {
+        Parameter(name: "mask_cost scale at head_dim \(headDim)", range: 0.25...6.0,
+                  get: { $0.maskCostByHeadDim[headDim] ?? $0.maskCostScale(headDim: headDim) },
+                  set: { profile, value in
+                      profile.maskCostByHeadDim[headDim] = value
+                      if profile.maskCostByHeadDim[128] == nil { profile.maskCostByHeadDim[128] = 1 }
+                  })
+    }
+
     static func maskCost(_ name: String, _ keyPath: WritableKeyPath<MaskOperationCost, Double> & Sendable,
                          range: ClosedRange<Double>) -> Parameter {
         Parameter(name: "mask_cost.\(name) (cycles)", range: range,
@@ -78,6 +88,10 @@ public enum ProfileFit {
             list.append(maskCost("division_tensor", \.divisionTensor, range: 0...16))
         }
         if works.contains(where: { $0.0.loads > 0 }) { list.append(maskCost("load", \.load, range: 0...8)) }
+        let maskedDims = Set(masked.map(\.workload.problem.headDim))
+        if maskedDims.contains(128) {
+            list += maskedDims.subtracting([128]).sorted().map { maskCostScale(headDim: $0) }
+        }
         return list
     }
 
@@ -105,7 +119,8 @@ public enum ProfileFit {
                       let outcome = try? GPUEngine.simulate(hardware: spec, workload: sample.workload, mapping: mapping) else {
                     return .infinity
                 }
-                total += pow(log(outcome.sparse.time / sample.sparse), 2) + pow(log(outcome.dense.time / sample.dense), 2)
+                total += pow(log(outcome.sparse.time / sample.sparse), 2)
+                if let dense = sample.dense { total += pow(log(outcome.dense.time / dense), 2) }
             }
             return total
         }

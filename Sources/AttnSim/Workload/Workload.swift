@@ -138,6 +138,10 @@ public struct KernelChoice: Sendable, Equatable {
     /// Whether a FlexAttention-style mask function has its parameters compiled in or reads them from a device
     /// tensor at run time (README.md, "GPU predictions").
     public enum MaskParams: String, Sendable, CaseIterable { case constant, tensor }
+    /// How the framework issues the call: `eager` (each call pays the profile's `host_overhead`: the GPU waits for
+    /// the host to issue the next one) or `graph` (replayed from a CUDA graph, as inference engines issue decode
+    /// steps: the host cost is paid once for the whole graph, so only the GPU's own launch gap remains).
+    public enum Launch: String, Sendable, CaseIterable { case eager, graph }
 
     public var backend: Choice<String>?
     public var qTile: Choice<[Int]>?
@@ -156,6 +160,8 @@ public struct KernelChoice: Sendable, Equatable {
     public var maskParams: MaskParams = .constant
     /// `mask_cost: {ops_per_element: N}`: the mask function's operations per element, overriding the family's count.
     public var maskOpsPerElement: Double?
+    /// `launch: eager | graph` (default `eager`).
+    public var launch: Launch = .eager
 
     public init(backend: Choice<String>? = nil, qTile: Choice<[Int]>? = nil, kvTile: Choice<[Int]>? = nil,
                 kvTiling: Choice<KVTiling>? = nil, tiling: Choice<Tiling>? = nil, kvSplits: Choice<Int>? = nil,

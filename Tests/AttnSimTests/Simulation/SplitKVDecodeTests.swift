@@ -10,25 +10,28 @@ import Testing
     static let bandwidth = 3.35e12
 
     /// One decode step: batch 1, `heads` query heads of head_dim 128 over `context` cached tokens, bf16.
-    static func decode(heads: Int = 32, kvHeads: Int? = nil, context: Int = 32768, kernel: String? = nil) throws -> Workload {
+    static func decode(heads: Int = 32, kvHeads: Int? = nil, context: Int = 32768, tokens: Int = 1,
+                       kernel: String? = nil) throws -> Workload {
         try Workload.parse(text: """
             attnsim: 1
             name: decode
-            problem: {batch: 1, heads: \(heads),\(kvHeads.map { " kv_heads: \($0)," } ?? "") head_dim: 128, tokens: 1, kv_tokens: \(context), dtype: bf16}
+            problem: {batch: 1, heads: \(heads),\(kvHeads.map { " kv_heads: \($0)," } ?? "") head_dim: 128, tokens: \(tokens), kv_tokens: \(context), dtype: bf16}
             \(kernel.map { "kernel: \($0)" } ?? "")
             """, file: "decode.yaml")
     }
 
-    /// 32 heads × 1 Q tile are 32 CTAs for 132 SMs: unsplit, each SM streams one head's 256 KV tiles alone. The
-    /// mapper splits KV, and the split kernel is at least twice as fast; neither beats K + V bytes over the bandwidth
-    /// (32 heads × 32768 tokens × (128 + 128) × 2 B = 512 MiB: 160.3 µs at 3.35 TB/s).
+    /// A 128-token chunk over a 32K cache (chunked prefill; FlashDecoding's case of a Q tile per head): 32 heads × 1
+    /// Q tile are 32 CTAs for 132 SMs, each multiplying full 128-row tiles over 256 KV tiles alone. The mapper splits
+    /// KV, and the split kernel is at least twice as fast; neither beats K + V bytes over the bandwidth
+    /// (32 heads × 32768 tokens × (128 + 128) × 2 B = 512 MiB: 160.3 µs at 3.35 TB/s). (A one-token decode multiplies
+    /// only 16 rows per tile and is bandwidth-bound either way: the event simulator has no per-SM bandwidth ceiling.)
     @Test func decodeAt32KSplitsAndIsTwiceAsFast() throws {
-        let mapped = try Simulator.run(hardware: Self.h100, workload: Self.decode())
+        let mapped = try Simulator.run(hardware: Self.h100, workload: Self.decode(tokens: 128))
         let gpu = try #require(mapped.gpu)
         #expect(gpu.mapping.backend == "flash")
         #expect(gpu.mapping.kvSplits > 1)
         let unsplit = try Simulator.run(hardware: Self.h100, workload: Self.decode(
-            kernel: "{backend: flash, q_tile: [128], kv_tile: [128], kv_splits: 1}"))
+            tokens: 128, kernel: "{backend: flash, q_tile: [128], kv_tile: [128], kv_splits: 1}"))
         #expect(unsplit.gpu?.sparse.ctas == 32)
         #expect(gpu.sparse.ctas == 32 * gpu.mapping.kvSplits)
         let time = try #require(mapped.simulated.time), unsplitTime = try #require(unsplit.simulated.time)
@@ -138,7 +141,7 @@ import Testing
     /// `kv_splits: auto` with pinned tiles asks the mapper; a backend that cannot split refuses `kv_splits` above 1.
     @Test func splitChoicesAndRefusals() throws {
         let auto = try GPUEngine.chooseMapping(hardware: Self.h100, workload: Self.decode(
-            kernel: "{backend: flash, q_tile: [128], kv_tile: [128], kv_splits: auto}"))
+            tokens: 128, kernel: "{backend: flash, q_tile: [128], kv_tile: [128], kv_splits: auto}"))
         #expect(auto.kvSplits > 1)
         let pinned = try GPUEngine.chooseMapping(hardware: Self.h100, workload: Self.decode(
             kernel: "{backend: flash, q_tile: [128], kv_tile: [128]}"))

@@ -251,9 +251,12 @@ struct BruteForce1DMask {
     /// Counts from FlexAttention-style mask functions (each family's `elementWork` comment).
     @Test func elementWork() {
         #expect(SlidingWindowMask(queries: 8, keys: 8, window: 4).elementWork == MaskElementWork(compares: 2, arithmetic: 1))
-        #expect(BlockCausalMask(queries: 8, keys: 8, block: 2).elementWork == MaskElementWork(compares: 1, divisions: 2))
+        // `kv_idx // B <= q_idx // B`: two divisions by B, shifts when B is a power of two (2), not when it is 3
+        #expect(BlockCausalMask(queries: 8, keys: 8, block: 2).elementWork
+            == MaskElementWork(compares: 1, divisions: 2, powerOfTwoDivisions: 2))
+        #expect(BlockCausalMask(queries: 9, keys: 9, block: 3).elementWork == MaskElementWork(compares: 1, divisions: 2))
         #expect(BlockCausalMask(queries: 8, keys: 8, block: 2, window: 3).elementWork
-            == MaskElementWork(compares: 2, arithmetic: 1, divisions: 2))
+            == MaskElementWork(compares: 2, arithmetic: 1, divisions: 2, powerOfTwoDivisions: 2))
         #expect(AShapeMask(queries: 8, keys: 8, sink: 1, window: 4).elementWork == MaskElementWork(compares: 3, arithmetic: 1))
         #expect(DocumentMask(queries: 8, keys: 8, lengths: [4, 4]).elementWork == MaskElementWork(compares: 2, loads: 2))
         #expect(DocumentMask(queries: 8, keys: 8, lengths: [4, 4], causal: false).elementWork

@@ -75,6 +75,7 @@ public struct BlockCausalMask: KeyRunMask, Equatable {
     /// (`kv_idx < ends[q_idx]`, references.md [CausVid causal_model.py]): a load in place of the divisions.
     public var elementWork: MaskElementWork {
         let windowed = window != nil ? 1 : 0
-        return MaskElementWork(compares: 1 + windowed, arithmetic: windowed + (keys > queries ? 1 : 0), divisions: 2)
+        return MaskElementWork(compares: 1 + windowed, arithmetic: windowed + (keys > queries ? 1 : 0), divisions: 2,
+                               powerOfTwoDivisions: MaskElementWork.isPowerOfTwo(block) ? 2 : 0)
     }
 }

@@ -80,12 +80,26 @@ extension GNAMask: Mask {
     }
 
     /// Per axis: the query's window start (a division by the stride, adds and clamps) and two comparisons of the
-    /// key against it; a 2-D/3-D layout first decodes both coordinates (a division and a modulo each), and a
-    /// dilated axis compares the dilation groups (two modulos and a comparison).
+    /// key against it; a dilated axis compares the dilation groups (two modulos and a comparison).
+    ///
+    /// A 2-D/3-D layout first decodes the query's and the key's coordinates from the tile-major flat index (the
+    /// order whose 1-D blocks are the kernel's tile boxes, as `validation/gpu/protocol_bench.py`'s mask function
+    /// and NATTEN's token permutation lay tokens out): on each axis a division and a modulo by the tile extent
+    /// (a power of two in every kernel), and on every axis but the outermost a division and a modulo by the tiles
+    /// along it (L ÷ tile extent: a power of two when L is); then the coordinate is recomposed (a multiply and an add).
     public var elementWork: MaskElementWork {
         var work = MaskElementWork(axes: axes.count)
-        for axis in axes {
-            work.divisions += 1 + (axes.count > 1 ? 4 : 0) + (axis.dilation > 1 ? 2 : 0)
+        let decoded = axes.count > 1
+        for (index, axis) in axes.enumerated() {
+            work.divisions += 1 + (axis.dilation > 1 ? 2 : 0)
+            work.powerOfTwoDivisions += (MaskElementWork.isPowerOfTwo(axis.stride) ? 1 : 0)
+                + (axis.dilation > 1 && MaskElementWork.isPowerOfTwo(axis.dilation) ? 2 : 0)
+            if decoded {
+                let tilesAlong = index > 0 ? 4 : 0
+                work.divisions += 4 + tilesAlong
+                work.powerOfTwoDivisions += 4 + (MaskElementWork.isPowerOfTwo(axis.length) ? tilesAlong : 0)
+                work.arithmetic += 4
+            }
             work.arithmetic += 5
             work.compares += 2 + (axis.dilation > 1 ? 1 : 0)
         }
