@@ -275,30 +275,24 @@ extension HardwareSpec {
                     profile.heldOutByFamily[entry.key] = try heldOutSpread(entry.value)
                 }
             }
-            if let table = map.optional("efficiency_by_head_dim") {
+            /// A `{head_dim: value}` table; `expected` names the values `valid` accepts.
+            func headDimTable(_ key: String, expected: String, valid: (Double) -> Bool) throws(Diagnostic) -> [Int: Double] {
+                guard let table = map.optional(key) else { return [:] }
+                var values: [Int: Double] = [:]
                 for entry in try table.mappingEntries() {
                     guard let dim = Int(entry.key), dim >= 1 else {
                         throw entry.keyNode.error("expected a head dimension (an integer ≥ 1) as the key, found \"\(entry.key)\"")
                     }
                     let value = try entry.value.physicalQuantity(.number)
-                    guard value > 0 && value <= 1 else {
-                        throw entry.value.error("expected a fraction of peak in (0, 1], found \(value)")
-                    }
-                    profile.efficiencyByHeadDim[dim] = value
+                    guard valid(value) else { throw entry.value.error("expected \(expected), found \(value)") }
+                    values[dim] = value
                 }
+                return values
             }
-            if let table = map.optional("mask_cost_by_head_dim") {
-                for entry in try table.mappingEntries() {
-                    guard let dim = Int(entry.key), dim >= 1 else {
-                        throw entry.keyNode.error("expected a head dimension (an integer ≥ 1) as the key, found \"\(entry.key)\"")
-                    }
-                    let value = try entry.value.physicalQuantity(.number)
-                    guard value > 0 && value.isFinite else {
-                        throw entry.value.error("expected a positive scale on the mask_cost cycles, found \(value)")
-                    }
-                    profile.maskCostByHeadDim[dim] = value
-                }
-            }
+            profile.efficiencyByHeadDim = try headDimTable("efficiency_by_head_dim", expected: "a fraction of peak in (0, 1]",
+                                                           valid: { $0 > 0 && $0 <= 1 })
+            profile.maskCostByHeadDim = try headDimTable("mask_cost_by_head_dim", expected: "a positive scale on the mask_cost cycles",
+                                                         valid: { $0 > 0 && $0.isFinite })
             if let item = map.optional("mask_cost") {
                 let cost = try item.mapping(allowed: ["base", "simple", "division", "division_tensor", "load"])
                 func cycles(_ key: String) throws(Diagnostic) -> Double {

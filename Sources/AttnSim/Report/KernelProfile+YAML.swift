@@ -44,15 +44,14 @@ extension KernelProfile {
         if let memoryEfficiency { add("memory_efficiency", number(memoryEfficiency)) }
         if let perCall { add("per_call", number(perCall * 1e6) + " us") }
         if let splitKV { add("split_kv", splitKV ? "true" : "false") }
-        if let heldOut {
-            add("held_out", "{time: [\(number(heldOut.time.lowerBound)), \(number(heldOut.time.upperBound))], "
-                + "speedup: [\(number(heldOut.speedup.lowerBound)), \(number(heldOut.speedup.upperBound))], configs: \(heldOut.configs)}")
+        let spreadYAML = { (spread: HeldOutSpread) in
+            "{time: [\(number(spread.time.lowerBound)), \(number(spread.time.upperBound))], "
+                + "speedup: [\(number(spread.speedup.lowerBound)), \(number(spread.speedup.upperBound))], configs: \(spread.configs)}"
         }
+        if let heldOut { add("held_out", spreadYAML(heldOut)) }
         if !heldOutByFamily.isEmpty {
-            add("held_out_by_family", "{" + heldOutByFamily.sorted { $0.key < $1.key }.map { family, spread in
-                "\(family): {time: [\(number(spread.time.lowerBound)), \(number(spread.time.upperBound))], "
-                    + "speedup: [\(number(spread.speedup.lowerBound)), \(number(spread.speedup.upperBound))], configs: \(spread.configs)}"
-            }.joined(separator: ", ") + "}")
+            add("held_out_by_family", "{" + heldOutByFamily.sorted { $0.key < $1.key }
+                .map { "\($0.key): \(spreadYAML($0.value))" }.joined(separator: ", ") + "}")
         }
         if !sources.isEmpty {
             lines.append("\(inner)sources:")

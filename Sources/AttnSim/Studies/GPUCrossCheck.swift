@@ -140,8 +140,8 @@ public struct GPUCrossCheck: Sendable {
             }
             let dense = ms("dense").flatMap { $0 > 0 ? $0 : nil }
             if config["family"] as? String == "micro" {
-                // A mask-cost microbenchmark (one op chained k times): what `MaskMicrobenchmarks` fits the per-operation
-                // costs from, not a workload to predict.
+                // A mask-cost microbenchmark (one op chained k times on all-partial blocks): a measurement of the
+                // per-operation costs (validation/gpu/README.md), not a workload to predict.
                 continue
             }
             let workload: Workload
