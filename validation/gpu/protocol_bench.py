@@ -87,7 +87,8 @@ def workload_yaml(cfg):
     if cfg.get("mask_params"):
         kernel += f", mask_params: {cfg['mask_params']}"
     if cfg["family"] == "decode":
-        kernel += ", launch: graph"  # run_decode replays the calls from a CUDA graph
+        # run_decode replays the calls from a CUDA graph; cuDNN picks its own KV split, so attnsim's mapper picks one
+        kernel += ", kv_splits: auto, launch: graph"
     kernel += "}"
     return (f"attnsim: 1\nname: {cfg['id']}\nproblem: {prob}\ncascade: attention-1pass\nmask: {mask}\n"
             f"kernel: {kernel}\n")

@@ -28,11 +28,10 @@ def main():
     out = torch.empty(sms * 8, device="cuda", dtype=torch.float32)
     rows = []
     for ctas in [1, 2, 4, 8, 16, 32, 64, 96, 132, 264, 528]:
-        for warps in (4, 8):
-            BLOCK = 4096
-            # each CTA streams at most 64 MiB so few-CTA runs stay short; total bytes = ctas * per_cta * 2
-            per_cta = min(n_elems // ctas, 32 * 1024 ** 2) // BLOCK * BLOCK
-            f = lambda: stream[(ctas,)](x, out, per_cta, BLOCK=BLOCK, num_warps=warps)
+        for warps, stages, BLOCK in ((4, 1, 4096), (4, 3, 4096), (8, 4, 8192)):
+            # each CTA streams at most 64 MiB (a multiple of every BLOCK) so few-CTA runs stay short; total bytes = ctas * per_cta * 2
+            per_cta = min(n_elems // ctas, 32 * 1024 ** 2) // 8192 * 8192
+            f = lambda: stream[(ctas,)](x, out, per_cta, BLOCK=BLOCK, num_warps=warps, num_stages=stages)
             f(); torch.cuda.synchronize()
             s, e = torch.cuda.Event(enable_timing=True), torch.cuda.Event(enable_timing=True)
             ts = []
@@ -41,9 +40,9 @@ def main():
                 ts.append(s.elapsed_time(e) * 1e-3)
             t = sorted(ts)[len(ts) // 2]
             bytes_ = ctas * per_cta * 2
-            rows.append({"ctas": ctas, "warps": warps, "bytes": bytes_, "s": t, "bytes_per_s": bytes_ / t,
+            rows.append({"ctas": ctas, "warps": warps, "stages": stages, "block_elems": BLOCK, "bytes": bytes_, "s": t, "bytes_per_s": bytes_ / t,
                          "per_cta_bytes_per_s": bytes_ / t / ctas})
-            print(f"{ctas:4d} CTAs x {warps} warps: {bytes_ / t / 1e9:8.1f} GB/s total, {bytes_ / t / ctas / 1e9:7.1f} GB/s per CTA", flush=True)
+            print(f"{ctas:4d} CTAs x {warps} warps, {stages} stages, {BLOCK}-element loads: {bytes_ / t / 1e9:8.1f} GB/s total, {bytes_ / t / ctas / 1e9:7.1f} GB/s per CTA", flush=True)
     doc = {"device": props.name, "sms": sms, "torch": torch.__version__, "triton": triton.__version__,
            "date_utc": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "rows": rows}
     if args.out:

@@ -117,11 +117,12 @@ extension HardwareSpec {
         var levels: [MemoryLevel] = []
         var previous: (size: Double, node: SpecNode, name: String)?
         for item in items {
-            let map = try item.mapping(allowed: ["name", "size", "bandwidth", "per", "burst"])
+            let map = try item.mapping(allowed: ["name", "size", "bandwidth", "per", "burst", "latency"])
             var level = MemoryLevel(name: try map.required("name").string(), size: nil, bandwidth: nil, perUnit: false)
             if let size = map.optional("size") { level.size = try positive(size, .bytes) }
             if let bandwidth = map.optional("bandwidth") { level.bandwidth = try positive(bandwidth, .bandwidth) }
             if let burst = map.optional("burst") { level.burst = try positive(burst, .bytes) }
+            if let latency = map.optional("latency") { level.latency = try positive(latency, .time) }
             if let per = map.optional("per") {
                 switch try per.string() {
                 case "unit": level.perUnit = true

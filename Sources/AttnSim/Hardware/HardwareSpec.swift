@@ -78,6 +78,9 @@ public struct MemoryLevel: Sendable, Equatable {
     /// (SpAtten's 6-bit rows: 48 bytes on a 32-byte burst, references.md [SpAtten-RTL] MatrixFetcher.scala). nil: not
     /// modelled.
     public var burst: Double? = nil
+    /// Loaded latency of a request to this level as one SM sees it, seconds (nil: not modelled). By Little's law a
+    /// CTA with B bytes in flight draws at most B ÷ latency: the ceiling a grid of few CTAs meets.
+    public var latency: Double? = nil
 }
 
 /// A spatial PE array: `shape` PEs that each perform the listed operations once per cycle.

@@ -34,6 +34,7 @@ public struct MaskEvaluation: Sendable, Equatable {
 /// - Split-KV (`kvSplits` > 1, FlashDecoding): a CTA reads its Q tile and writes a partial output in fp32 and its
 ///   log-sum-exp, R·(F + 1)·4 bytes for the R query rows of its Q tile (references.md [FlashAttention-src]
 ///   `out_accum`, `softmax_lse_accum`); a second kernel combines the partials (`GPUEngine`).
+/// - A CTA alone draws at most its in-flight bytes (`stages` K/V tiles) over the DRAM latency (`ctaBandwidth`).
 /// - Occupancy: shared memory holds the Q tile and `stages` K and V tiles (fewer stages where the profile's do not fit,
 ///   down to one); registers hold the fp32 output
 ///   accumulator and score tile (TQ·(F + TKV)·4 bytes) out of the 64K 32-bit registers every NVIDIA SM since
@@ -49,6 +50,9 @@ public struct GPUKernelCost: Sendable, Equatable {
     public var qoBytesPerCTA: Double = 0
     /// Off-chip bandwidth the CTAs share, bytes per second.
     public var bandwidth: Double = .infinity
+    /// The most one CTA draws alone, bytes per second: the bytes it keeps in flight (its K/V pipeline stages) over
+    /// the off-chip level's `latency` (Little's law); infinite where the hardware file gives no latency.
+    public var ctaBandwidth: Double = .infinity
     public var maskedTileCost: Double
     /// Every visited tile pays the mask (a `problem`-scope kernel on a problem that is not fully block-sparse).
     public var maskAllTiles = false
@@ -141,6 +145,7 @@ public struct GPUKernelCost: Sendable, Equatable {
             qoBytesPerCTA = Double(tq) * (e + f) * bytes
         }
         self.bandwidth = bandwidth
+        if let latency = hardware.offChip.latency { ctaBandwidth = stages * stageBytes / latency }
         maskedTileCost = Self.maskedTileFactor(profile: profile, mask: mask, tileElements: Double(rows) * Double(tkv),
                                                soloTileTime: tileFLOPs / smPeak, clock: hardware.clock,
                                                headDim: problem.headDim)

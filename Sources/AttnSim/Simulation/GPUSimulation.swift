@@ -65,11 +65,11 @@ public struct GPUSimulation: Sendable {
             // wave has every SM shared by its resident CTAs and the bandwidth by every slot; the last wave's
             // `rest` CTAs sit one per SM first (slots are numbered SM-major), and share the bandwidth among them.
             let full = ctas / slots, rest = ctas % slots
-            let fullWave = cost.perCTA + max(c * Double(perSM), b * Double(slots) / cost.bandwidth)
+            let fullWave = cost.perCTA + max(c * Double(perSM), b * Double(slots) / cost.bandwidth, b / cost.ctaBandwidth)
             for slot in 0..<min(slots, ctas) { slotBusy[slot] = Double(full) * fullWave }
             end = Double(full) * fullWave
             if rest > 0 {
-                let memory = b * Double(rest) / cost.bandwidth
+                let memory = max(b * Double(rest) / cost.bandwidth, b / cost.ctaBandwidth)
                 var last = 0.0
                 for slot in 0..<rest {
                     let sm = slot % sms
@@ -114,9 +114,9 @@ public struct GPUSimulation: Sendable {
             }
         } else {
             // Transfers that always finish before the work leave the bandwidth out of the schedule.
-            let bandwidth = memoryCanBind(work: work, bytes: bytes, slots: slots, ctas: ctas, cost: cost)
-                ? cost.bandwidth : .infinity
-            var fluid = FluidGrid(sms: sms, slots: slots, bandwidth: bandwidth)
+            let binds = memoryCanBind(work: work, bytes: bytes, slots: slots, ctas: ctas, cost: cost)
+            var fluid = FluidGrid(sms: sms, slots: slots, bandwidth: binds ? cost.bandwidth : .infinity,
+                                  ctaBandwidth: cost.ctaBandwidth)
             if recordTrace { trace.reserveCapacity(min(ctas, 1 << 20)) }
             var nextCTA = 0
             var slotCTA = [Int](repeating: -1, count: slots)
@@ -200,9 +200,9 @@ extension GPUSimulation {
     }
 
     /// Whether some CTA's transfers could outlast its work: a moving CTA gets at least the bandwidth over the CTAs
-    /// that can run at once, and its work takes at least its solo time (the SM to itself).
+    /// that can run at once (at most its own ceiling), and its work takes at least its solo time (the SM to itself).
     static func memoryCanBind(work: [Double], bytes: [Double], slots: Int, ctas: Int, cost: GPUKernelCost) -> Bool {
-        let share = cost.bandwidth / Double(max(1, min(slots, ctas)))
+        let share = min(cost.bandwidth / Double(max(1, min(slots, ctas))), cost.ctaBandwidth)
         return zip(work, bytes).contains { work, bytes in bytes / share > work }
     }
 }
@@ -210,7 +210,7 @@ extension GPUSimulation {
 /// The shared resources of a running grid as fluids. The CTAs resident on an SM split its tensor cores equally:
 /// each SM keeps a virtual clock of work seconds granted to every CTA on it, which runs at 1/n of real time with
 /// n CTAs computing; a CTA's work is done when the clock passes its start reading plus its work. The CTAs moving
-/// bytes split the bandwidth the same way, on one virtual byte counter. Both clocks advance lazily, so an event
+/// bytes split the bandwidth the same way, each at most `ctaBandwidth`, on one virtual byte counter. Both clocks advance lazily, so an event
 /// costs O(log CTAs + CTAs per SM).
 struct FluidGrid {
     struct Free: Comparable {
@@ -238,6 +238,8 @@ struct FluidGrid {
     let sms: Int
     let slots: Int
     let bandwidth: Double
+    /// The most one CTA draws alone (`GPUKernelCost.ctaBandwidth`).
+    let ctaBandwidth: Double
     var free = Heap<Free>()
     /// Per SM: CTAs computing, virtual work clock, when it was last advanced, and a version for stale events.
     var computing: [Int]
@@ -255,10 +257,11 @@ struct FluidGrid {
     var byteTargets = Heap<Target>()
     var pendingDone: [(Double, Int)] = []
 
-    init(sms: Int, slots: Int, bandwidth: Double) {
+    init(sms: Int, slots: Int, bandwidth: Double, ctaBandwidth: Double = .infinity) {
         self.sms = sms
         self.slots = slots
         self.bandwidth = bandwidth
+        self.ctaBandwidth = ctaBandwidth
         computing = [Int](repeating: 0, count: sms)
         clock = [Double](repeating: 0, count: sms)
         updated = [Double](repeating: 0, count: sms)
@@ -273,9 +276,12 @@ struct FluidGrid {
     }
 
     mutating func advanceBytes(to time: Double) {
-        if moving > 0 { byteClock += (time - byteUpdated) * bandwidth / Double(moving) }
+        if moving > 0 { byteClock += (time - byteUpdated) * byteRate }
         byteUpdated = time
     }
+
+    /// Bytes per second each moving CTA gets: an equal share of the bandwidth, at most its own ceiling.
+    var byteRate: Double { min(bandwidth / Double(moving), ctaBandwidth) }
 
     /// Schedules the SM's next work completion (the smallest target among its CTAs), invalidating older ones.
     mutating func reschedule(_ sm: Int) {
@@ -311,7 +317,7 @@ struct FluidGrid {
             if let (time, slot) = pendingDone.popLast() { return .done(time, slot) }
             while let top = smEvents.min, top.version != version[top.sm] { _ = smEvents.popMin() }
             let byteTime = byteTargets.min.map {
-                byteUpdated + max(0, $0.value - byteClock) * Double(moving) / bandwidth
+                byteUpdated + max(0, $0.value - byteClock) / byteRate
             } ?? .infinity
             let workTime = smEvents.min?.time ?? .infinity
             let freeTime = free.min?.time ?? .infinity

@@ -43,6 +43,25 @@ import Testing
         #expect(gpu.sparse.combineTime > 4e-6)   // the combine kernel's launch (overheads.launch 4 us) and its bytes
     }
 
+    /// A CTA alone draws at most its in-flight bytes over the DRAM latency (Little's law): the H100 preset's HBM
+    /// `latency: 0.50 us` (measured on the H200, validation/gpu/h200-sm-bandwidth.json: 8 KiB in flight per CTA drew
+    /// 16.3 GB/s) and the flash profile's two K/V stages of 128 tokens × (128 + 128) × 2 B = 64 KiB give 262.1 GB/s.
+    /// Llama-3-8B decode unsplit is 8 CTAs (one per K/V head): at most 2.10 TB/s, so K and V (8 × 32768 × 256 × 2 B
+    /// = 134.2 MB) take at least 64.0 µs, more than over the 3.35 TB/s bandwidth (40.1 µs); split, it gets nearer.
+    @Test func fewCTAsDrawTheirInFlightBytesOverTheLatency() throws {
+        let unsplit = try Simulator.run(hardware: Self.h100, workload: Self.decode(
+            kvHeads: 8, kernel: "{backend: flash, q_tile: [128], kv_tile: [128], kv_splits: 1}"))
+        #expect(unsplit.gpu?.sparse.ctas == 8)
+        let perCTA = 2.0 * 128 * 256 * 2 / 0.5e-6
+        let kvBytes = 8.0 * 32768 * 256 * 2
+        let time = try #require(unsplit.simulated.time)
+        #expect(time >= kvBytes / (8 * perCTA))
+        #expect(time <= kvBytes / (8 * perCTA) * 1.2, "unsplit \(time * 1e6) us")
+        let split = try #require(Simulator.run(hardware: Self.h100, workload: Self.decode(kvHeads: 8)).simulated.time)
+        #expect(split < time * 0.8, "split \(split * 1e6) us vs unsplit \(time * 1e6) us")
+        #expect(split >= kvBytes / Self.bandwidth)
+    }
+
     /// DRAM traffic of a split decode: Q and O (32 heads × 128 × 2 B each), K and V once, and the partials twice
     /// (written by s × 32 CTAs, one row each of 128 fp32 values and an fp32 log-sum-exp, then read by the combine).
     @Test func dramBytesIncludeThePartials() throws {
