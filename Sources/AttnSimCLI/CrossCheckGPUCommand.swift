@@ -15,6 +15,8 @@ struct CrossCheckGPUCommand: ParsableCommand {
     var fit = false
     @Flag(help: "Print only the summary and the held-out error by family, not one row per config (table format).")
     var summary = false
+    @Option(help: "Predict with the kernel profiles of this hardware file (another GPU's fit) on HARDWARE's SMs, memory and clock: the cross-GPU check.")
+    var profilesFrom: String?
     @Option(help: "Output format: table, json or csv (one row per config, the columns of `crosscheck`).")
     var format: OutputFormat = .table
 
@@ -33,6 +35,9 @@ struct CrossCheckGPUCommand: ParsableCommand {
         }
         let report = try reportingDiagnostics { () throws(Diagnostic) in
             var spec = try HardwareSpec.load(path: hardware)
+            if let profilesFrom {
+                for (name, profile) in try HardwareSpec.load(path: profilesFrom).kernels { spec.kernels[name] = profile }
+            }
             let check = try GPUCrossCheck(path: measured)
             var fitted: [String: KernelProfile] = [:]
             if fit {

@@ -1,5 +1,6 @@
 /// What the kernel's mask function does per element of a partially masked tile: the family's operations
-/// (`Mask.elementWork`), whether its parameters are compiled in or read from a tensor (`kernel.mask_params`), and
+/// (`Mask.elementWork`; the table lookups instead with `mask_params: table`), whether its parameters are compiled in
+/// or read from a tensor (`kernel.mask_params`), and
 /// the workload's override of the operation count (`kernel.mask_cost.ops_per_element`).
 public struct MaskEvaluation: Sendable, Equatable {
     public var work: MaskElementWork
@@ -13,7 +14,10 @@ public struct MaskEvaluation: Sendable, Equatable {
     }
 
     public init(_ workload: Workload) {
-        self.init(work: workload.mask.elementWork, parameters: workload.kernel?.maskParams ?? .constant,
+        let parameters = workload.kernel?.maskParams ?? .constant
+        let work = parameters == .table ? MaskElementWork.tableLookup(axes: workload.mask.elementWork.axes)
+            : workload.mask.elementWork
+        self.init(work: work, parameters: parameters,
                   opsPerElement: workload.kernel?.maskOpsPerElement)
     }
 

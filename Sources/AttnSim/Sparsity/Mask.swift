@@ -122,6 +122,14 @@ public struct MaskElementWork: Sendable, Equatable {
         self.powerOfTwoDivisions = min(powerOfTwoDivisions, divisions)
     }
 
+    /// What a mask function that looks its rule up in per-token tables evaluates per element, on `axes` token axes:
+    /// the query's and the key's group ids (two loads, a compare), then per axis the key's coordinate and the
+    /// query's interval bounds (three loads, two compares, two ANDs), as validation/gpu/flex_gna_bench.py's `lut`
+    /// mask function does.
+    public static func tableLookup(axes: Int) -> MaskElementWork {
+        MaskElementWork(compares: 1 + 2 * axes, arithmetic: 2 * axes, loads: 2 + 3 * axes, axes: axes)
+    }
+
     /// Whether `n` is a power of two (a division by it compiles to a shift).
     public static func isPowerOfTwo(_ n: Int) -> Bool { n > 0 && n & (n - 1) == 0 }
 

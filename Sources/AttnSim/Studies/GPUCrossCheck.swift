@@ -110,12 +110,14 @@ public struct GPUCrossCheck: Sendable {
             let causal = "[" + ((config["causal"] as? [Bool]) ?? tokens.map { _ in false }).map { $0 ? "true" : "false" }
                 .joined(separator: ", ") + "]"
             let tile = try ints("tile")
+            // flex_gna_bench.py timed its `lut` mask function (per-token tables) unless a record says otherwise.
+            let maskParams = (config["mask_impl"] as? String ?? "lut").hasPrefix("lut") ? "table" : "constant"
             let workload = try Workload.parse(text: """
                 attnsim: 1
                 name: \(id)
                 problem: {batch: \(config["batch"] as? Int ?? 1), heads: \(config["heads"] as? Int ?? 1), head_dim: \(config["head_dim"] as? Int ?? 128), tokens: \(list_(tokens)), dtype: bf16}
                 mask: {kind: gna, window: \(list_(try ints("window"))), stride: \(list_((config["stride"] as? [Int]) ?? tokens.map { _ in 1 })), dilation: \(list_((config["dilation"] as? [Int]) ?? tokens.map { _ in 1 })), causal: \(causal)}
-                kernel: {backend: flex, q_tile: \(list_(tile)), kv_tile: \(list_(tile)), tiling: multi_dim, kv_tiling: static}
+                kernel: {backend: flex, q_tile: \(list_(tile)), kv_tile: \(list_(tile)), tiling: multi_dim, kv_tiling: static, mask_params: \(maskParams)}
                 """, file: "\(path): \(id)")
             list.append(Measurement(id: id, family: "gna", workload: workload, backendFixed: false,
                                     denseTime: dense / 1e3, sparseTime: sparse / 1e3,

@@ -79,7 +79,10 @@ public enum ProfileFit {
         var list = Set(samples.map(\.workload.problem.headDim)).sorted().map { efficiency(headDim: $0) }
         list += [perCTA, hostOverhead]
         let masked = samples.filter { !$0.workload.mask.isDense && $0.workload.kernel?.backend?.value == "flex" }
-        let works = masked.map { ($0.workload.mask.elementWork, $0.workload.kernel?.maskParams ?? .constant) }
+        let works = masked.map { sample in
+            let evaluation = MaskEvaluation(sample.workload)
+            return (evaluation.work, evaluation.parameters)
+        }
         guard !works.isEmpty else { return list }
         list.append(maskCost("base", \.base, range: 0...16))
         if works.contains(where: { $0.0.compares + $0.0.arithmetic > 0 }) { list.append(maskCost("simple", \.simple, range: 0...4)) }

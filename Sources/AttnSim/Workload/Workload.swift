@@ -137,7 +137,10 @@ public struct KernelChoice: Sendable, Equatable {
     public enum Tiling: String, Sendable, CaseIterable { case multi_dim, single_dim }
     /// Whether a FlexAttention-style mask function has its parameters compiled in or reads them from a device
     /// tensor at run time (README.md, "GPU predictions").
-    public enum MaskParams: String, Sendable, CaseIterable { case constant, tensor }
+    /// How a FlexAttention-style mask function gets its parameters: compiled in (`constant`), read from a device
+    /// tensor (`tensor`), or precomputed into per-token tables that the function looks up (`table`: each query's
+    /// attended interval per axis and each key's coordinates; `MaskElementWork.tableLookup`).
+    public enum MaskParams: String, Sendable, CaseIterable { case constant, tensor, table }
     /// How the framework issues the call: `eager` (each call pays the profile's `host_overhead`: the GPU waits for
     /// the host to issue the next one) or `graph` (replayed from a CUDA graph, as inference engines issue decode
     /// steps: the host cost is paid once for the whole graph, so only the GPU's own launch gap remains).

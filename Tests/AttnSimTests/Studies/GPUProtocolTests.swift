@@ -122,6 +122,25 @@ import Testing
         #expect(eager >= 88e-6)
     }
 
+    /// Issue 16's cross-GPU check: the H200-fitted profiles (hardware/h200-sxm.yaml) on the H100's SMs, memory and
+    /// clock predict validation/gpu/h100-flex-gna.json, 28 FlexAttention GNA runs measured on an H100 on 2026-11-23
+    /// with lookup-table mask functions (`mask_params: table`), none of which the H200 fit saw: the targets (median
+    /// ≤ 10 %, 90th percentile ≤ 25 %) over all of them.
+    @Test func h200ProfilesPredictTheH100Runs() throws {
+        var hardware = try HardwareSpec.load(path: Repo.path("hardware/h100-sxm5-80gb.yaml"))
+        for (name, profile) in try HardwareSpec.load(path: Repo.path("hardware/h200-sxm.yaml")).kernels {
+            hardware.kernels[name] = profile
+        }
+        let check = try GPUCrossCheck(path: Repo.path("validation/gpu/h100-flex-gna.json"))
+        let rows = try check.rows(hardware: hardware, backend: "flex")
+        #expect(rows.count == 28)
+        let speedup = rows.compactMap { $0.speedupError.map(abs) }, time = rows.map { abs($0.timeError) }
+        #expect(try #require(GPUCrossCheckReport.median(speedup)) <= 0.10)
+        #expect(try #require(GPUCrossCheckReport.median(time)) <= 0.10)
+        #expect(try #require(GPUCrossCheckReport.quantile(speedup, 0.9)) <= 0.25)
+        #expect(try #require(GPUCrossCheckReport.quantile(time, 0.9)) <= 0.25)
+    }
+
     /// Issue 16: the 80 % intervals cover at least 75 % of held-out runs they were not built from.
     @Test func intervalsCoverHeldOutRuns() throws {
         let report = try Self.report()
