@@ -23,6 +23,9 @@ public struct GPUHeadLayout: Sendable, Equatable {
     public var packedHeads: Int
     /// The heads dimension of the launch: K/V heads when packed, else query heads.
     public var launchHeads: Int
+    /// Heads inside one instance, each with its own K and V, their Q tiles one after another: every head for
+    /// per-head masks, else 1.
+    public var headsPerInstance: Int = 1
 
     public init(_ problem: Problem, perHeadMasks: Bool, qTileTokens: Int) {
         let group = problem.queryHeadsPerKVHead
@@ -34,6 +37,7 @@ public struct GPUHeadLayout: Sendable, Equatable {
             launchHeads = problem.kvHeads
         } else {
             instances = perHeadMasks ? problem.batch : problem.instances
+            headsPerInstance = perHeadMasks ? problem.heads : 1
             kvSharing = perHeadMasks ? 1 : group
             rows = problem.queryTokens
             packedHeads = 1

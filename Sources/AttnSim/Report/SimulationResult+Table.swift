@@ -21,7 +21,8 @@ extension SimulationResult {
         if let analysis = tileAnalysis {
             let work = analysis.work
             table.section("tiles (\(work.tiling.rawValue), \(work.kvTiling.rawValue) KV; Q \(GNAReport.shape(work.qTile)), "
-                + "KV \(GNAReport.shape(work.kvTile)); per head)")
+                + "KV \(GNAReport.shape(work.kvTile)); "
+                + (analysis.patterns > 1 ? "summed over the \(analysis.patterns) heads' own masks)" : "per head)"))
             table.add("Q tiles", "\(work.qTiles)")
             table.add("KV tiles visited", "\(work.visited) (\(work.full) full, \(work.partial) partially masked)")
             table.add("worst Q tile", "\(work.worstVisited) of \(work.kvTilesSelfAttention) KV tiles (\(work.worstFull) full)")

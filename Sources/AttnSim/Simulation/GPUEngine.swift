@@ -110,7 +110,7 @@ public enum GPUEngine {
         var cost = try GPUKernelCost(hardware: hardware, profile: profile, problem: problem, qTileTokens: qTileTokens,
                                      kvTileTokens: kvTileTokens, grid: grid, instances: layout.instances,
                                      mask: mask, kvSharing: layout.kvSharing, kvSplits: kvSplits,
-                                     queryRows: layout.rows)
+                                     queryRows: layout.rows, headsPerInstance: layout.headsPerInstance)
         cost.maskAllTiles = maskAllTiles
         let splitGrid = grid.splittingKV(into: kvSplits)
         var result = runSustained(hardware: hardware, grid: splitGrid, instances: layout.instances, cost: cost,

@@ -94,10 +94,11 @@ public struct GPUKernelCost: Sendable, Equatable {
     /// - Parameters: `grid` (unsplit) gives the KV reuse (unique KV tiles per instance vs visited), `instances` the
     ///   number of (batch, head) problems sharing L2, `kvSharing` how many consecutive instances read the same K and
     ///   V (a GQA group; 1 without GQA or with the group packed into one CTA), `kvSplits` the CTAs per Q tile and
-    ///   `queryRows` the query rows of an instance (the rows of a split CTA's Q tile and partial output, at most TQ).
+    ///   `queryRows` the query rows of an instance (the rows of a split CTA's Q tile and partial output, at most TQ),
+    ///   `headsPerInstance` the heads `grid` holds one after another, each with its own K and V (per-head masks).
     public init(hardware: HardwareSpec, profile: KernelProfile, problem: Problem, qTileTokens tq: Int,
                 kvTileTokens tkv: Int, grid: QTileGrid, instances: Int, mask: MaskEvaluation = .none, kvSharing: Int = 1,
-                kvSplits: Int = 1, queryRows: Int? = nil) throws(Diagnostic) {
+                kvSplits: Int = 1, queryRows: Int? = nil, headsPerInstance: Int = 1) throws(Diagnostic) {
         guard hardware.kind != .spatial, let units = hardware.units, let peak = hardware.peakFLOPs(problem.dtype) else {
             throw Diagnostic(file: hardware.file, message: "\(hardware.name) has no peak for \(problem.dtype.rawValue) per unit")
         }
@@ -128,17 +129,19 @@ public struct GPUKernelCost: Sendable, Equatable {
         // stay in its share of L2 while its CTAs run, else once per wave of its Q tiles (the CTAs of a wave
         // stream K and V in step, so within a wave L2 catches the rest).
         // A GQA group's instances share one K/V head in L2, once per group while the group's K and V stay in L2
-        // (or its instances' CTAs run in one wave).
+        // (or its instances' CTAs run in one wave). A grid holding several heads (per-head masks) is that many
+        // instances in a row, each with its own K and V.
         let visited = Double(grid.visited)
         let unique = Double(grid.denseKVTiles)
+        let heads = max(1, headsPerInstance)
         let l2 = hardware.sharedBufferBytes
         let slots = sms * ctasPerSM
-        let ctasPerInstance = max(1, grid.tiles.count * kvSplits)
-        let activeInstances = min(instances, ceilDiv(slots, ctasPerInstance))
-        let activeKV = Double(ceilDiv(activeInstances, max(1, kvSharing)))
-        let fits = unique * kvTileBytes * activeKV <= l2
-        let passes = fits ? 1 : Double(ceilDiv(grid.tiles.count, slots))
-        let sharing = Double(fits ? max(1, kvSharing) : min(max(1, kvSharing), max(1, slots / ctasPerInstance)))
+        let ctasPerHead = max(1, grid.tiles.count * kvSplits / heads)
+        let activeHeads = min(instances * heads, ceilDiv(slots, ctasPerHead))
+        let activeKV = Double(ceilDiv(activeHeads, max(1, kvSharing)))
+        let fits = unique / Double(heads) * kvTileBytes * activeKV <= l2
+        let passes = fits ? 1 : Double(ceilDiv(grid.tiles.count / heads, slots))
+        let sharing = Double(fits ? max(1, kvSharing) : min(max(1, kvSharing), max(1, slots / ctasPerHead)))
         dramBytesPerTile = visited > 0 ? min(kvTileBytes, unique * passes * kvTileBytes / visited) / sharing : 0
         let bandwidth = hardware.offChip.bandwidth!
         memoryTileTime = dramBytesPerTile / (bandwidth / Double(slots))
