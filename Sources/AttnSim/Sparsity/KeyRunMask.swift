@@ -34,6 +34,26 @@ extension KeyRunMask {
 
     public func attends(query: Int, key: Int, head: Int) -> Bool { keyRuns(ofQuery: query).contains(key) }
 
+    /// A Q tile's rows attend some key of `columns` when the keys any of them attends meet it, and all of it when the
+    /// keys every one of them attends hold it.
+    /// - Complexity: O(1).
+    public func cover(rows: Range<Int>, columns: Range<Int>, head: Int) -> TileCover {
+        let runs = keyRuns(ofQueries: rows.lowerBound, rows.upperBound - 1)
+        if runs.any.normalized(keys: keys).count(in: columns) == 0 { return .empty }
+        return runs.all.normalized(keys: keys).count(in: columns) == columns.count ? .full : .partial
+    }
+
+    /// - Complexity: O(rows).
+    public func pairs(rows: Range<Int>, columns: Range<Int>, head: Int) -> Int {
+        rows.reduce(0) { $0 + keyRuns(ofQuery: $1).normalized(keys: keys).count(in: columns) }
+    }
+
+    public func keyReach(rows: Range<Int>, head: Int) -> Range<Int>? {
+        let any = keyRuns(ofQueries: rows.lowerBound, rows.upperBound - 1).any.normalized(keys: keys)
+        guard !any.first.isEmpty else { return 0 ..< 0 }
+        return any.first.lo ..< (any.second.isEmpty ? any.first.hi : any.second.hi) + 1
+    }
+
     /// Dense when every query attends every key: the keys all queries attend are all of them.
     public var isDense: Bool {
         keyRuns(ofQueries: 0, queries - 1).all.normalized(keys: keys) == KeyRuns(KeyRun(0, keys - 1))
@@ -66,7 +86,9 @@ extension KeyRunMask {
         }
         return QTileGrid(tiles: tiles, denseKVTiles: ceilDiv(keys, tkv), qTileTokens: tq, kvTileTokens: tkv)
     }
+}
 
+extension Mask {
     /// The problem's P and M, or an error at the `mask:` mapping when M < P (queries are aligned to the last keys).
     static func alignedTokens(_ fields: SpecMapping, problem: Problem) throws(Diagnostic) -> (queries: Int, keys: Int) {
         guard problem.keyTokens >= problem.queryTokens else {

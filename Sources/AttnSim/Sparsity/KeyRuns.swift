@@ -46,6 +46,15 @@ public struct KeyRuns: Sendable, Equatable {
         return KeyRuns(a, b)
     }
 
+    /// Keys of the set inside `columns` (the set as given: runs that overlap count their common keys twice, so
+    /// callers pass `normalized` sets).
+    public func count(in columns: Range<Int>) -> Int {
+        func overlap(_ run: KeyRun) -> Int {
+            run.isEmpty ? 0 : max(0, min(run.hi + 1, columns.upperBound) - max(run.lo, columns.lowerBound))
+        }
+        return overlap(first) + overlap(second)
+    }
+
     /// KV tiles of `tile` keys (the last one cut at `keys`) that hold at least one key of the set.
     /// - Complexity: O(1).
     public func tilesTouched(tile: Int, keys: Int) -> Int {

@@ -51,6 +51,14 @@ public protocol Mask: Sendable {
     var waveBoundHolds: Bool { get }
     /// What evaluating the mask costs per element of a partially masked tile.
     var elementWork: MaskElementWork { get }
+
+    /// How the mask covers queries `rows` × keys `columns` of head `head`, exactly (`TileCover.swift`; the default
+    /// tests every element).
+    func cover(rows: Range<Int>, columns: Range<Int>, head: Int) -> TileCover
+    /// Attended pairs of queries `rows` × keys `columns` of head `head`, exactly.
+    func pairs(rows: Range<Int>, columns: Range<Int>, head: Int) -> Int
+    /// One range of keys holding every key some query of `rows` attends in head `head`; nil: any key.
+    func keyReach(rows: Range<Int>, head: Int) -> Range<Int>?
 }
 
 extension Mask {

@@ -11,6 +11,9 @@ public enum MaskRegistry {
         BlockCausalMask.self,
         AShapeMask.self,
         DocumentMask.self,
+        StridedMask.self,
+        AllOfMask.self,
+        PerHeadMask.self,
     ]
 
     public static var kinds: [String] { families.map { $0.kind } }

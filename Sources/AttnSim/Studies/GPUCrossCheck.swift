@@ -66,6 +66,9 @@ public struct GPUCrossCheck: Sendable {
     public var measurements: [Measurement]
     /// Configs left out, with why: a kernel layout attnsim does not model, no measured time, or a workload it cannot load.
     public var skipped: [String] = []
+    /// Whether no config trains a fit: a file measured after the profiles were fitted says so with
+    /// `"held_out": "all"`, and every config in it is held out.
+    public var allHeldOut = false
 
     /// Reads the measured JSON (validation/gpu/protocol_bench.py's `attnsim_gpu_runs` files, or flex_gna_bench.py's);
     /// errors name the file and the config. A config that did not run, or whose workload attnsim cannot model, is
@@ -80,6 +83,7 @@ public struct GPUCrossCheck: Sendable {
         device = (facts?["name"] as? String) ?? "unknown GPU"
         deviceSMs = facts?["sms"] as? Int
         measuredOn = facts?["date_utc"] as? String
+        allHeldOut = root["held_out"] as? String == "all"
         if root["attnsim_gpu_runs"] != nil {
             (measurements, skipped) = Self.protocolMeasurements(configs, path: path)
             return
@@ -165,8 +169,10 @@ public struct GPUCrossCheck: Sendable {
     public static func isTraining(_ index: Int) -> Bool { index % 3 == 0 }
 
     /// Whether the measurement at `index` trains the fit: every third, except decode calls (one query token), which
-    /// run another kernel and are all held out.
-    static func trains(_ m: Measurement, index: Int) -> Bool { isTraining(index) && m.workload.problem.queryTokens > 1 }
+    /// run another kernel and are all held out, and none in a file that holds everything out (`allHeldOut`).
+    func trains(_ m: Measurement, index: Int) -> Bool {
+        !allHeldOut && Self.isTraining(index) && m.workload.problem.queryTokens > 1
+    }
 
     /// Predictions for every measurement with `hardware`'s profile `backend`.
     public func rows(hardware: HardwareSpec, backend: String) throws(Diagnostic) -> [Row] {
@@ -176,7 +182,7 @@ public struct GPUCrossCheck: Sendable {
             guard let gpu = result.gpu else {
                 throw Diagnostic(file: hardware.file, message: "the GPU event simulator did not run for \(m.id)")
             }
-            rows.append(Row(measurement: m, training: Self.trains(m, index: index), predictedDense: gpu.dense.time,
+            rows.append(Row(measurement: m, training: trains(m, index: index), predictedDense: gpu.dense.time,
                             predictedSparse: gpu.sparse.time, waveBound: result.bounds.waveSpeedup,
                             predictedPartial: gpu.grid.visited - gpu.grid.full, predictedFull: gpu.grid.full))
         }
@@ -187,7 +193,7 @@ public struct GPUCrossCheck: Sendable {
     /// flex_gna_bench.py's files the checked backend's efficiency, masked-tile cost and per-CTA cost; for protocol
     /// files every backend they ran, with the parameters its training configs inform (`ProfileFit.parameters`).
     public func fit(hardware: HardwareSpec, backend: String) throws(Diagnostic) -> [String: KernelProfile] {
-        let training = measurements.enumerated().filter { Self.trains($0.element, index: $0.offset) }.map(\.element)
+        let training = measurements.enumerated().filter { trains($0.element, index: $0.offset) }.map(\.element)
         guard training.allSatisfy(\.backendFixed) else {
             // A backend not yet in the file starts as FlexAttention does: 128-token tiles, mask on partial tiles only.
             let start = hardware.kernels[backend]

@@ -9,6 +9,11 @@ struct BruteForce1DMask {
     enum Rule: CustomStringConvertible {
         case sliding(window: Int), band(window: Int), blockCausal(block: Int, window: Int?)
         case aShape(sink: Int, window: Int), document(lengths: [Int], causal: Bool)
+        /// references.md [SparseTransformer §4.2, §4.3], written as the paper's sets: strided A⁽¹⁾ = {max(0, i − l) … i},
+        /// A⁽²⁾ = {j : (i − j) mod l = 0}; fixed A⁽¹⁾ = {j : ⌊j/l⌋ = ⌊i/l⌋}, A⁽²⁾ = {j : j mod l ≥ l − c}; j ≤ i.
+        case strided(stride: Int), fixed(stride: Int, summary: Int)
+        /// Every rule at once.
+        indirect case allOf([Rule])
 
         var description: String {
             switch self {
@@ -17,6 +22,9 @@ struct BruteForce1DMask {
             case .blockCausal(let b, let w): return "block_causal \(b) window \(w.map(String.init) ?? "-")"
             case .aShape(let s, let w): return "a_shape sink \(s) window \(w)"
             case .document(let lengths, let causal): return "document \(lengths) causal \(causal)"
+            case .strided(let l): return "strided \(l)"
+            case .fixed(let l, let c): return "fixed \(l) summary \(c)"
+            case .allOf(let rules): return "all_of \(rules)"
             }
         }
     }
@@ -31,22 +39,10 @@ struct BruteForce1DMask {
 
     init(_ rule: Rule, queries p: Int, keys m: Int) {
         (self.rule, queries, keys) = (rule, p, m)
-        var documentID: [Int] = []
-        if case .document(let lengths, _) = rule {
-            for (d, length) in lengths.enumerated() { documentID += Array(repeating: d, count: length) }
-        }
         attended.reserveCapacity(p * m)
         for row in 0..<p {
             let i = row + m - p                    // queries aligned to the last keys
-            for j in 0..<m {
-                switch rule {
-                case .sliding(let w): attended.append(j <= i && i - j < w)
-                case .band(let w): attended.append(abs(i - j) <= w / 2)
-                case .blockCausal(let b, let w): attended.append(j / b <= i / b && (w.map { i / b - j / b < $0 } ?? true))
-                case .aShape(let s, let w): attended.append(j <= i && (j < s || i - j < w))
-                case .document(_, let causal): attended.append(documentID[i] == documentID[j] && (!causal || j <= i))
-                }
-            }
+            for j in 0..<m { attended.append(Self.attends(rule, i, j)) }
         }
         // Prefix sums over the element matrix: attended elements of any rectangle in O(1).
         let width = m + 1
@@ -61,16 +57,42 @@ struct BruteForce1DMask {
 
     var pairs: Int { sum[sum.count - 1] }
 
+    /// Whether the key at position j is attended by the query at position i under `rule`.
+    static func attends(_ rule: Rule, _ i: Int, _ j: Int) -> Bool {
+        switch rule {
+        case .sliding(let w): return j <= i && i - j < w
+        case .band(let w): return abs(i - j) <= w / 2
+        case .blockCausal(let b, let w): return j / b <= i / b && (w.map { i / b - j / b < $0 } ?? true)
+        case .aShape(let s, let w): return j <= i && (j < s || i - j < w)
+        case .document(let lengths, let causal):
+            var start = 0
+            for length in lengths {
+                if i < start + length { return j >= start && j < start + length && (!causal || j <= i) }
+                start += length
+            }
+            return false
+        case .strided(let l): return j <= i && ((max(0, i - l)...i).contains(j) || (i - j) % l == 0)
+        case .fixed(let l, let c): return j <= i && (j / l == i / l || j % l >= l - c)
+        case .allOf(let rules): return rules.allSatisfy { attends($0, i, j) }
+        }
+    }
+
+    /// Attended elements of queries `rows` × keys `columns`.
+    func count(rows: Range<Int>, columns: Range<Int>) -> Int {
+        let width = keys + 1
+        let (q0, q1, k0, k1) = (rows.lowerBound, rows.upperBound, columns.lowerBound, columns.upperBound)
+        return sum[q1 * width + k1] - sum[q0 * width + k1] - sum[q1 * width + k0] + sum[q0 * width + k0]
+    }
+
     /// Per Q tile: KV tiles with an attended element, and those with every real element attended.
     func grid(qTile: Int, kvTile: Int) -> [QTileVisit] {
-        let width = keys + 1
         var tiles: [QTileVisit] = []
         for q0 in stride(from: 0, to: queries, by: qTile) {
             let q1 = min(q0 + qTile, queries)
             var visit = QTileVisit(visited: 0, full: 0)
             for k0 in stride(from: 0, to: keys, by: kvTile) {
                 let k1 = min(k0 + kvTile, keys)
-                let count = sum[q1 * width + k1] - sum[q0 * width + k1] - sum[q1 * width + k0] + sum[q0 * width + k0]
+                let count = count(rows: q0 ..< q1, columns: k0 ..< k1)
                 if count > 0 { visit.visited += 1 }
                 if count == (q1 - q0) * (k1 - k0) { visit.full += 1 }
             }
@@ -102,16 +124,20 @@ struct BruteForce1DMask {
             mask = AShapeMask(queries: p, keys: m, sink: s, window: w)
             rule = .aShape(sink: s, window: w)
         default:
-            let documents = rng.int(1...min(8, m))
-            var cuts = Set<Int>()
-            while cuts.count < documents - 1 { cuts.insert(rng.int(1...m - 1)) }
-            let bounds = [0] + cuts.sorted() + [m]
-            let lengths = zip(bounds.dropFirst(), bounds).map { $0 - $1 }
+            let lengths = Self.randomLengths(keys: m, documents: rng.int(1...min(8, m)), &rng)
             let causal = rng.int(0...1) == 0
             mask = DocumentMask(queries: p, keys: m, lengths: lengths, causal: causal)
             rule = .document(lengths: lengths, causal: causal)
         }
         return (mask, BruteForce1DMask(rule, queries: p, keys: m))
+    }
+
+    /// `documents` random document lengths summing to `m` keys.
+    static func randomLengths(keys m: Int, documents: Int, _ rng: inout SplitMix64) -> [Int] {
+        var cuts = Set<Int>()
+        while cuts.count < documents - 1 { cuts.insert(rng.int(1...m - 1)) }
+        let bounds = [0] + cuts.sorted() + [m]
+        return zip(bounds.dropFirst(), bounds).map { $0 - $1 }
     }
 
     /// 4 × 150 random problems × 3 tilings (Q tile ≠ KV tile, a partial last tile): attended pairs, `isDense`, the

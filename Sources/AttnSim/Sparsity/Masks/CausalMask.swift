@@ -38,6 +38,22 @@ public struct CausalMask: Mask, Equatable {
         .causal(queries: queries, keys: keys, qTile: tiling.qTileTokens, kvTile: tiling.kvTileTokens)
     }
 
+    /// Rows at positions a' … b' (i + M − P) attend keys ≤ b', and all of them keys ≤ a'.
+    /// - Complexity: O(1).
+    public func cover(rows: Range<Int>, columns: Range<Int>, head: Int) -> TileCover {
+        let (first, last) = (rows.lowerBound + keys - queries, rows.upperBound - 1 + keys - queries)
+        if columns.lowerBound > last { return .empty }
+        return columns.upperBound - 1 <= first ? .full : .partial
+    }
+
+    /// Σ over rows of the keys ≤ i' inside `columns`.
+    /// - Complexity: O(rows).
+    public func pairs(rows: Range<Int>, columns: Range<Int>, head: Int) -> Int {
+        rows.reduce(0) { $0 + max(0, min($1 + keys - queries + 1, columns.upperBound) - columns.lowerBound) }
+    }
+
+    public func keyReach(rows: Range<Int>, head: Int) -> Range<Int>? { 0 ..< rows.upperBound + keys - queries }
+
     /// One comparison of the key index with the query's last key (an add folded into the bound).
     public var elementWork: MaskElementWork { MaskElementWork(compares: 1, arithmetic: 1) }
 }

@@ -1,0 +1,143 @@
+/// `mask: {kind: all_of, masks: [A, B, …]}`: a pair is attended when every listed mask attends it — composition by
+/// AND, as FlexAttention's `and_masks` builds it (references.md [FlexAttention-blog]): a sliding window inside each
+/// packed document, GNA cut to causal over the flattened order, a block mask intersected with a window.
+///
+/// ```yaml
+/// mask:
+///   kind: all_of
+///   masks:
+///     - {kind: document, lengths: [8192, 4096, 4096]}
+///     - {kind: sliding_window, window: 1024}
+/// ```
+/// Tiles and pairs are exact for any tiling: a rectangle is empty when one mask leaves it empty, is as the other masks
+/// say when one covers it fully, and is tested element by element only when two or more cover it partially (the
+/// boundary tiles of both masks at once, few of them).
+public struct AllOfMask: Mask {
+    public static let kind = "all_of"
+    public static let keys = ["masks"]
+
+    public var masks: [any Mask]
+    public var queries: Int
+    public var keys: Int
+
+    public init(_ masks: [any Mask], queries: Int, keys: Int) {
+        self.masks = masks
+        self.queries = queries
+        self.keys = keys
+    }
+
+    public static func decode(_ fields: SpecMapping, problem: Problem, workloadFile: String) throws(Diagnostic) -> Self {
+        let node = try fields.required("masks", expecting: "a list of two or more masks, e.g. "
+            + "[{kind: document, lengths: [4096, 4096]}, {kind: sliding_window, window: 1024}]")
+        let items = try node.sequence()
+        guard items.count >= 2 else {
+            throw node.error("`all_of` needs two or more masks to intersect; found \(items.count)")
+        }
+        var masks: [any Mask] = []
+        for item in items { masks.append(try MaskRegistry.decode(item, problem: problem, workloadFile: workloadFile)) }
+        let patterns = Set(masks.map(\.headPatterns).filter { $0 > 1 })
+        guard patterns.count <= 1 else {
+            throw node.error("the masks give different numbers of per-head patterns (\(patterns.sorted())); "
+                + "expected one count for every mask that varies by head")
+        }
+        return AllOfMask(masks, queries: problem.queryTokens, keys: problem.keyTokens)
+    }
+
+    public var headPatterns: Int { masks.map(\.headPatterns).max() ?? 1 }
+
+    /// A mask's own head for head `head` of the composition (one pattern: 0).
+    @inline(__always) func head(_ head: Int, of mask: any Mask) -> Int { mask.headPatterns > 1 ? head : 0 }
+
+    public func attends(query: Int, key: Int, head: Int) -> Bool {
+        masks.allSatisfy { $0.attends(query: query, key: key, head: self.head(head, of: $0)) }
+    }
+
+    /// Empty if one mask leaves the rectangle empty; full if every one covers it; as the one partial mask says
+    /// otherwise; element by element when two or more are partial.
+    public func cover(rows: Range<Int>, columns: Range<Int>, head: Int) -> TileCover {
+        var partial = 0
+        for mask in masks {
+            switch mask.cover(rows: rows, columns: columns, head: self.head(head, of: mask)) {
+            case .empty: return .empty
+            case .partial: partial += 1
+            case .full: break
+            }
+        }
+        if partial <= 1 { return partial == 0 ? .full : .partial }
+        return elementCover(rows: rows, columns: columns, head: head) { attends(query: $0, key: $1, head: $2) }
+    }
+
+    public func pairs(rows: Range<Int>, columns: Range<Int>, head: Int) -> Int {
+        var partial: [any Mask] = []
+        for mask in masks {
+            switch mask.cover(rows: rows, columns: columns, head: self.head(head, of: mask)) {
+            case .empty: return 0
+            case .partial: partial.append(mask)
+            case .full: break
+            }
+        }
+        if partial.isEmpty { return rows.count * columns.count }
+        if partial.count == 1 { return partial[0].pairs(rows: rows, columns: columns, head: self.head(head, of: partial[0])) }
+        return elementPairs(rows: rows, columns: columns, head: head) { attends(query: $0, key: $1, head: $2) }
+    }
+
+    /// The masks' reaches, intersected.
+    public func keyReach(rows: Range<Int>, head: Int) -> Range<Int>? {
+        var reach: Range<Int>? = nil
+        for mask in masks {
+            guard let own = mask.keyReach(rows: rows, head: self.head(head, of: mask)) else { continue }
+            reach = reach.map { $0.clamped(to: own) } ?? own
+        }
+        return reach
+    }
+
+    /// Σ over the rectangles of a 128 × 128 grid (inside the keys' reach) of their pairs, averaged over heads.
+    /// - Complexity: as `tileGrid` at 128-token tiles.
+    public var attendedPairs: Double? {
+        let tile = 128
+        var total = 0.0
+        for head in 0..<headPatterns {
+            var q0 = 0
+            while q0 < queries {
+                let rows = q0 ..< min(q0 + tile, queries)
+                let reach = keyReach(rows: rows, head: head)?.clamped(to: 0 ..< keys) ?? 0 ..< keys
+                var k0 = reach.lowerBound
+                while k0 < reach.upperBound {
+                    let columns = k0 ..< min(k0 + tile, reach.upperBound)
+                    total += Double(pairs(rows: rows, columns: columns, head: head))
+                    k0 = columns.upperBound
+                }
+                q0 = rows.upperBound
+            }
+        }
+        return total / Double(headPatterns)
+    }
+
+    public var isDense: Bool { masks.allSatisfy(\.isDense) }
+
+    public func tileGrid(_ tiling: MaskTiling, head: Int) -> QTileGrid {
+        .covering(self, queries: queries, keys: keys, qTile: tiling.qTileTokens, kvTile: tiling.kvTileTokens, head: head)
+    }
+
+    public func isTractable(_ tiling: MaskTiling) -> Bool {
+        QTileGrid.coverPairs(queries: queries, keys: keys, tiling) <= QTileGrid.maxCoverPairs
+    }
+
+    public var waveBoundHolds: Bool { masks.allSatisfy(\.waveBoundHolds) }
+
+    /// Every mask's work: `and_masks` evaluates each mask function on the element and combines the booleans (the ANDs
+    /// are not counted, as within one family's function).
+    public var elementWork: MaskElementWork {
+        var work = MaskElementWork(axes: 1)
+        for mask in masks {
+            let own = mask.elementWork
+            work.compares += own.compares
+            work.arithmetic += own.arithmetic
+            work.divisions += own.divisions
+            work.loads += own.loads
+            work.powerOfTwoDivisions += own.powerOfTwoDivisions
+            work.axes = max(work.axes, own.axes)
+        }
+        return work
+    }
+}

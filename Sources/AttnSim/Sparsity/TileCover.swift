@@ -1,0 +1,91 @@
+/// How a mask covers a rectangle of one head's score matrix (query rows × key columns of the 1-D token order): no
+/// element attended (a kernel skips the tile), some (it evaluates the element mask), or every one (it runs the tile
+/// unmasked).
+public enum TileCover: Sendable, Equatable {
+    case empty, partial, full
+}
+
+/// Rectangles of the score matrix, asked of any mask: the primitive from which masks built of other masks (`all_of`,
+/// `per_head`) count their tiles and pairs exactly. A family answers in O(1) where it can (`KeyRunMask`, `causal`,
+/// `strided`); the defaults here test every element and are exact for every family.
+extension Mask {
+    /// How the mask covers queries `rows` × keys `columns` of head `head` (both non-empty, inside the problem).
+    /// - Complexity: O(rows · columns) here (`elementCover`).
+    public func cover(rows: Range<Int>, columns: Range<Int>, head: Int) -> TileCover {
+        elementCover(rows: rows, columns: columns, head: head) { attends(query: $0, key: $1, head: $2) }
+    }
+
+    /// Attended (query, key) pairs of queries `rows` × keys `columns` of head `head`.
+    /// - Complexity: O(rows · columns) here (`elementPairs`).
+    public func pairs(rows: Range<Int>, columns: Range<Int>, head: Int) -> Int {
+        elementPairs(rows: rows, columns: columns, head: head) { attends(query: $0, key: $1, head: $2) }
+    }
+
+    /// Keys that some query of `rows` may attend in head `head`, as one range holding all of them (nil: any key). A
+    /// family that knows tells it, so that a rectangle count need not visit the rest.
+    public func keyReach(rows: Range<Int>, head: Int) -> Range<Int>? { nil }
+}
+
+/// The cover of a rectangle from its elements, stopping at the first pair of elements that settles it as partial.
+/// - Complexity: O(rows · columns).
+func elementCover(rows: Range<Int>, columns: Range<Int>, head: Int,
+                  attends: (_ query: Int, _ key: Int, _ head: Int) -> Bool) -> TileCover {
+    var seen = (attended: false, skipped: false)
+    for query in rows {
+        for key in columns {
+            if attends(query, key, head) { seen.attended = true } else { seen.skipped = true }
+            if seen.attended && seen.skipped { return .partial }
+        }
+    }
+    return seen.attended ? .full : .empty
+}
+
+/// The attended pairs of a rectangle, element by element.
+/// - Complexity: O(rows · columns).
+func elementPairs(rows: Range<Int>, columns: Range<Int>, head: Int,
+                  attends: (_ query: Int, _ key: Int, _ head: Int) -> Bool) -> Int {
+    var count = 0
+    for query in rows {
+        for key in columns where attends(query, key, head) { count += 1 }
+    }
+    return count
+}
+
+extension QTileGrid {
+    /// The tile grid of any mask over P queries × M keys in 1-D tiles, from `Mask.cover`: per Q tile, each KV tile
+    /// inside the keys its rows may reach (`keyReach`) is asked how it is covered.
+    /// - Complexity: O(P/TQ · reached KV tiles) covers.
+    public static func covering(_ mask: some Mask, queries: Int, keys: Int, qTile: Int, kvTile: Int,
+                                head: Int) -> QTileGrid {
+        var tiles: [QTileVisit] = []
+        tiles.reserveCapacity(ceilDiv(queries, qTile))
+        var q0 = 0
+        while q0 < queries {
+            let rows = q0 ..< min(q0 + qTile, queries)
+            let reach = mask.keyReach(rows: rows, head: head)?.clamped(to: 0 ..< keys) ?? 0 ..< keys
+            var visit = QTileVisit(visited: 0, full: 0)
+            if !reach.isEmpty {
+                for tile in (reach.lowerBound / kvTile) ..< ceilDiv(reach.upperBound, kvTile) {
+                    let columns = tile * kvTile ..< min((tile + 1) * kvTile, keys)
+                    switch mask.cover(rows: rows, columns: columns, head: head) {
+                    case .empty: break
+                    case .partial: visit.visited += 1
+                    case .full: visit.visited += 1; visit.full += 1
+                    }
+                }
+            }
+            tiles.append(visit)
+            q0 = rows.upperBound
+        }
+        return QTileGrid(tiles: tiles, denseKVTiles: ceilDiv(keys, kvTile), qTileTokens: qTile, kvTileTokens: kvTile)
+    }
+
+    /// The most tile pairs `covering` is asked to test, P/TQ · M/TKV: a cover is O(1) for the families that build on
+    /// it, a few ns each (README.md, "Limits").
+    public static var maxCoverPairs: Double { 4e8 }
+
+    /// Tile pairs `covering` may ask about: P/TQ · M/TKV.
+    public static func coverPairs(queries: Int, keys: Int, _ tiling: MaskTiling) -> Double {
+        (Double(queries) / Double(tiling.qTileTokens)).rounded(.up) * (Double(keys) / Double(tiling.kvTileTokens)).rounded(.up)
+    }
+}

@@ -1,0 +1,203 @@
+import Testing
+@testable import AttnSim
+
+/// `strided` (Sparse Transformer), `all_of` (intersection) and `per_head` against element-by-element references:
+/// the rules written as the papers' sets in `BruteForce1DMask`, every (query, key) pair of small problems; tiles and
+/// rectangles counted from the elements inside them.
+@Suite struct ComposedMaskTests {
+    /// A random mask over P queries × M keys with its rule: one of the 1-D families, or `strided`/`fixed`.
+    static func randomPart(queries p: Int, keys m: Int, _ rng: inout SplitMix64) -> (any Mask, BruteForce1DMask.Rule) {
+        switch rng.int(0...4) {
+        case 0:
+            let w = rng.int(1...m + 4)
+            return (SlidingWindowMask(queries: p, keys: m, window: w), .sliding(window: w))
+        case 1:
+            let w = rng.int(1...m + 4)
+            return (SlidingWindowMask(queries: p, keys: m, window: w, causal: false), .band(window: w))
+        case 2:
+            let (s, w) = (rng.int(0...m), rng.int(1...m + 4))
+            return (AShapeMask(queries: p, keys: m, sink: s, window: w), .aShape(sink: s, window: w))
+        case 3:
+            let lengths = KeyRunMaskTests.randomLengths(keys: m, documents: rng.int(1...min(6, m)), &rng)
+            let causal = rng.int(0...1) == 0
+            return (DocumentMask(queries: p, keys: m, lengths: lengths, causal: causal), .document(lengths: lengths, causal: causal))
+        default:
+            return randomStrided(queries: p, keys: m, &rng)
+        }
+    }
+
+    static func randomStrided(queries p: Int, keys m: Int, _ rng: inout SplitMix64) -> (any Mask, BruteForce1DMask.Rule) {
+        let l = rng.int(0...3) == 0 ? rng.int(1...m + 3) : rng.int(1...40)
+        if rng.int(0...1) == 0 { return (StridedMask(queries: p, keys: m, stride: l), .strided(stride: l)) }
+        let c = rng.int(1...l)
+        return (StridedMask(queries: p, keys: m, stride: l, pattern: .fixed, summary: c), .fixed(stride: l, summary: c))
+    }
+
+    /// Pairs, `isDense`, `attends` on sampled rows, the tile grid in 3 random tilings, and `cover`/`pairs` of 10
+    /// random rectangles, all against `reference`.
+    static func check(_ mask: any Mask, _ reference: BruteForce1DMask, _ rng: inout SplitMix64) {
+        let what = "\(reference.rule), P \(reference.queries), M \(reference.keys)"
+        let (p, m) = (reference.queries, reference.keys)
+        #expect(mask.attendedPairs == Double(reference.pairs), "pairs: \(what)")
+        #expect(mask.isDense == (reference.pairs == p * m), "isDense: \(what)")
+        var agrees = true
+        for i in [0, p - 1] + (0..<6).map({ _ in rng.int(0...p - 1) }) {
+            for j in 0..<m where mask.attends(query: i, key: j, head: 0) != reference.attended[i * m + j] { agrees = false }
+        }
+        #expect(agrees, "attends: \(what)")
+        for _ in 0..<3 {
+            let (tq, tkv) = (rng.int(1...64), rng.int(1...64))
+            #expect(mask.tileGrid(MaskTiling(qTile: [tq], kvTile: [tkv]), head: 0).tiles
+                == reference.grid(qTile: tq, kvTile: tkv), "grid Q \(tq) KV \(tkv): \(what)")
+        }
+        for _ in 0..<10 {
+            let (q0, k0) = (rng.int(0...p - 1), rng.int(0...m - 1))
+            let (rows, columns) = (q0 ..< rng.int(q0 + 1...p), k0 ..< rng.int(k0 + 1...m))
+            let count = reference.count(rows: rows, columns: columns)
+            let expected: TileCover = count == 0 ? .empty : count == rows.count * columns.count ? .full : .partial
+            #expect(mask.cover(rows: rows, columns: columns, head: 0) == expected, "cover \(rows) × \(columns): \(what)")
+            #expect(mask.pairs(rows: rows, columns: columns, head: 0) == count, "pairs \(rows) × \(columns): \(what)")
+        }
+    }
+
+    /// 300 strided and fixed problems (M = 1…300 keys, P = M or fewer, l from 1 to past the sequence).
+    @Test func stridedMatchesTheSparseTransformerSets() {
+        var rng = SplitMix64(state: 2026_12_04_17)
+        for _ in 0..<300 {
+            let m = rng.int(1...300)
+            let p = rng.int(0...2) == 0 ? rng.int(1...m) : m
+            let (mask, rule) = Self.randomStrided(queries: p, keys: m, &rng)
+            Self.check(mask, BruteForce1DMask(rule, queries: p, keys: m), &rng)
+        }
+    }
+
+    /// 200 intersections of two or three random masks.
+    @Test func allOfMatchesTheIntersection() {
+        var rng = SplitMix64(state: 2026_12_04_18)
+        for _ in 0..<200 {
+            let m = rng.int(1...200)
+            let p = rng.int(0...2) == 0 ? rng.int(1...m) : m
+            let parts = (0..<rng.int(2...3)).map { _ in Self.randomPart(queries: p, keys: m, &rng) }
+            let mask = AllOfMask(parts.map(\.0), queries: p, keys: m)
+            Self.check(mask, BruteForce1DMask(.allOf(parts.map(\.1)), queries: p, keys: m), &rng)
+        }
+    }
+
+    /// A family without rectangle shortcuts composes too: 2-D GNA (its `attends`, checked against NATTEN's rules in
+    /// GNABruteForceTests) cut to causal over the flattened order, against the two tested element by element here.
+    @Test func gnaIntersectedWithCausal() {
+        let gna = GNAMask(tokens: [12, 10], window: [5, 3], stride: [2, 1], dilation: [1, 1], causal: [false, false])
+        let mask = AllOfMask([gna, CausalMask(queries: 120, keys: 120)], queries: 120, keys: 120)
+        for (tq, tkv) in [(16, 16), (7, 9)] {
+            var expected: [QTileVisit] = []
+            for q0 in stride(from: 0, to: 120, by: tq) {
+                var visit = QTileVisit(visited: 0, full: 0)
+                for k0 in stride(from: 0, to: 120, by: tkv) {
+                    var (some, all) = (false, true)
+                    for i in q0..<min(q0 + tq, 120) {
+                        for j in k0..<min(k0 + tkv, 120) {
+                            let kept = j <= i && gna.attends(query: i, key: j, head: 0)
+                            some = some || kept
+                            all = all && kept
+                        }
+                    }
+                    if some { visit.visited += 1 }
+                    if some && all { visit.full += 1 }
+                }
+                expected.append(visit)
+            }
+            #expect(mask.tileGrid(MaskTiling(qTile: [tq], kvTile: [tkv]), head: 0).tiles == expected)
+        }
+        var pairs = 0
+        for i in 0..<120 { for j in 0...i where gna.attends(query: i, key: j, head: 0) { pairs += 1 } }
+        #expect(mask.attendedPairs == Double(pairs))
+    }
+
+    /// DuoAttention-style heads (references.md [DuoAttention]): 2 full causal heads and 6 streaming heads (sink 4,
+    /// window 16) over 96 tokens. The grid of a batch element is every head's, in head order.
+    @Test func perHeadGroups() {
+        let (p, m) = (96, 96)
+        let mask = PerHeadMask([.init(heads: 2, mask: CausalMask(queries: p, keys: m)),
+                                .init(heads: 6, mask: AShapeMask(queries: p, keys: m, sink: 4, window: 16))])
+        #expect(mask.headPatterns == 8)
+        let causal = BruteForce1DMask(.sliding(window: m), queries: p, keys: m)
+        let streaming = BruteForce1DMask(.aShape(sink: 4, window: 16), queries: p, keys: m)
+        #expect(mask.attendedPairs == Double(2 * causal.pairs + 6 * streaming.pairs) / 8)
+        let tiling = MaskTiling(qTile: [16], kvTile: [16])
+        let grid = mask.combinedTileGrid(tiling)
+        let expected = Array(repeating: causal.grid(qTile: 16, kvTile: 16), count: 2).flatMap { $0 }
+            + Array(repeating: streaming.grid(qTile: 16, kvTile: 16), count: 6).flatMap { $0 }
+        #expect(grid.tiles == expected)
+        #expect(mask.attends(query: 50, key: 10, head: 1) && !mask.attends(query: 50, key: 10, head: 2))
+        // The head branch is one comparison on top of the costlier group's rule.
+        #expect(mask.elementWork == MaskElementWork(compares: 4, arithmetic: 1))
+    }
+
+    /// Sparse Transformer at the paper's scale of choice, l ≈ √n (references.md [SparseTransformer §4.2]): n = 16384,
+    /// l = 128. A row attends min(i + 1, l) + ⌊i / l⌋ keys, so the pairs are Σ … = 128·129/2 + 16256·128 + Σ⌊i/128⌋,
+    /// and with 128-token tiles every Q tile visits every KV tile up to its own: the causal grid, its diagonal tile
+    /// the only full one.
+    @Test func stridedAtTheSquareRoot() {
+        let mask = StridedMask(queries: 16384, keys: 16384, stride: 128)
+        let floors = 128.0 * (128 * 127 / 2)                    // Σ_{i<16384} ⌊i/128⌋ = 128 · Σ_{q<128} q
+        #expect(mask.attendedPairs == 128.0 * 129 / 2 + 16256.0 * 128 + floors)
+        let grid = mask.tileGrid(MaskTiling(qTile: [128], kvTile: [128]), head: 0)
+        #expect(grid.tiles.enumerated().allSatisfy { $0.element == QTileVisit(visited: $0.offset + 1, full: 0) })
+        // KV tiles of 64 keys, Q tile 10 (rows 1280…1407): its 128 rows hold every residue mod 128, so the keys
+        // i − k·128 fill keys 0…1279 (KV tiles 0…19); the windows reach keys 1153…1407 (tiles 18…21): 22 tiles.
+        let fine = mask.tileGrid(MaskTiling(qTile: [128], kvTile: [64]), head: 0)
+        #expect(fine.tiles[10].visited == 22)
+    }
+}
+
+/// Loading `strided`, `all_of` and `per_head`: the README's examples load; bad values are diagnostics naming file,
+/// line, column, field and what was expected.
+@Suite struct ComposedMaskDecodeTests {
+    static func load(_ mask: String, heads: Int = 2) throws -> any Mask {
+        let text = """
+            attnsim: 1
+            name: t
+            problem: {batch: 1, heads: \(heads), head_dim: 64, tokens: 4096, dtype: bf16}
+            mask: \(mask)
+            """
+        return try Workload.parse(text: text, file: "wl.yaml").mask
+    }
+
+    func error(_ mask: String, heads: Int = 2) -> Diagnostic? {
+        do { _ = try Self.load(mask, heads: heads) } catch let error as Diagnostic { return error } catch { Issue.record("\(error)") }
+        Issue.record("\(mask) loaded")
+        return nil
+    }
+
+    @Test func examplesLoad() throws {
+        #expect(try Self.load("{kind: strided, stride: 128}") as? StridedMask
+            == StridedMask(queries: 4096, keys: 4096, stride: 128))
+        #expect(try Self.load("{kind: strided, stride: 128, pattern: fixed, summary: 8}") as? StridedMask
+            == StridedMask(queries: 4096, keys: 4096, stride: 128, pattern: .fixed, summary: 8))
+        let both = try #require(try Self.load("{kind: all_of, masks: [{kind: document, lengths: [1024, 3072]}, "
+            + "{kind: sliding_window, window: 512}]}") as? AllOfMask)
+        #expect(both.masks.map(\.kind) == ["document", "sliding_window"])
+        let heads = try #require(try Self.load("{kind: per_head, groups: [{heads: 1, mask: {kind: causal}}, "
+            + "{heads: 1, mask: {kind: a_shape, sink: 4, window: 64}}]}") as? PerHeadMask)
+        #expect(heads.groupOfHead == [0, 1] && heads.headPatterns == 2)
+    }
+
+    @Test func badValuesNameTheField() throws {
+        // Columns counted by hand in line 4, `mask: ...`.
+        let summary = try #require(error("{kind: strided, stride: 16, pattern: fixed, summary: 17}"))
+        #expect((summary.file, summary.line, summary.column, summary.path) == ("wl.yaml", 4, 60, "mask.summary"))
+        #expect(summary.message.contains("1 … 16"))
+        let stray = try #require(error("{kind: strided, stride: 16, summary: 2}"))
+        #expect(stray.path == "mask.summary" && stray.message.contains("pattern: fixed"))
+        let pattern = try #require(error("{kind: strided, stride: 16, pattern: fix}"))
+        #expect(pattern.path == "mask.pattern" && pattern.message.contains("strided") && pattern.message.contains("fixed"))
+        let one = try #require(error("{kind: all_of, masks: [{kind: causal}]}"))
+        #expect((one.line, one.column, one.path) == (4, 29, "mask.masks") && one.message.contains("two or more"))
+        let inner = try #require(error("{kind: all_of, masks: [{kind: causal}, {kind: sliding_window}]}"))
+        #expect(inner.path == "mask.masks[1].window" && inner.message.contains("window"))
+        let sum = try #require(error("{kind: per_head, groups: [{heads: 1, mask: {kind: causal}}]}", heads: 4))
+        #expect(sum.path == "mask.groups" && sum.message.contains("problem.heads (4)"))
+        let key = try #require(error("{kind: per_head, groups: [{heads: 4, mask: {kind: causal}, window: 3}]}", heads: 4))
+        #expect(key.path.hasPrefix("mask.groups[0]") && key.message.contains("window"))
+    }
+}
