@@ -24,6 +24,10 @@ Every config record carries the attnsim workload that describes it (`workload_ya
   decode  one query token over a KV cache (SDPA with enable_gqa): batch 2^U{0..6}, context 2^U{10..17},
           32 query heads, GQA ratio in {1, 2, 4, 8}, head_dim 128 (64 / 256 for a few); K and V rotated through
           enough copies to exceed L2; CUDA-graph replay.
+  composed  strided / fixed (Sparse Transformer), an intersection (documents AND a causal sliding window) and
+          per-head masks (a quarter of the heads causal, the rest sink + window) through flex at 4K-32K tokens, each
+          with `constant` and `tensor` parameters where it has any; drawn after every other family, so adding it
+          left the earlier draws unchanged. Measured after the profiles were fitted: run with --held-out-all.
   micro   the mask-evaluation microbenchmarks the profile's per-operation costs are fitted from: a fixed shape
           (8192 tokens, 32 heads, head_dim 128) with every block partial, the mask_mod a chain of k integer
           divisions by constants / by tensor values, k compares, or k table loads (k = 0, 4, 8); plus all blocks
@@ -40,7 +44,7 @@ import time
 
 SEED = 20261204
 BLOCK = 128
-FAMILIES = ["sdpa", "decode", "micro", "flex", "window", "gna"]
+FAMILIES = ["sdpa", "decode", "micro", "flex", "window", "gna", "composed"]
 MAX_DENSE_FLOPS = 1.2e14
 
 
@@ -76,6 +80,23 @@ def workload_yaml(cfg):
         mask = f"{{kind: block_causal, block: {m['block']}" + (f", window: {m['window']}" if m.get("window") else "") + "}"
     elif kind == "document":
         mask = f"{{kind: document, lengths: {_yaml_list(m['lengths'])}, causal: {'true' if m['causal'] else 'false'}}}"
+    elif kind == "strided":
+        mask = f"{{kind: strided, stride: {m['stride']}" + (
+            f", pattern: fixed, summary: {m['summary']}}}" if m.get("pattern") == "fixed" else "}")
+    elif kind == "all_of":
+        parts = []
+        for part in m["masks"]:
+            one = workload_yaml(dict(cfg, mask=part, family="window"))
+            parts.append(one.split("\nmask: ", 1)[1].split("\n", 1)[0])
+        mask = "{kind: all_of, masks: [" + ", ".join(parts) + "]}"
+    elif kind == "per_head":
+        groups = []
+        for g in m["groups"]:
+            one = workload_yaml(dict(cfg, mask=g["mask"], family="window"))
+            groups.append(f"{{heads: {g['heads']}, mask: " + one.split("\nmask: ", 1)[1].split("\n", 1)[0] + "}")
+        mask = "{kind: per_head, groups: [" + ", ".join(groups) + "]}"
+    elif kind == "a_shape":
+        mask = f"{{kind: a_shape, sink: {m['sink']}, window: {m['window']}}}"
     else:
         raise ValueError(kind)
     backend = "flash" if cfg["backend"] == "sdpa" else "flex"
@@ -218,6 +239,37 @@ def make_configs(seed=SEED):
     for op in ("all_full", "trivial"):
         add({"id": f"micro-{op}", "family": "micro", "backend": "flex", "tokens": [8192], "batch": 1, "heads": 32,
              "head_dim": 128, "mask": {"kind": "none"}, "micro": {"op": op, "k": 0}, "group": "micro"})
+    # composed: 5 shapes x (strided c/t, fixed c/t, document AND sliding window t, per-head c/t) = 35
+    for g in range(5):
+        n = 2 ** rng.randint(12, 15)
+        d = rng.choice([64, 128, 128, 256])
+        b, h = _split_bh(rng, _bh(rng, n, d, 3, 6))
+        h = max(h, 8)
+        common = {"family": "composed", "backend": "flex", "tokens": [n], "batch": b, "heads": h, "head_dim": d,
+                  "group": f"composed-{g}"}
+        tag = f"n{n}-d{d}-b{b}h{h}"
+        stride = rng.choice([64, 128, 256, 512, 1000, int(math.isqrt(n))])
+        summary = rng.choice([8, 16, 32])
+        cuts = sorted(rng.sample(range(1, n), 3))
+        lengths = [cuts[0], cuts[1] - cuts[0], cuts[2] - cuts[1], n - cuts[2]]
+        w = rng.randint(n // 64, n // 8)
+        sink, recent = rng.choice([4, 64]), rng.randint(n // 64, n // 8)
+        retrieval = h // 4
+        for style in ("constant", "tensor"):
+            add(dict(common, id=f"strided-{stride}-{tag}-{style}", mask={"kind": "strided", "stride": stride},
+                     mask_params=style))
+            add(dict(common, id=f"fixed-{stride}-c{summary}-{tag}-{style}",
+                     mask={"kind": "strided", "stride": stride, "pattern": "fixed", "summary": summary},
+                     mask_params=style))
+            add(dict(common, id=f"perhead-{retrieval}causal-sink{sink}-w{recent}-{tag}-{style}",
+                     mask={"kind": "per_head", "groups": [
+                         {"heads": retrieval, "mask": {"kind": "causal"}},
+                         {"heads": h - retrieval, "mask": {"kind": "a_shape", "sink": sink, "window": recent}}]},
+                     mask_params=style))
+        add(dict(common, id=f"docswa-{'-'.join(map(str, lengths))}-w{w}-{tag}-tensor",
+                 mask={"kind": "all_of", "masks": [{"kind": "document", "lengths": lengths, "causal": True},
+                                                   {"kind": "sliding_window", "window": w}]},
+                 mask_params="tensor"))
     return out
 
 
@@ -332,6 +384,20 @@ def window_reference(mask, n, torch, device):
         return m & (k <= q) if mask["causal"] else m
     if kind == "causal":
         return k <= q
+    if kind == "strided":
+        L = mask["stride"]
+        if mask.get("pattern") == "fixed":
+            return (k <= q) & (((k // L) == (q // L)) | (k % L >= L - mask["summary"]))
+        # references.md [SparseTransformer §4.2]: A1 = {max(0, i - l) .. i}, A2 = {j : (i - j) mod l = 0}
+        return (k <= q) & ((k >= q - L) | ((q - k) % L == 0))
+    if kind == "a_shape":
+        return (k <= q) & ((k < mask["sink"]) | (q - k < mask["window"]))
+    if kind == "all_of":
+        out = None
+        for part in mask["masks"]:
+            r = window_reference(part, n, torch, device)
+            out = r if out is None else out & r
+        return out
     raise ValueError(kind)
 
 
@@ -345,7 +411,25 @@ def window_mask_mod(mask, n, style, torch, device):
         if mask["causal"]:
             return (lambda b, h, q, kv: (doc[q] == doc[kv]) & (q >= kv)), doc
         return (lambda b, h, q, kv: doc[q] == doc[kv]), doc
+    if kind == "all_of":
+        mods, params = [], []
+        for part in mask["masks"]:
+            mod, P = window_mask_mod(part, n, style, torch, device)
+            mods.append(mod)
+            params.append(P)
+        a, b_ = mods
+        return (lambda b, h, q, kv: a(b, h, q, kv) & b_(b, h, q, kv)), params
+    if kind == "per_head":
+        (g0, g1) = mask["groups"]
+        m0, _ = window_mask_mod(g0["mask"], n, style, torch, device)
+        m1, P = window_mask_mod(g1["mask"], n, style, torch, device)
+        H0 = torch.tensor([g0["heads"]], dtype=torch.int32, device=device)[0] if style == "tensor" else g0["heads"]
+        return (lambda b, h, q, kv: torch.where(h < H0, m0(b, h, q, kv), m1(b, h, q, kv))), P
     vals = [mask.get("window") or 0, mask.get("block") or 1]
+    if kind == "strided":
+        vals = [mask["stride"], mask.get("summary") or 0]
+    if kind == "a_shape":
+        vals = [mask["window"], mask["sink"]]
     if style == "tensor":
         P = torch.tensor(vals, dtype=torch.int32, device=device)
         W, B = P[0], P[1]
@@ -358,6 +442,14 @@ def window_mask_mod(mask, n, style, torch, device):
         if mask.get("window"):
             return (lambda b, h, q, kv: ((kv // B) <= (q // B)) & ((q // B) - (kv // B) < W)), P
         return (lambda b, h, q, kv: (kv // B) <= (q // B)), P
+    if kind == "strided":
+        L, C = W, B
+        if mask.get("pattern") == "fixed":
+            return (lambda b, h, q, kv: (q >= kv) & (((q // L) == (kv // L)) | (kv % L >= L - C))), P
+        return (lambda b, h, q, kv: (q >= kv) & ((q - kv < L) | ((q - kv) % L == 0))), P
+    if kind == "a_shape":
+        Wn, S = W, B
+        return (lambda b, h, q, kv: (q >= kv) & ((kv < S) | (q - kv < Wn))), P
     raise ValueError(kind)
 
 
@@ -570,9 +662,11 @@ class Runner:
                 base[kind] = {"error": f"{type(e).__name__}: {str(e)[:300]}"}
         return base
 
-    def block_counts(self, bm):
-        kv = bm.kv_num_blocks[0, 0].long()
-        full = bm.full_kv_num_blocks[0, 0].long() if bm.full_kv_num_blocks is not None else self.torch.zeros_like(kv)
+    def block_counts(self, bm, heads=False):
+        """Blocks of the first (batch, head); with `heads`, summed over the heads of a per-head block mask."""
+        kv = (bm.kv_num_blocks[0] if heads else bm.kv_num_blocks[0, 0]).long()
+        full = (bm.full_kv_num_blocks[0] if heads else bm.full_kv_num_blocks[0, 0]).long() \
+            if bm.full_kv_num_blocks is not None else self.torch.zeros_like(kv)
         return {"q_blocks": int(kv.numel()), "partial": int(kv.sum()), "full": int(full.sum()),
                 "worst_visited": int((kv + full).max()), "worst_partial": int(kv.max())}
 
@@ -586,15 +680,15 @@ class Runner:
         r["first_call_s"] = first
         return r
 
-    def make_block_mask(self, mod, n, build_time=False):
+    def make_block_mask(self, mod, n, build_time=False, heads=None):
         torch = self.torch
-        bm = self.create_block_mask(mod, B=None, H=None, Q_LEN=n, KV_LEN=n, device="cuda", BLOCK_SIZE=BLOCK,
+        bm = self.create_block_mask(mod, B=None, H=heads, Q_LEN=n, KV_LEN=n, device="cuda", BLOCK_SIZE=BLOCK,
                                     _compile=True)
         extra = {}
         if build_time:
             torch.cuda.synchronize()
             t = time.time()
-            self.create_block_mask(mod, B=None, H=None, Q_LEN=n, KV_LEN=n, device="cuda", BLOCK_SIZE=BLOCK,
+            self.create_block_mask(mod, B=None, H=heads, Q_LEN=n, KV_LEN=n, device="cuda", BLOCK_SIZE=BLOCK,
                                    _compile=True)
             torch.cuda.synchronize()
             extra["block_mask_build_ms"] = (time.time() - t) * 1e3
@@ -685,6 +779,39 @@ class Runner:
             rec["dense"] = base["flex_dense"]
             rec["sdpa_dense"] = base["sdpa_dense"]
             rec["sdpa_causal"] = base["sdpa_causal"]
+        elif fam == "composed":
+            q, k, v = self.qkv(cfg)
+            n = q.shape[2]
+            m = cfg["mask"]
+            mod, _ = window_mask_mod(m, n, cfg["mask_params"], torch, "cuda")
+            per_head = m["kind"] == "per_head"
+            if n <= 8192:
+                if per_head:
+                    ok, pairs = True, 0
+                    for g, h in ((m["groups"][0], 0), (m["groups"][1], cfg["heads"] - 1)):
+                        ref = window_reference(g["mask"], n, torch, "cuda")
+                        rows = torch.linspace(0, n - 1, steps=min(n, 96), device="cuda").long()
+                        kv = torch.arange(n, device="cuda")
+                        got = mod(0, torch.tensor(h, device="cuda"), rows[:, None], kv[None, :])
+                        ok = ok and bool(torch.equal(got.bool(), ref[rows].bool()))
+                        pairs += g["heads"] * int(ref.sum())
+                        del ref
+                    rec["mask_mod_matches_reference"] = ok
+                    rec["attended_pairs"] = pairs / cfg["heads"]
+                else:
+                    ref = window_reference(m, n, torch, "cuda")
+                    rec["mask_mod_matches_reference"] = self.check_mask(mod, ref, n)
+                    rec["attended_pairs"] = int(ref.sum())
+                    del ref
+            bm, extra = self.make_block_mask(mod, n, build_time=True, heads=cfg["heads"] if per_head else None)
+            rec.update(extra)
+            rec["blocks"] = self.block_counts(bm, heads=per_head)
+            rec["measured"] = self.timed_flex(q, k, v, bm)
+            rec["measured_repeat"] = bench(torch, lambda: self.flex(q, k, v, block_mask=bm))["ms"]
+            base = self.baseline(cfg, q, k, v)
+            rec["dense"] = base["flex_dense"]
+            rec["sdpa_dense"] = base["sdpa_dense"]
+            rec["sdpa_causal"] = base["sdpa_causal"]
         elif fam == "micro":
             q, k, v = self.qkv(cfg)
             n = q.shape[2]
@@ -740,6 +867,8 @@ def main():
     ap.add_argument("--only", nargs="*", default=[])
     ap.add_argument("--resume")
     ap.add_argument("--deadline-s", type=float, default=540)
+    ap.add_argument("--held-out-all", action="store_true",
+                    help="mark the file `held_out: all` (measured after the profiles were fitted: nothing trains)")
     args = ap.parse_args()
     cfgs = make_configs(args.seed)
     fams = args.families.split(",")
@@ -754,6 +883,8 @@ def main():
         print("total", sum(counts.values()), counts)
         return
     doc = {"attnsim_gpu_runs": 1, "seed": args.seed, "argv": sys.argv[1:], "configs": [], "errors": []}
+    if args.held_out_all:
+        doc["held_out"] = "all"
     done = set()
     if args.resume and os.path.exists(args.resume):
         old = json.load(open(args.resume))

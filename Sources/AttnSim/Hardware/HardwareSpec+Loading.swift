@@ -295,13 +295,23 @@ extension HardwareSpec {
             profile.maskCostByHeadDim = try headDimTable("mask_cost_by_head_dim", expected: "a positive scale on the mask_cost cycles",
                                                          valid: { $0 > 0 && $0.isFinite })
             if let item = map.optional("mask_cost") {
-                let cost = try item.mapping(allowed: ["base", "simple", "division", "division_tensor", "load"])
+                let cost = try item.mapping(allowed: ["base", "simple", "division", "division_tensor", "load",
+                                                      "per_element_division"])
                 func cycles(_ key: String) throws(Diagnostic) -> Double {
                     try cost.required(key, expecting: "SM cycles per element, ≥ 0").physicalQuantity(.number, zeroAllowed: true)
                 }
+                var perElement = 1.0
+                if let node = cost.optional("per_element_division") {
+                    perElement = try node.physicalQuantity(.number)
+                    guard perElement >= 1, perElement.isFinite else {
+                        throw node.error("expected a factor ≥ 1 (a division per element costs at least one per row or column), "
+                            + "found \(perElement)")
+                    }
+                }
                 profile.maskCost = MaskOperationCost(base: try cycles("base"), simple: try cycles("simple"),
                                                      division: try cycles("division"),
-                                                     divisionTensor: try cycles("division_tensor"), load: try cycles("load"))
+                                                     divisionTensor: try cycles("division_tensor"), load: try cycles("load"),
+                                                     perElementDivision: perElement)
             }
             profile.splitKV = try map.optional("split_kv")?.bool()
             if let perAxis = map.optional("masked_tile_cost_per_axis") {

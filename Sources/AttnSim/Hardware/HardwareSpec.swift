@@ -220,22 +220,38 @@ public struct MaskOperationCost: Sendable, Equatable {
     public var division: Double
     public var divisionTensor: Double
     public var load: Double
+    /// What a division run for every element (`MaskElementWork.perElementDivisions`) costs, as a multiple of
+    /// `division` / `division_tensor`: those prices are fitted to masks whose divisions take the query or the key
+    /// index alone (computed per row or column of a tile); the factor is measured, not fitted
+    /// (`per_element_division`, validation/gpu/mask_row_micro.py). 1 where a hardware file does not give it.
+    public var perElementDivision: Double
 
-    public init(base: Double, simple: Double, division: Double, divisionTensor: Double, load: Double) {
+    public init(base: Double, simple: Double, division: Double, divisionTensor: Double, load: Double,
+                perElementDivision: Double = 1) {
         self.base = base
         self.simple = simple
         self.division = division
         self.divisionTensor = divisionTensor
         self.load = load
+        self.perElementDivision = perElementDivision
     }
 
     /// Cycles per element for `work`, its parameters compiled in or read from a tensor; `opsPerElement` (the
     /// workload's `kernel.mask_cost.ops_per_element`) replaces the count with that many simple operations.
     public func cycles(_ work: MaskElementWork, parameters: KernelChoice.MaskParams, opsPerElement: Double? = nil) -> Double {
         if let ops = opsPerElement { return base + ops * simple }
-        // Compiled in, a division by a power of two is a shift (or a bit mask for a modulo): a simple operation.
-        let divisions = parameters == .tensor ? Double(work.divisions) * divisionTensor
-            : Double(work.divisions - work.powerOfTwoDivisions) * division + Double(work.powerOfTwoDivisions) * simple
+        // Compiled in, a division by a power of two is a shift (or a bit mask for a modulo): a simple operation, per
+        // element or not. Any other division run per element costs `perElementDivision` times one run per row or
+        // column (per-element divisions are taken as the non-power-of-two ones where a mask has both kinds).
+        let divisions: Double
+        if parameters == .tensor {
+            divisions = (Double(work.divisions) + Double(work.perElementDivisions) * (perElementDivision - 1)) * divisionTensor
+        } else {
+            let general = work.divisions - work.powerOfTwoDivisions
+            let perElement = Double(min(work.perElementDivisions, general))
+            divisions = (Double(general) + perElement * (perElementDivision - 1)) * division
+                + Double(work.powerOfTwoDivisions) * simple
+        }
         return base + Double(work.compares + work.arithmetic) * simple + divisions + Double(work.loads) * load
     }
 }

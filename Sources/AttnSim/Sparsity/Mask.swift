@@ -119,15 +119,21 @@ public struct MaskElementWork: Sendable, Equatable {
     /// How many of `divisions` (divisions and modulos) have a power of two for divisor: compiled in, such a division
     /// is a shift or a bit mask, a simple operation; read from a tensor, the compiler cannot know it.
     public var powerOfTwoDivisions: Int
+    /// How many of `divisions` divide a value that depends on both the query and the key index (`(q − kv) % l`), so
+    /// run for every element. The others divide the query index or the key index alone (coordinate decodes, `q // B`,
+    /// `kv % l`): a kernel computes them once per row or column of a tile, and costs them less
+    /// (validation/gpu/README.md, "Where a mask function's work lands").
+    public var perElementDivisions: Int
 
     public init(compares: Int = 0, arithmetic: Int = 0, divisions: Int = 0, loads: Int = 0, axes: Int = 1,
-                powerOfTwoDivisions: Int = 0) {
+                powerOfTwoDivisions: Int = 0, perElementDivisions: Int = 0) {
         self.compares = compares
         self.arithmetic = arithmetic
         self.divisions = divisions
         self.loads = loads
         self.axes = axes
         self.powerOfTwoDivisions = min(powerOfTwoDivisions, divisions)
+        self.perElementDivisions = min(perElementDivisions, divisions)
     }
 
     /// What a mask function that looks its rule up in per-token tables evaluates per element, on `axes` token axes:

@@ -158,7 +158,10 @@ public struct GPUCrossCheck: Sendable {
                 continue
             }
             let blocks = config["blocks"] as? [String: Any]
-            list.append(Measurement(id: id, family: config["family"] as? String ?? "?", workload: workload,
+            // The composed family's configs are reported by mask kind (strided, all_of, per_head).
+            var family = config["family"] as? String ?? "?"
+            if family == "composed" { family = workload.mask.kind }
+            list.append(Measurement(id: id, family: family, workload: workload,
                                     backendFixed: true, denseTime: dense.map { $0 / 1e3 }, sparseTime: sparse / 1e3,
                                     partialBlocks: blocks?["partial"] as? Int, fullBlocks: blocks?["full"] as? Int))
         }

@@ -179,6 +179,15 @@ import Testing
             #expect(error.description.contains("division"))
             #expect(error.line != nil)
         }
+        // per_element_division is a factor ≥ 1; the error names the key's line.
+        let cheaper = base.replacingOccurrences(of: "per_element_division: 3.58", with: "per_element_division: 0.5")
+        #expect(cheaper != base)
+        do {
+            _ = try HardwareSpec.parse(text: cheaper, file: "h200.yaml")
+            Issue.record("per_element_division 0.5 loaded")
+        } catch {
+            #expect(error.path.hasSuffix("per_element_division") && error.message.contains("≥ 1") && error.line == 19)
+        }
         let workload = """
             attnsim: 1
             name: w

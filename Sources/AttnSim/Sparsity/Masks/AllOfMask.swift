@@ -136,6 +136,7 @@ public struct AllOfMask: Mask {
             work.divisions += own.divisions
             work.loads += own.loads
             work.powerOfTwoDivisions += own.powerOfTwoDivisions
+            work.perElementDivisions += own.perElementDivisions
             work.axes = max(work.axes, own.axes)
         }
         return work

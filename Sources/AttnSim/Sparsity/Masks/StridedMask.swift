@@ -184,10 +184,12 @@ public struct StridedMask: Mask, Equatable {
     /// What a FlexAttention mask function evaluates per element of a partial tile:
     /// strided, `(q >= k) & ((q - k < l) | ((q - k) % l == 0))`: a subtraction, a modulo and three comparisons;
     /// fixed, `(q >= k) & ((q // l == k // l) | (k % l >= l - c))`: two divisions, a modulo and three comparisons.
-    /// A power-of-two l compiled in makes the divisions shifts and masks.
+    /// A power-of-two l compiled in makes the divisions shifts and masks. The strided modulo divides q − k, so it runs
+    /// per element; the fixed pattern's divide the query or the key index alone.
     public var elementWork: MaskElementWork {
         let divisions = pattern == .strided ? 1 : 3
         return MaskElementWork(compares: 3, arithmetic: pattern == .strided ? 1 : 0, divisions: divisions,
-                               powerOfTwoDivisions: MaskElementWork.isPowerOfTwo(stride) ? divisions : 0)
+                               powerOfTwoDivisions: MaskElementWork.isPowerOfTwo(stride) ? divisions : 0,
+                               perElementDivisions: pattern == .strided ? 1 : 0)
     }
 }
