@@ -706,6 +706,19 @@ class Runner:
             want = ref[rows]
         return bool(torch.equal(got.bool(), want.bool()))
 
+    def measure_masked(self, rec, cfg, q, k, v, mod, n, per_head=False):
+        """Builds the block mask of `mod` (per head when `per_head`), times flex with it, and adds the dense
+        baselines of the shape: the record's blocks, build time, measured and dense times."""
+        bm, extra = self.make_block_mask(mod, n, build_time=True, heads=cfg["heads"] if per_head else None)
+        rec.update(extra)
+        rec["blocks"] = self.block_counts(bm, heads=per_head)
+        rec["measured"] = self.timed_flex(q, k, v, bm)
+        rec["measured_repeat"] = bench(self.torch, lambda: self.flex(q, k, v, block_mask=bm))["ms"]
+        base = self.baseline(cfg, q, k, v)
+        rec["dense"] = base["flex_dense"]
+        rec["sdpa_dense"] = base["sdpa_dense"]
+        rec["sdpa_causal"] = base["sdpa_causal"]
+
     def run_config(self, cfg):
         torch = self.torch
         fam = cfg["family"]
@@ -770,15 +783,7 @@ class Runner:
                 rec["mask_mod_matches_reference"] = self.check_mask(mod, ref, n, perm)
                 rec["attended_pairs"] = int(ref.sum())
                 del ref
-            bm, extra = self.make_block_mask(mod, n, build_time=True)
-            rec.update(extra)
-            rec["blocks"] = self.block_counts(bm)
-            rec["measured"] = self.timed_flex(q, k, v, bm)
-            rec["measured_repeat"] = bench(torch, lambda: self.flex(q, k, v, block_mask=bm))["ms"]
-            base = self.baseline(cfg, q, k, v)
-            rec["dense"] = base["flex_dense"]
-            rec["sdpa_dense"] = base["sdpa_dense"]
-            rec["sdpa_causal"] = base["sdpa_causal"]
+            self.measure_masked(rec, cfg, q, k, v, mod, n)
         elif fam == "composed":
             q, k, v = self.qkv(cfg)
             n = q.shape[2]
@@ -803,15 +808,7 @@ class Runner:
                     rec["mask_mod_matches_reference"] = self.check_mask(mod, ref, n)
                     rec["attended_pairs"] = int(ref.sum())
                     del ref
-            bm, extra = self.make_block_mask(mod, n, build_time=True, heads=cfg["heads"] if per_head else None)
-            rec.update(extra)
-            rec["blocks"] = self.block_counts(bm, heads=per_head)
-            rec["measured"] = self.timed_flex(q, k, v, bm)
-            rec["measured_repeat"] = bench(torch, lambda: self.flex(q, k, v, block_mask=bm))["ms"]
-            base = self.baseline(cfg, q, k, v)
-            rec["dense"] = base["flex_dense"]
-            rec["sdpa_dense"] = base["sdpa_dense"]
-            rec["sdpa_causal"] = base["sdpa_causal"]
+            self.measure_masked(rec, cfg, q, k, v, mod, n, per_head=per_head)
         elif fam == "micro":
             q, k, v = self.qkv(cfg)
             n = q.shape[2]
