@@ -87,6 +87,19 @@ extension Benchmark {
                     return (try? Simulator.run(hardware: hardware, workload: workload).simulated.time ?? 0) ?? 0
                 }
             },
+            masked1M("masks.strided-1m-h200", "{kind: strided, stride: 1024}", root: root,
+                     summary: "a 1M-token Sparse Transformer strided mask (stride 1024) simulated with flex on H200, "
+                        + "16 heads: 8192 Q tiles, 33.6 M tile covers, 4.3 M visited tiles per head (target ≤ 1 s)"),
+            masked1M("masks.all-of-1m-h200",
+                     "{kind: all_of, masks: [{kind: document, lengths: [262144, 131072, 393216, 262144]}, "
+                        + "{kind: sliding_window, window: 8192}]}", root: root,
+                     summary: "a 1M-token intersection (4 causal documents AND an 8K sliding window) simulated with flex "
+                        + "on H200, 16 heads; tiles both masks cover partially counted row by row (target ≤ 1 s)"),
+            masked1M("masks.per-head-1m-h200",
+                     "{kind: per_head, groups: [{heads: 4, mask: {kind: causal}}, "
+                        + "{heads: 12, mask: {kind: a_shape, sink: 64, window: 8192}}]}", root: root,
+                     summary: "a 1M-token per-head mask (4 causal heads, 12 with sink 64 + window 8192) simulated with "
+                        + "flex on H200: one grid of 131,072 Q tiles over every head (target ≤ 1 s)"),
             Benchmark(name: "gpu.event.hunyuan-h100",
                       summary: "GPU event simulation, HunyuanVideo stride 1 on H100 (fna-hopper 2×8×8, 24 heads: 21,600 CTAs, "
                         + "≈3.6M visited tiles), sparse and dense runs (target ≤ 20 ms)",
@@ -177,6 +190,25 @@ extension Benchmark {
                     + Double(cascade.passes().total) }
             },
         ]
+    }
+
+    /// A case that simulates `mask` over 1,048,576 tokens (16 heads of 128, bf16, flex) on the H200, the workload
+    /// parsed inside the timed call (a mask's exact counts are built there).
+    static func masked1M(_ name: String, _ mask: String, root: String, summary: String) -> Benchmark {
+        Benchmark(name: name, summary: summary, target: 1) {
+            let hardware = try HardwareSpec.load(path: root + "/hardware/h200-sxm.yaml")
+            let text = """
+                attnsim: 1
+                name: \(name)
+                problem: {batch: 1, heads: 16, head_dim: 128, tokens: 1048576, dtype: bf16}
+                mask: \(mask)
+                kernel: {backend: flex}
+                """
+            return {
+                guard let workload = try? Workload.parse(text: text, file: "\(name).yaml") else { return 0 }
+                return (try? Simulator.run(hardware: hardware, workload: workload).simulated.time ?? 0) ?? 0
+            }
+        }
     }
 
     /// A case that simulates one (hardware, workload) pair, both files read once beforehand: `hardware/NAME.yaml`,

@@ -48,6 +48,10 @@ extension KeyRunMask {
         rows.reduce(0) { $0 + keyRuns(ofQuery: $1).normalized(keys: keys).count(in: columns) }
     }
 
+    public var coversRectanglesFast: Bool { true }
+
+    public func rowRuns(query: Int, head: Int) -> KeyRuns? { keyRuns(ofQuery: query).normalized(keys: keys) }
+
     public func keyReach(rows: Range<Int>, head: Int) -> Range<Int>? {
         let any = keyRuns(ofQueries: rows.lowerBound, rows.upperBound - 1).any.normalized(keys: keys)
         guard !any.first.isEmpty else { return 0 ..< 0 }

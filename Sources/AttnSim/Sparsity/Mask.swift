@@ -59,6 +59,11 @@ public protocol Mask: Sendable {
     func pairs(rows: Range<Int>, columns: Range<Int>, head: Int) -> Int
     /// One range of keys holding every key some query of `rows` attends in head `head`; nil: any key.
     func keyReach(rows: Range<Int>, head: Int) -> Range<Int>?
+    /// Whether `cover` answers without testing elements (O(1) or O(rows)): the families that override it.
+    var coversRectanglesFast: Bool { get }
+    /// The keys query `query` attends in head `head` as at most two disjoint runs in key order, where the family's rows
+    /// are such runs (nil otherwise): what lets an intersection count a row without testing its elements.
+    func rowRuns(query: Int, head: Int) -> KeyRuns?
 }
 
 extension Mask {

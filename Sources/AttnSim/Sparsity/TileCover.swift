@@ -24,6 +24,10 @@ extension Mask {
     /// Keys that some query of `rows` may attend in head `head`, as one range holding all of them (nil: any key). A
     /// family that knows tells it, so that a rectangle count need not visit the rest.
     public func keyReach(rows: Range<Int>, head: Int) -> Range<Int>? { nil }
+
+    public func rowRuns(query: Int, head: Int) -> KeyRuns? { nil }
+
+    public var coversRectanglesFast: Bool { false }
 }
 
 /// The cover of a rectangle from its elements, stopping at the first pair of elements that settles it as partial.
@@ -87,5 +91,13 @@ extension QTileGrid {
     /// Tile pairs `covering` may ask about: P/TQ · M/TKV.
     public static func coverPairs(queries: Int, keys: Int, _ tiling: MaskTiling) -> Double {
         (Double(queries) / Double(tiling.qTileTokens)).rounded(.up) * (Double(keys) / Double(tiling.kvTileTokens)).rounded(.up)
+    }
+
+    /// Whether `covering` stays within `maxCoverPairs` tests for `mask`: tile pairs when its covers are fast, else
+    /// every element of every pair (a cover tested element by element).
+    public static func coveringIsTractable(_ mask: some Mask, queries: Int, keys: Int, _ tiling: MaskTiling) -> Bool {
+        let pairs = coverPairs(queries: queries, keys: keys, tiling)
+        return (mask.coversRectanglesFast ? pairs : pairs * Double(tiling.qTileTokens) * Double(tiling.kvTileTokens))
+            <= maxCoverPairs
     }
 }

@@ -113,6 +113,24 @@ import Testing
         #expect(mask.attendedPairs == Double(pairs))
     }
 
+    /// README.md, "Limits": covering asks at most 4·10⁸ tile pairs of masks whose covers are fast, and as many elements
+    /// of the others (an intersection with a mask whose rows are not runs tests elements where both are partial).
+    @Test func coveringRefusesWhatWouldTakeTooLong() {
+        let n = 1 << 20
+        let tiling = MaskTiling(qTile: [128], kvTile: [128])
+        let runs = AllOfMask([DocumentMask(queries: n, keys: n, lengths: [n / 2, n / 2]),
+                              SlidingWindowMask(queries: n, keys: n, window: 8192)], queries: n, keys: n)
+        #expect(runs.coversRectanglesFast && runs.isTractable(tiling))
+        #expect(StridedMask(queries: n, keys: n, stride: 1024).isTractable(tiling))
+        #expect(!StridedMask(queries: n, keys: n, stride: 1024).isTractable(MaskTiling(qTile: [16], kvTile: [16])))
+        let gna = GNAMask(tokens: [1024, 1024], window: [33, 33], stride: [1, 1], dilation: [1, 1], causal: [false, false])
+        let elements = AllOfMask([gna, CausalMask(queries: n, keys: n)], queries: n, keys: n)
+        #expect(!elements.coversRectanglesFast && !elements.isTractable(tiling))
+        let small = AllOfMask([GNAMask(tokens: [32, 32], window: [9, 9], stride: [1, 1], dilation: [1, 1], causal: [false, false]),
+                               CausalMask(queries: 1024, keys: 1024)], queries: 1024, keys: 1024)
+        #expect(small.isTractable(tiling))
+    }
+
     /// DuoAttention-style heads (references.md [DuoAttention]): 2 full causal heads and 6 streaming heads (sink 4,
     /// window 16) over 96 tokens. The grid of a batch element is every head's, in head order.
     @Test func perHeadGroups() {

@@ -10,8 +10,8 @@
 ///     - {kind: sliding_window, window: 1024}
 /// ```
 /// Tiles and pairs are exact for any tiling: a rectangle is empty when one mask leaves it empty, is as the other masks
-/// say when one covers it fully, and is tested element by element only when two or more cover it partially (the
-/// boundary tiles of both masks at once, few of them).
+/// say when one covers it fully, and where two or more cover it partially it is counted row by row from the masks'
+/// runs of keys (`rowRuns`: the 1-D families, `causal`), or element by element for masks whose rows are not runs.
 public struct AllOfMask: Mask {
     public static let kind = "all_of"
     public static let keys = ["masks"]
@@ -64,8 +64,53 @@ public struct AllOfMask: Mask {
             }
         }
         if partial <= 1 { return partial == 0 ? .full : .partial }
+        if let count = runPairs(rows: rows, columns: columns, head: head) {
+            return count == 0 ? .empty : count == rows.count * columns.count ? .full : .partial
+        }
         return elementCover(rows: rows, columns: columns, head: head) { attends(query: $0, key: $1, head: $2) }
     }
+
+    /// The pairs of a rectangle from each row's runs (`rowRuns`), intersected over the masks; nil when a mask's rows
+    /// are not runs. Each mask's runs are disjoint, so the intersections of one run from every mask are disjoint too:
+    /// a row's count is the sum over those choices (at most 2ⁿ for n masks) of their common keys inside `columns`.
+    /// - Complexity: O(rows · 2ⁿ), no allocation.
+    func runPairs(rows: Range<Int>, columns: Range<Int>, head: Int) -> Int? {
+        guard masks.count <= 16 else { return nil }
+        var count = 0
+        var runs = [KeyRuns](repeating: KeyRuns(.empty), count: masks.count)
+        for query in rows {
+            for (index, mask) in masks.enumerated() {
+                guard let own = mask.rowRuns(query: query, head: self.head(head, of: mask)) else { return nil }
+                runs[index] = own
+            }
+            count += Self.commonKeys(runs, in: columns)
+        }
+        return count
+    }
+
+    /// Keys inside `columns` that every set of `runs` holds.
+    static func commonKeys(_ runs: [KeyRuns], in columns: Range<Int>) -> Int {
+        var total = 0
+        choices: for choice in 0 ..< (1 << runs.count) {
+            var (lo, hi) = (columns.lowerBound, columns.upperBound - 1)
+            for (index, set) in runs.enumerated() {
+                let run = choice & (1 << index) == 0 ? set.first : set.second
+                lo = max(lo, run.lo)
+                hi = min(hi, run.hi)
+                if run.isEmpty || lo > hi { continue choices }
+            }
+            total += hi - lo + 1
+        }
+        return total
+    }
+
+    /// Fast when every mask's covers are fast and its rows are runs (`rowRuns`, asked of row 0): a rectangle two masks
+    /// cover partially is then counted row by row. With a mask whose rows are not runs (`strided`, GNA, a block file)
+    /// such rectangles are tested element by element.
+    public var coversRectanglesFast: Bool { masks.allSatisfy { $0.coversRectanglesFast && $0.rowRuns(query: 0, head: 0) != nil } }
+
+    /// An intersection's rows are runs only while they stay within two; a third run (or a mask without runs) gives nil.
+    public func rowRuns(query: Int, head: Int) -> KeyRuns? { nil }
 
     public func pairs(rows: Range<Int>, columns: Range<Int>, head: Int) -> Int {
         var partial: [any Mask] = []
@@ -78,6 +123,7 @@ public struct AllOfMask: Mask {
         }
         if partial.isEmpty { return rows.count * columns.count }
         if partial.count == 1 { return partial[0].pairs(rows: rows, columns: columns, head: self.head(head, of: partial[0])) }
+        if let count = runPairs(rows: rows, columns: columns, head: head) { return count }
         return elementPairs(rows: rows, columns: columns, head: head) { attends(query: $0, key: $1, head: $2) }
     }
 
@@ -120,7 +166,7 @@ public struct AllOfMask: Mask {
     }
 
     public func isTractable(_ tiling: MaskTiling) -> Bool {
-        QTileGrid.coverPairs(queries: queries, keys: keys, tiling) <= QTileGrid.maxCoverPairs
+        QTileGrid.coveringIsTractable(self, queries: queries, keys: keys, tiling)
     }
 
     public var waveBoundHolds: Bool { masks.allSatisfy(\.waveBoundHolds) }

@@ -53,6 +53,8 @@ public struct CausalMask: Mask, Equatable {
     }
 
     public func keyReach(rows: Range<Int>, head: Int) -> Range<Int>? { 0 ..< rows.upperBound + keys - queries }
+    public var coversRectanglesFast: Bool { true }
+    public func rowRuns(query: Int, head: Int) -> KeyRuns? { KeyRuns(KeyRun(0, query + keys - queries)) }
 
     /// One comparison of the key index with the query's last key (an add folded into the bound).
     public var elementWork: MaskElementWork { MaskElementWork(compares: 1, arithmetic: 1) }

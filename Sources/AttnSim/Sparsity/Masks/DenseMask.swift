@@ -27,6 +27,8 @@ public struct DenseMask: Mask, Equatable {
 
     public func cover(rows: Range<Int>, columns: Range<Int>, head: Int) -> TileCover { .full }
     public func pairs(rows: Range<Int>, columns: Range<Int>, head: Int) -> Int { rows.count * columns.count }
+    public var coversRectanglesFast: Bool { true }
+    public func rowRuns(query: Int, head: Int) -> KeyRuns? { KeyRuns(KeyRun(0, keys - 1)) }
 
     public var elementWork: MaskElementWork { .none }
 }

@@ -69,6 +69,8 @@ public struct PerHeadMask: Mask {
         mask(of: head).pairs(rows: rows, columns: columns, head: 0)
     }
     public func keyReach(rows: Range<Int>, head: Int) -> Range<Int>? { mask(of: head).keyReach(rows: rows, head: 0) }
+    public var coversRectanglesFast: Bool { groups.allSatisfy { $0.mask.coversRectanglesFast } }
+    public func rowRuns(query: Int, head: Int) -> KeyRuns? { mask(of: head).rowRuns(query: query, head: 0) }
 
     /// The heads' pairs, averaged; nil when a group's mask does not determine them.
     public var attendedPairs: Double? {

@@ -144,6 +144,8 @@ public struct StridedMask: Mask, Equatable {
         return count
     }
 
+    public var coversRectanglesFast: Bool { true }
+
     public func keyReach(rows: Range<Int>, head: Int) -> Range<Int>? { 0 ..< position(rows.upperBound - 1) + 1 }
 
     // MARK: Mask
@@ -175,7 +177,7 @@ public struct StridedMask: Mask, Equatable {
     }
 
     public func isTractable(_ tiling: MaskTiling) -> Bool {
-        QTileGrid.coverPairs(queries: queries, keys: keys, tiling) <= QTileGrid.maxCoverPairs
+        QTileGrid.coveringIsTractable(self, queries: queries, keys: keys, tiling)
     }
 
     /// No, as for `causal`: the early Q tiles visit fewer KV tiles (`CausalMask.waveBoundHolds`).
