@@ -14,6 +14,7 @@ public enum MaskRegistry {
         StridedMask.self,
         AllOfMask.self,
         PerHeadMask.self,
+        RadialMask.self,
     ]
 
     public static var kinds: [String] { families.map { $0.kind } }

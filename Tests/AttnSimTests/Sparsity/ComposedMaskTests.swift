@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import AttnSim
 
@@ -217,5 +218,100 @@ import Testing
         #expect(sum.path == "mask.groups" && sum.message.contains("problem.heads (4)"))
         let key = try #require(error("{kind: per_head, groups: [{heads: 4, mask: {kind: causal}, window: 3}]}", heads: 4))
         #expect(key.path.hasPrefix("mask.groups[0]") && key.message.contains("window"))
+    }
+}
+
+/// `radial` against the artifact's procedure written out element by element (references.md [RadialAttention],
+/// `radial_attn/attn_mask.py` at 72788d4: `get_window_width`, `get_diagonal_split_mask`, `shrinkMaskStrict`,
+/// `gen_log_mask_shrinked`): per frame pair the padded element band, its column densities in floating point, the
+/// 1/3 and 0.6 thresholds, OR-ed into the block grid, text rows and columns kept.
+@Suite struct RadialMaskTests {
+    static func reference(frames: Int, t: Int, text: Int, decay: Double, wan: Bool, bs: Int) -> Set<[Int]> {
+        let s = frames * t + text
+        let n = (s + bs - 1) / bs
+        var kept = Set<[Int]>()
+        let border = frames * t / bs
+        for b in border..<n { for k in 0..<n { kept.insert([b, k]); kept.insert([k, b]) } }
+        func bitLength(_ x: Int) -> Int { x == 0 ? 0 : String(x, radix: 2).count }
+        for i in 0..<frames {
+            for j in 0..<frames {
+                let dist = abs(i - j)
+                var local = [[Bool]](repeating: [Bool](repeating: false, count: t), count: t)
+                if wan && j == 0 {
+                    local = [[Bool]](repeating: [Bool](repeating: true, count: t), count: t)
+                } else {
+                    var width = Double(t)
+                    if dist > 1 {
+                        let length = pow(2.0, Double(bitLength(t))) / pow(2.0, Double(bitLength(dist))) * decay
+                        width = length >= Double(bs) ? length : Double(bs)
+                    }
+                    let decayLength = pow(2.0, Double(bitLength(t))) / pow(2.0, Double(bitLength(dist)))
+                    let split = decayLength >= 128 || dist % Int(128 / decayLength) == 0
+                    for r in 0..<t { for c in 0..<t { local[r][c] = Double(abs(c - r)) <= width && split } }
+                }
+                let (rr, rc) = ((i * t) % bs, (j * t) % bs)
+                let rows = rr + ((t - 1) / bs + 1) * bs, columns = rc + ((t - 1) / bs + 1) * bs
+                var padded = [[Bool]](repeating: [Bool](repeating: false, count: columns), count: rows)
+                for r in 0..<t { for c in 0..<t { padded[rr + r][rc + c] = local[r][c] } }
+                let bn = rows / bs
+                for bi in 0..<bn {
+                    for bj in 0..<bn {
+                        var (nonZero, high) = (0.0, 0.0)
+                        for c in bj * bs ..< bj * bs + bs {
+                            var sum = 0
+                            for r in bi * bs ..< bi * bs + bs where padded[r][c] { sum += 1 }
+                            let density = Double(sum) / Double(bs)
+                            if density > 0 { nonZero += 1 }
+                            if density > 1.0 / 3 { high += 1 }
+                        }
+                        let (row, column) = (i * t / bs + bi, j * t / bs + bj)
+                        if high / (nonZero + 1e-9) > 0.6 && row < n && column < n { kept.insert([row, column]) }
+                    }
+                }
+            }
+        }
+        return kept
+    }
+
+    /// 40 random small videos (2–7 frames of 20–300 tokens, 0–70 text tokens, blocks of 16, 32 or 64, decay 0.5–1.2,
+    /// both models): the same blocks.
+    @Test func blocksMatchTheArtifactProcedure() {
+        var rng = SplitMix64(state: 2026_12_04_19)
+        for _ in 0..<40 {
+            let (frames, t, text) = (rng.int(2...7), rng.int(20...300), rng.int(0...70))
+            let bs = [16, 32, 64][rng.int(0...2)]
+            let decay = [0.5, 0.95, 1.0, 1.2][rng.int(0...3)]
+            let wan = rng.int(0...1) == 0
+            let table = RadialMask.blockMask(frames: frames, frameTokens: t, tokens: frames * t + text, decay: decay,
+                                             model: wan ? .wan : .hunyuan, block: bs)
+            var got = Set<[Int]>()
+            for q in 0..<table.heads[0].full.rows { for k in table.heads[0].full.row(q) { got.insert([q, Int(k)]) } }
+            #expect(got == Self.reference(frames: frames, t: t, text: text, decay: decay, wan: wan, bs: bs),
+                    "frames \(frames) T \(t) text \(text) block \(bs) decay \(decay) wan \(wan)")
+        }
+    }
+
+    /// The HunyuanVideo setting of the artifact's scripts/hunyuan_t2v_inference.sh (768×1280, 117 frames: 30 latent
+    /// frames of 48×80 = 3840 tokens, decay 0.95) with 256 text tokens: the mask loads, every frame attends its own and
+    /// its neighbours' frames whole, and far frames less.
+    @Test func hunyuanDefault() throws {
+        let text = """
+            attnsim: 1
+            name: radial
+            problem: {batch: 1, heads: 24, head_dim: 128, tokens: 115456, dtype: bf16}
+            mask: {kind: radial, frames: 30, frame_tokens: 3840, text_tokens: 256, decay: 0.95, model: hunyuan}
+            """
+        let mask = try #require(try Workload.parse(text: text, file: "wl.yaml").mask as? RadialMask)
+        let full = mask.blocks.table.heads[0].full
+        #expect(full.rows == 902)
+        // Frame 10's first block row: frames 9, 10, 11 whole (3 × 30 blocks) plus the banded far frames and text.
+        let row = Array(full.row(300)).map(Int.init)
+        for k in 270..<360 { #expect(row.contains(k)) }
+        #expect(row.contains(900) && row.contains(901))
+        // Frame 0 is 10 frames away: band 2^12 / 2^4 · 0.95 = 243 tokens, so block 0 of frame 0 is kept and its
+        // block 29 (28 blocks off the diagonal) is not.
+        #expect(row.contains(0) && !row.contains(29) && row.count < 902)
+        let density = Double(full.count) / (902.0 * 902.0)
+        #expect(density > 0.05 && density < 0.6)
     }
 }
