@@ -15,6 +15,7 @@ public enum MaskRegistry {
         AllOfMask.self,
         PerHeadMask.self,
         RadialMask.self,
+        VerticalSlashMask.self,
     ]
 
     public static var kinds: [String] { families.map { $0.kind } }

@@ -101,3 +101,22 @@ extension QTileGrid {
             <= maxCoverPairs
     }
 }
+
+/// A 1-D mask over P queries and M keys whose tile grid is counted from rectangles (`QTileGrid.covering`): `strided`,
+/// `vertical_slash`, `all_of`. Dense when it covers the whole matrix.
+public protocol RectangleCountedMask: Mask {
+    var queries: Int { get }
+    var keys: Int { get }
+}
+
+extension RectangleCountedMask {
+    public var isDense: Bool { cover(rows: 0 ..< queries, columns: 0 ..< keys, head: 0) == .full }
+
+    public func tileGrid(_ tiling: MaskTiling, head: Int) -> QTileGrid {
+        .covering(self, queries: queries, keys: keys, qTile: tiling.qTileTokens, kvTile: tiling.kvTileTokens, head: head)
+    }
+
+    public func isTractable(_ tiling: MaskTiling) -> Bool {
+        QTileGrid.coveringIsTractable(self, queries: queries, keys: keys, tiling)
+    }
+}

@@ -72,6 +72,42 @@ import Testing
         }
     }
 
+    /// 300 vertical-slash problems: random line sets (0–12 vertical keys, 0–12 slash offsets, sometimes a run of
+    /// consecutive offsets so that tiles below the diagonal can be full), and the spread and local placements.
+    @Test func verticalSlashMatchesTheLines() {
+        var rng = SplitMix64(state: 2026_12_04_20)
+        for round in 0..<300 {
+            let m = rng.int(1...300)
+            let p = rng.int(0...2) == 0 ? rng.int(1...m) : m
+            let mask: VerticalSlashMask
+            if round % 3 == 2 {
+                let placement: VerticalSlashMask.Placement = rng.int(0...1) == 0 ? .spread : .local
+                mask = VerticalSlashMask(queries: p, keys: m, verticals: rng.int(0...m + 3), slashes: rng.int(0...m + 3),
+                                         placement: placement)
+            } else {
+                var v = Set((0..<rng.int(0...12)).map { _ in rng.int(0...m - 1) })
+                var s = Set((0..<rng.int(0...12)).map { _ in rng.int(0...m - 1) })
+                if rng.int(0...1) == 0 { s.formUnion(0..<rng.int(1...min(m, 80))) }
+                if rng.int(0...3) == 0 { v.formUnion(0..<rng.int(1...m)) }
+                mask = VerticalSlashMask(queries: p, keys: m, vertical: Array(v), slash: Array(s))
+            }
+            Self.check(mask, BruteForce1DMask(.verticalSlash(vertical: Set(mask.vertical), slash: Set(mask.slash)),
+                                              queries: p, keys: m), &rng)
+        }
+    }
+
+    /// The spread placement keeps MInference's forced lines (references.md [MInference] `minference_forward.py`:
+    /// the first 30 keys and the 100 nearest diagonals) and spaces the rest over the remaining keys and offsets.
+    @Test func spreadPlacementKeepsTheForcedLines() {
+        let mask = VerticalSlashMask(queries: 131072, keys: 131072, verticals: 1000, slashes: 6096)
+        #expect(mask.vertical.count == 1000 && mask.slash.count == 6096)
+        #expect(Array(mask.vertical.prefix(30)) == Array(0..<30) && Array(mask.slash.prefix(100)) == Array(0..<100))
+        #expect(mask.vertical[30] == 30 && mask.vertical.last! < 131072 && mask.vertical[31] - mask.vertical[30] == 135)
+        let local = VerticalSlashMask(queries: 4096, keys: 4096, verticals: 64, slashes: 1024, placement: .local)
+        // Local lines are a_shape's sink and window.
+        #expect(local.attendedPairs == AShapeMask(queries: 4096, keys: 4096, sink: 64, window: 1024).attendedPairs)
+    }
+
     /// 200 intersections of two or three random masks.
     @Test func allOfMatchesTheIntersection() {
         var rng = SplitMix64(state: 2026_12_04_18)
@@ -199,6 +235,36 @@ import Testing
         let heads = try #require(try Self.load("{kind: per_head, groups: [{heads: 1, mask: {kind: causal}}, "
             + "{heads: 1, mask: {kind: a_shape, sink: 4, window: 64}}]}") as? PerHeadMask)
         #expect(heads.groupOfHead == [0, 1] && heads.headPatterns == 2)
+    }
+
+    /// `vertical_slash` from a file of lines, and the file's errors.
+    @Test func verticalSlashFile() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("attnsim-vs-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        func load(_ json: String, extra: String = "") throws -> any Mask {
+            try json.write(to: dir.appendingPathComponent("vs.json"), atomically: true, encoding: .utf8)
+            let text = """
+                attnsim: 1
+                name: t
+                problem: {batch: 1, heads: 2, head_dim: 64, tokens: 4096, dtype: bf16}
+                mask: {kind: vertical_slash, file: vs.json\(extra)}
+                """
+            return try Workload.parse(text: text, file: dir.appendingPathComponent("wl.yaml").path).mask
+        }
+        let mask = try #require(try load(#"{"vertical": [7, 0, 3], "slash": [0, 1, 2]}"#) as? VerticalSlashMask)
+        #expect(mask.vertical == [0, 3, 7] && mask.slash == [0, 1, 2])
+        for (json, extra, fragment) in [(#"{"vertical": [4096], "slash": [0]}"#, "", "vertical key 4096"),
+                                         (#"{"vertical": [0], "slash": [-1]}"#, "", "slash offset -1"),
+                                         (#"{"vertical": [0]}"#, "", "expected a JSON object"),
+                                         (#"{"vertical": [0], "slash": [0]}"#, ", vertical: 3", "not both")] {
+            do {
+                _ = try load(json, extra: extra)
+                Issue.record("\(json) loaded")
+            } catch let error as Diagnostic {
+                #expect(error.message.contains(fragment) && error.path == "mask.file", "\(error)")
+            }
+        }
     }
 
     @Test func badValuesNameTheField() throws {

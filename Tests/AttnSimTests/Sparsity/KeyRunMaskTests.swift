@@ -12,6 +12,8 @@ struct BruteForce1DMask {
         /// references.md [SparseTransformer §4.2, §4.3], written as the paper's sets: strided A⁽¹⁾ = {max(0, i − l) … i},
         /// A⁽²⁾ = {j : (i − j) mod l = 0}; fixed A⁽¹⁾ = {j : ⌊j/l⌋ = ⌊i/l⌋}, A⁽²⁾ = {j : j mod l ≥ l − c}; j ≤ i.
         case strided(stride: Int), fixed(stride: Int, summary: Int)
+        /// references.md [MInference]: j ≤ i and (j a vertical key or i − j a slash offset).
+        case verticalSlash(vertical: Set<Int>, slash: Set<Int>)
         /// Every rule at once.
         indirect case allOf([Rule])
 
@@ -24,6 +26,7 @@ struct BruteForce1DMask {
             case .document(let lengths, let causal): return "document \(lengths) causal \(causal)"
             case .strided(let l): return "strided \(l)"
             case .fixed(let l, let c): return "fixed \(l) summary \(c)"
+            case .verticalSlash(let v, let s): return "vertical_slash \(v.sorted()) \(s.sorted())"
             case .allOf(let rules): return "all_of \(rules)"
             }
         }
@@ -73,6 +76,7 @@ struct BruteForce1DMask {
             return false
         case .strided(let l): return j <= i && ((max(0, i - l)...i).contains(j) || (i - j) % l == 0)
         case .fixed(let l, let c): return j <= i && (j / l == i / l || j % l >= l - c)
+        case .verticalSlash(let v, let s): return j <= i && (v.contains(j) || s.contains(i - j))
         case .allOf(let rules): return rules.allSatisfy { attends($0, i, j) }
         }
     }

@@ -12,7 +12,7 @@
 /// Tiles and pairs are exact for any tiling: a rectangle is empty when one mask leaves it empty, is as the other masks
 /// say when one covers it fully, and where two or more cover it partially it is counted row by row from the masks'
 /// runs of keys (`rowRuns`: the 1-D families, `causal`), or element by element for masks whose rows are not runs.
-public struct AllOfMask: Mask {
+public struct AllOfMask: RectangleCountedMask {
     public static let kind = "all_of"
     public static let keys = ["masks"]
 
@@ -160,14 +160,6 @@ public struct AllOfMask: Mask {
     }
 
     public var isDense: Bool { masks.allSatisfy(\.isDense) }
-
-    public func tileGrid(_ tiling: MaskTiling, head: Int) -> QTileGrid {
-        .covering(self, queries: queries, keys: keys, qTile: tiling.qTileTokens, kvTile: tiling.kvTileTokens, head: head)
-    }
-
-    public func isTractable(_ tiling: MaskTiling) -> Bool {
-        QTileGrid.coveringIsTractable(self, queries: queries, keys: keys, tiling)
-    }
 
     public var waveBoundHolds: Bool { masks.allSatisfy(\.waveBoundHolds) }
 

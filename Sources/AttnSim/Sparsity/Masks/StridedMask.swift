@@ -13,7 +13,7 @@
 /// ```
 /// Tiles are counted from rectangles in O(1) each (`cover`), visiting every KV tile up to the Q tile's last key: the
 /// "every l-th key" and "summary" columns reach back to the sequence's start.
-public struct StridedMask: Mask, Equatable {
+public struct StridedMask: RectangleCountedMask, Equatable {
     public static let kind = "strided"
     public static let keys = ["stride", "pattern", "summary"]
 
@@ -168,16 +168,6 @@ public struct StridedMask: Mask, Equatable {
             let sumX = (Double(a) + Double(b)) * Double(queries) / 2
             return sumX - Double(stride) * blocks + Double(queries) + blocks * Double(summary)
         }
-    }
-
-    public var isDense: Bool { cover(rows: 0 ..< queries, columns: 0 ..< keys, head: 0) == .full }
-
-    public func tileGrid(_ tiling: MaskTiling, head: Int) -> QTileGrid {
-        .covering(self, queries: queries, keys: keys, qTile: tiling.qTileTokens, kvTile: tiling.kvTileTokens, head: head)
-    }
-
-    public func isTractable(_ tiling: MaskTiling) -> Bool {
-        QTileGrid.coveringIsTractable(self, queries: queries, keys: keys, tiling)
     }
 
     /// No, as for `causal`: the early Q tiles visit fewer KV tiles (`CausalMask.waveBoundHolds`).
