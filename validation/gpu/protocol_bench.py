@@ -28,6 +28,10 @@ Every config record carries the attnsim workload that describes it (`workload_ya
           per-head masks (a quarter of the heads causal, the rest sink + window) through flex at 4K-32K tokens, each
           with `constant` and `tensor` parameters where it has any; drawn after every other family, so adding it
           left the earlier draws unchanged. Measured after the profiles were fitted: run with --held-out-all.
+  radial_vs  Radial Attention's block mask (built on the GPU by the artifact's procedure, run as full blocks: no
+          mask_mod) for video shapes of 8-30 frames, and MInference's vertical-slash lines (counts placed `spread` or
+          `local`, the mask_mod reading two lookup tables) at 8K-32K tokens; drawn after `composed`. Measured after the
+          profiles were fitted: run with --held-out-all.
   micro   the mask-evaluation microbenchmarks the profile's per-operation costs are fitted from: a fixed shape
           (8192 tokens, 32 heads, head_dim 128) with every block partial, the mask_mod a chain of k integer
           divisions by constants / by tensor values, k compares, or k table loads (k = 0, 4, 8); plus all blocks
@@ -44,7 +48,7 @@ import time
 
 SEED = 20261204
 BLOCK = 128
-FAMILIES = ["sdpa", "decode", "micro", "flex", "window", "gna", "composed"]
+FAMILIES = ["sdpa", "decode", "micro", "flex", "window", "gna", "composed", "radial_vs"]
 MAX_DENSE_FLOPS = 1.2e14
 
 
@@ -97,6 +101,12 @@ def workload_yaml(cfg):
         mask = "{kind: per_head, groups: [" + ", ".join(groups) + "]}"
     elif kind == "a_shape":
         mask = f"{{kind: a_shape, sink: {m['sink']}, window: {m['window']}}}"
+    elif kind == "radial":
+        mask = (f"{{kind: radial, frames: {m['frames']}, frame_tokens: {m['frame_tokens']}, "
+                f"text_tokens: {m['text_tokens']}, decay: {m['decay']}, model: {m['model']}}}")
+    elif kind == "vertical_slash":
+        mask = (f"{{kind: vertical_slash, vertical: {m['vertical']}, slash: {m['slash']}, "
+                f"placement: {m['placement']}}}")
     else:
         raise ValueError(kind)
     backend = "flash" if cfg["backend"] == "sdpa" else "flex"
@@ -270,7 +280,94 @@ def make_configs(seed=SEED):
                  mask={"kind": "all_of", "masks": [{"kind": "document", "lengths": lengths, "causal": True},
                                                    {"kind": "sliding_window", "window": w}]},
                  mask_params="tensor"))
+    # radial_vs: 6 Radial videos + 6 vertical-slash shapes x 2 placements = 18
+    for g in range(6):
+        frames = rng.randint(8, 30)
+        t = rng.choice([1024, 1560, 2048, 3600, 3840])
+        text = rng.choice([0, 256])
+        while frames * t + text > 65536:
+            frames -= 1
+        model = rng.choice(["hunyuan", "wan"])
+        decay = rng.choice([0.95, 1.0])
+        n = frames * t + text
+        d = rng.choice([64, 128, 128])
+        b, h = _split_bh(rng, _bh(rng, n, d, 3, 5))
+        add({"id": f"radial-{model}-f{frames}x{t}-text{text}-decay{decay}-d{d}-b{b}h{h}", "family": "radial_vs",
+             "backend": "flex", "tokens": [n], "batch": b, "heads": h, "head_dim": d, "group": f"radial-{g}",
+             "mask": {"kind": "radial", "frames": frames, "frame_tokens": t, "text_tokens": text, "decay": decay,
+                      "model": model}})
+    for g in range(6):
+        n = 2 ** rng.randint(13, 15)
+        d = rng.choice([64, 128, 128, 256])
+        b, h = _split_bh(rng, _bh(rng, n, d, 3, 6))
+        v = rng.choice([30, 100, 500, 1000])
+        sl = rng.choice([100, 500, 800, 2048])
+        for placement in ("spread", "local"):
+            add({"id": f"vs-v{v}-s{sl}-{placement}-n{n}-d{d}-b{b}h{h}", "family": "radial_vs", "backend": "flex",
+                 "tokens": [n], "batch": b, "heads": h, "head_dim": d, "group": f"vs-{g}", "mask_params": "tensor",
+                 "mask": {"kind": "vertical_slash", "vertical": v, "slash": sl, "placement": placement}})
     return out
+
+
+def vs_lines(mask, n):
+    """The vertical keys and slash offsets of attnsim's `placement` rule (VerticalSlashMask.swift)."""
+    v, s = min(mask["vertical"], n), min(mask["slash"], n)
+    if mask["placement"] == "local":
+        return list(range(v)), list(range(s))
+
+    def spread(count, forced):
+        first = min(count, forced, n)
+        out = list(range(first))
+        rest = count - first
+        if rest > 0 and n > forced:
+            span = n - forced
+            out += [forced + int(float(k) * float(span) / float(rest)) for k in range(rest)]
+        return sorted(set(out))
+    return spread(v, 30), spread(s, 100)
+
+
+def radial_block_mask(m, n, torch, device, block=128):
+    """Radial Attention's block mask, by the artifact's procedure (radial_attn/attn_mask.py at 72788d4,
+    gen_log_mask_shrinked with get_window_width, get_diagonal_split_mask and shrinkMaskStrict), on the GPU."""
+    frames, tpf = m["frames"], m["frame_tokens"]
+    nb = (n + block - 1) // block
+    final = torch.zeros((nb, nb), dtype=torch.bool, device=device)
+    border = frames * tpf // block
+    final[border:] = True
+    final[:, border:] = True
+    col = torch.arange(tpf, device=device).view(1, -1)
+    row = torch.arange(tpf, device=device).view(-1, 1)
+    for i in range(frames):
+        for j in range(frames):
+            dist = abs(i - j)
+            if j == 0 and m["model"] == "wan":
+                local = torch.ones((tpf, tpf), dtype=torch.bool, device=device)
+            else:
+                if dist <= 1:
+                    width = tpf
+                else:
+                    length = 2 ** tpf.bit_length() / 2 ** dist.bit_length() * m["decay"]
+                    width = length if length >= block else block
+                local = (col - row).abs() <= width
+                length = 2 ** tpf.bit_length() / 2 ** dist.bit_length()
+                if length < 128 and dist % int(128 / length) != 0:
+                    local = torch.zeros_like(local)
+            rr, rc = (i * tpf) % block, (j * tpf) % block
+            rows_ = rr + ((tpf - 1) // block + 1) * block
+            cols_ = rc + ((tpf - 1) // block + 1) * block
+            padded = torch.zeros((rows_, cols_), dtype=torch.bool, device=device)
+            padded[rr:rr + tpf, rc:rc + tpf] = local
+            bn = rows_ // block
+            pm = padded[:bn * block, :bn * block].view(bn, block, bn, block)
+            dens = pm.sum(dim=1).float() / block
+            nonzero = dens > 0
+            high = dens > 1 / 3
+            frac = high.sum(dim=-1) / (nonzero.sum(dim=-1) + 1e-9)
+            bm = frac > 0.6
+            r0, c0 = i * tpf // block, j * tpf // block
+            r1, c1 = min(nb, r0 + bn), min(nb, c0 + bn)
+            final[r0:r1, c0:c1] |= bm[:r1 - r0, :c1 - c0]
+    return final
 
 
 # ------------------------------------------------------------------------------------------------------------
@@ -392,6 +489,14 @@ def window_reference(mask, n, torch, device):
         return (k <= q) & ((k >= q - L) | ((q - k) % L == 0))
     if kind == "a_shape":
         return (k <= q) & ((k < mask["sink"]) | (q - k < mask["window"]))
+    if kind == "vertical_slash":
+        v, sl = vs_lines(mask, n)
+        is_v = torch.zeros(n, dtype=torch.bool, device=device)
+        is_v[v] = True
+        is_s = torch.zeros(n, dtype=torch.bool, device=device)
+        is_s[sl] = True
+        diff = (q - k).clamp(min=0)
+        return (k <= q) & (is_v[k.expand_as(diff)] | is_s[diff])
     if kind == "all_of":
         out = None
         for part in mask["masks"]:
@@ -411,6 +516,13 @@ def window_mask_mod(mask, n, style, torch, device):
         if mask["causal"]:
             return (lambda b, h, q, kv: (doc[q] == doc[kv]) & (q >= kv)), doc
         return (lambda b, h, q, kv: doc[q] == doc[kv]), doc
+    if kind == "vertical_slash":
+        v, sl = vs_lines(mask, n)
+        is_v = torch.zeros(n, dtype=torch.bool, device=device)
+        is_v[v] = True
+        is_s = torch.zeros(2 * n, dtype=torch.bool, device=device)    # index q - kv + n: never negative
+        is_s[[o + n for o in sl]] = True
+        return (lambda b, h, q, kv: (q >= kv) & (is_v[kv] | is_s[q - kv + n])), (is_v, is_s)
     if kind == "all_of":
         mods, params = [], []
         for part in mask["masks"]:
@@ -809,6 +921,38 @@ class Runner:
                     rec["attended_pairs"] = int(ref.sum())
                     del ref
             self.measure_masked(rec, cfg, q, k, v, mod, n, per_head=per_head)
+        elif fam == "radial_vs" and cfg["mask"]["kind"] == "radial":
+            q, k, v = self.qkv(cfg)
+            n = q.shape[2]
+            t = time.time()
+            blocks = radial_block_mask(cfg["mask"], n, torch, "cuda")
+            torch.cuda.synchronize()
+            rec["block_mask_build_ms"] = (time.time() - t) * 1e3
+            nb = blocks.shape[0]
+            counts = blocks.sum(dim=1).to(torch.int32)
+            order = torch.argsort((~blocks).to(torch.int8), dim=1, stable=True).to(torch.int32)
+            zeros = torch.zeros_like(counts)
+            bm = self.BlockMask.from_kv_blocks(zeros[None, None], order[None, None], counts[None, None],
+                                               order[None, None], BLOCK_SIZE=BLOCK, mask_mod=None, seq_lengths=(n, n))
+            rec["blocks"] = self.block_counts(bm)
+            rec["attended_pairs"] = None
+            rec["measured"] = self.timed_flex(q, k, v, bm)
+            rec["measured_repeat"] = bench(torch, lambda: self.flex(q, k, v, block_mask=bm))["ms"]
+            base = self.baseline(cfg, q, k, v)
+            rec["dense"] = base["flex_dense"]
+            rec["sdpa_dense"] = base["sdpa_dense"]
+            rec["sdpa_causal"] = base["sdpa_causal"]
+        elif fam == "radial_vs":
+            q, k, v = self.qkv(cfg)
+            n = q.shape[2]
+            m = cfg["mask"]
+            mod, _ = window_mask_mod(m, n, "tensor", torch, "cuda")
+            if n <= 8192:
+                ref = window_reference(m, n, torch, "cuda")
+                rec["mask_mod_matches_reference"] = self.check_mask(mod, ref, n)
+                rec["attended_pairs"] = int(ref.sum())
+                del ref
+            self.measure_masked(rec, cfg, q, k, v, mod, n)
         elif fam == "micro":
             q, k, v = self.qkv(cfg)
             n = q.shape[2]

@@ -296,22 +296,24 @@ extension HardwareSpec {
                                                          valid: { $0 > 0 && $0.isFinite })
             if let item = map.optional("mask_cost") {
                 let cost = try item.mapping(allowed: ["base", "simple", "division", "division_tensor", "load",
-                                                      "per_element_division"])
+                                                      "per_element_division", "per_element_load"])
                 func cycles(_ key: String) throws(Diagnostic) -> Double {
                     try cost.required(key, expecting: "SM cycles per element, ≥ 0").physicalQuantity(.number, zeroAllowed: true)
                 }
-                var perElement = 1.0
-                if let node = cost.optional("per_element_division") {
-                    perElement = try node.physicalQuantity(.number)
-                    guard perElement >= 1, perElement.isFinite else {
-                        throw node.error("expected a factor ≥ 1 (a division per element costs at least one per row or column), "
-                            + "found \(perElement)")
+                func factor(_ key: String, _ what: String) throws(Diagnostic) -> Double {
+                    guard let node = cost.optional(key) else { return 1 }
+                    let value = try node.physicalQuantity(.number)
+                    guard value >= 1, value.isFinite else {
+                        throw node.error("expected a factor ≥ 1 (\(what) per element costs at least one per row or column), "
+                            + "found \(value)")
                     }
+                    return value
                 }
                 profile.maskCost = MaskOperationCost(base: try cycles("base"), simple: try cycles("simple"),
                                                      division: try cycles("division"),
                                                      divisionTensor: try cycles("division_tensor"), load: try cycles("load"),
-                                                     perElementDivision: perElement)
+                                                     perElementDivision: try factor("per_element_division", "a division"),
+                                                     perElementLoad: try factor("per_element_load", "a table load"))
             }
             profile.splitKV = try map.optional("split_kv")?.bool()
             if let perAxis = map.optional("masked_tile_cost_per_axis") {

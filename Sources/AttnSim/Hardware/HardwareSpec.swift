@@ -225,15 +225,19 @@ public struct MaskOperationCost: Sendable, Equatable {
     /// index alone (computed per row or column of a tile); the factor is measured, not fitted
     /// (`per_element_division`, validation/gpu/mask_row_micro.py). 1 where a hardware file does not give it.
     public var perElementDivision: Double
+    /// The same for a table load indexed by both indices (`MaskElementWork.perElementLoads`), as a multiple of `load`
+    /// (`per_element_load`, measured by validation/gpu/mask_row_micro.py --loads). 1 where a hardware file does not give it.
+    public var perElementLoad: Double
 
     public init(base: Double, simple: Double, division: Double, divisionTensor: Double, load: Double,
-                perElementDivision: Double = 1) {
+                perElementDivision: Double = 1, perElementLoad: Double = 1) {
         self.base = base
         self.simple = simple
         self.division = division
         self.divisionTensor = divisionTensor
         self.load = load
         self.perElementDivision = perElementDivision
+        self.perElementLoad = perElementLoad
     }
 
     /// Cycles per element for `work`, its parameters compiled in or read from a tensor; `opsPerElement` (the
@@ -252,7 +256,8 @@ public struct MaskOperationCost: Sendable, Equatable {
             divisions = (Double(general) + perElement * (perElementDivision - 1)) * division
                 + Double(work.powerOfTwoDivisions) * simple
         }
-        return base + Double(work.compares + work.arithmetic) * simple + divisions + Double(work.loads) * load
+        let loads = Double(work.loads) + Double(work.perElementLoads) * (perElementLoad - 1)
+        return base + Double(work.compares + work.arithmetic) * simple + divisions + loads * load
     }
 }
 

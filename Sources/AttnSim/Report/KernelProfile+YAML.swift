@@ -29,7 +29,8 @@ extension KernelProfile {
         if let cost = maskCost {
             add("mask_cost", "{base: \(number(cost.base)), simple: \(number(cost.simple)), division: \(number(cost.division)), "
                 + "division_tensor: \(number(cost.divisionTensor)), load: \(number(cost.load))"
-                + (cost.perElementDivision == 1 ? "" : ", per_element_division: \(number(cost.perElementDivision))") + "}")
+                + (cost.perElementDivision == 1 ? "" : ", per_element_division: \(number(cost.perElementDivision))")
+                + (cost.perElementLoad == 1 ? "" : ", per_element_load: \(number(cost.perElementLoad))") + "}")
         }
         if !maskCostByHeadDim.isEmpty {
             add("mask_cost_by_head_dim", "{" + maskCostByHeadDim.sorted { $0.key < $1.key }

@@ -129,9 +129,12 @@ public struct MaskElementWork: Sendable, Equatable {
     /// `kv % l`): a kernel computes them once per row or column of a tile, and costs them less
     /// (validation/gpu/README.md, "Where a mask function's work lands").
     public var perElementDivisions: Int
+    /// How many of `loads` are indexed by a value that depends on both indices (`is_slash[q − kv]`): a gather for every
+    /// element, where a table indexed by the query or the key alone is read once per row or column.
+    public var perElementLoads: Int
 
     public init(compares: Int = 0, arithmetic: Int = 0, divisions: Int = 0, loads: Int = 0, axes: Int = 1,
-                powerOfTwoDivisions: Int = 0, perElementDivisions: Int = 0) {
+                powerOfTwoDivisions: Int = 0, perElementDivisions: Int = 0, perElementLoads: Int = 0) {
         self.compares = compares
         self.arithmetic = arithmetic
         self.divisions = divisions
@@ -139,6 +142,7 @@ public struct MaskElementWork: Sendable, Equatable {
         self.axes = axes
         self.powerOfTwoDivisions = min(powerOfTwoDivisions, divisions)
         self.perElementDivisions = min(perElementDivisions, divisions)
+        self.perElementLoads = min(perElementLoads, loads)
     }
 
     /// What a mask function that looks its rule up in per-token tables evaluates per element, on `axes` token axes:

@@ -158,9 +158,9 @@ public struct GPUCrossCheck: Sendable {
                 continue
             }
             let blocks = config["blocks"] as? [String: Any]
-            // The composed family's configs are reported by mask kind (strided, all_of, per_head).
+            // The families that mix mask kinds are reported by kind (strided, all_of, per_head; radial, vertical_slash).
             var family = config["family"] as? String ?? "?"
-            if family == "composed" { family = workload.mask.kind }
+            if family == "composed" || family == "radial_vs" { family = workload.mask.kind }
             list.append(Measurement(id: id, family: family, workload: workload,
                                     backendFixed: true, denseTime: dense.map { $0 / 1e3 }, sparseTime: sparse / 1e3,
                                     partialBlocks: blocks?["partial"] as? Int, fullBlocks: blocks?["full"] as? Int))

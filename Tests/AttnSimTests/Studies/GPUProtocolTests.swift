@@ -179,6 +179,7 @@ import Testing
             #expect(error.description.contains("division"))
             #expect(error.line != nil)
         }
+        #expect(flex.maskCost?.perElementLoad == 7.98)
         // per_element_division is a factor ≥ 1; the error names the key's line.
         let cheaper = base.replacingOccurrences(of: "per_element_division: 3.58", with: "per_element_division: 0.5")
         #expect(cheaper != base)

@@ -188,6 +188,6 @@ public struct VerticalSlashMask: RectangleCountedMask, Equatable {
     public var waveBoundHolds: Bool { false }
 
     /// A FlexAttention mask function over two lookup tables, `(q >= kv) & (is_vertical[kv] | is_slash[q - kv])`: a
-    /// subtraction, a comparison and two loads.
-    public var elementWork: MaskElementWork { MaskElementWork(compares: 1, arithmetic: 1, loads: 2) }
+    /// subtraction, a comparison and two loads, the second indexed by q − kv (a gather for every element).
+    public var elementWork: MaskElementWork { MaskElementWork(compares: 1, arithmetic: 1, loads: 2, perElementLoads: 1) }
 }
