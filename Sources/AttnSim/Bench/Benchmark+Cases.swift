@@ -100,6 +100,13 @@ extension Benchmark {
                         + "{heads: 12, mask: {kind: a_shape, sink: 64, window: 8192}}]}", root: root,
                      summary: "a 1M-token per-head mask (4 causal heads, 12 with sink 64 + window 8192) simulated with "
                         + "flex on H200: one grid of 131,072 Q tiles over every head (target ≤ 1 s)"),
+            masked1M("masks.radial-1m-h200", "{kind: radial, frames: 256, frame_tokens: 4096, decay: 1, model: wan}",
+                     root: root,
+                     summary: "a 1M-token Radial Attention mask (256 frames of 4096 tokens, Wan rule) built by the "
+                        + "artifact's rule and simulated with flex on H200, 16 heads: 8192² blocks (target ≤ 1 s)"),
+            masked1M("masks.vertical-slash-1m-h200", "{kind: vertical_slash, vertical: 1000, slash: 6096}", root: root,
+                     summary: "a 1M-token MInference vertical-slash mask (1000 verticals, 6096 slashes, spread) "
+                        + "simulated with flex on H200, 16 heads: 33.6 M visited tiles per head (target ≤ 1 s)"),
             Benchmark(name: "gpu.event.hunyuan-h100",
                       summary: "GPU event simulation, HunyuanVideo stride 1 on H100 (fna-hopper 2×8×8, 24 heads: 21,600 CTAs, "
                         + "≈3.6M visited tiles), sparse and dense runs (target ≤ 20 ms)",

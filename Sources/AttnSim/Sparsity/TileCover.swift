@@ -1,3 +1,5 @@
+import Foundation
+
 /// How a mask covers a rectangle of one head's score matrix (query rows × key columns of the 1-D token order): no
 /// element attended (a kernel skips the tile), some (it evaluates the element mask), or every one (it runs the tile
 /// unmasked).
@@ -107,16 +109,49 @@ extension QTileGrid {
 public protocol RectangleCountedMask: Mask {
     var queries: Int { get }
     var keys: Int { get }
+    /// The grids already counted, by tiling and head: a simulation asks for the same grid several times (tile
+    /// bounds, the mapper's candidates, the event simulation), and counting one is O(P/TQ · M/TKV).
+    var grids: TileGridCache { get }
 }
 
 extension RectangleCountedMask {
     public var isDense: Bool { cover(rows: 0 ..< queries, columns: 0 ..< keys, head: 0) == .full }
 
     public func tileGrid(_ tiling: MaskTiling, head: Int) -> QTileGrid {
-        .covering(self, queries: queries, keys: keys, qTile: tiling.qTileTokens, kvTile: tiling.kvTileTokens, head: head)
+        grids.grid(tiling, head: head) {
+            .covering(self, queries: queries, keys: keys, qTile: tiling.qTileTokens, kvTile: tiling.kvTileTokens, head: head)
+        }
     }
 
     public func isTractable(_ tiling: MaskTiling) -> Bool {
         QTileGrid.coveringIsTractable(self, queries: queries, keys: keys, tiling)
     }
+}
+
+/// Tile grids counted once per (tiling, head) for one mask value, shared by its copies; safe across threads. Two caches
+/// always compare equal, so a mask's equality is that of its parameters.
+public final class TileGridCache: @unchecked Sendable, Equatable {
+    private var grids: [Key: QTileGrid] = [:]
+    private let lock = NSLock()
+    private struct Key: Hashable {
+        var tiling: MaskTiling
+        var head: Int
+    }
+
+    public init() {}
+
+    /// The grid of `tiling` and `head`, counted by `count` the first time.
+    public func grid(_ tiling: MaskTiling, head: Int, count: () -> QTileGrid) -> QTileGrid {
+        let key = Key(tiling: tiling, head: head)
+        lock.lock()
+        if let grid = grids[key] { lock.unlock(); return grid }
+        lock.unlock()
+        let grid = count()
+        lock.lock()
+        grids[key] = grid
+        lock.unlock()
+        return grid
+    }
+
+    public static func == (a: TileGridCache, b: TileGridCache) -> Bool { true }
 }

@@ -19,6 +19,7 @@ public struct AllOfMask: RectangleCountedMask {
     public var masks: [any Mask]
     public var queries: Int
     public var keys: Int
+    public let grids = TileGridCache()
 
     public init(_ masks: [any Mask], queries: Int, keys: Int) {
         self.masks = masks

@@ -21,6 +21,7 @@ public struct StridedMask: RectangleCountedMask, Equatable {
 
     public var queries: Int
     public var keys: Int
+    public let grids = TileGridCache()
     public var stride: Int
     public var pattern: Pattern
     /// c: summary keys at the end of each block (`fixed` only).

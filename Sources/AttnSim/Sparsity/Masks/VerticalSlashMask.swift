@@ -32,6 +32,7 @@ public struct VerticalSlashMask: RectangleCountedMask, Equatable {
     public var slash: [Int]
     /// For each slash, the last offset of the run of consecutive offsets it is in.
     var slashRunEnd: [Int]
+    public let grids = TileGridCache()
 
     public init(queries: Int, keys: Int, vertical: [Int], slash: [Int]) {
         self.queries = queries
@@ -169,6 +170,66 @@ public struct VerticalSlashMask: RectangleCountedMask, Equatable {
     }
 
     public func keyReach(rows: Range<Int>, head: Int) -> Range<Int>? { 0 ..< position(rows.upperBound - 1) + 1 }
+
+    /// The grid by a sweep per Q tile: the KV tiles holding a vertical key ≤ b, and those the slash offsets' key
+    /// ranges [a − o, b − o] touch, marked in one pass over the lines; a visited tile is full only if its keys are all
+    /// vertical, or a run of consecutive slashes as long as the tile's rows exists and `cover` says so.
+    /// - Complexity: O(P/TQ · (lines + M/TKV)).
+    public func tileGrid(_ tiling: MaskTiling, head: Int) -> QTileGrid {
+        grids.grid(tiling, head: head) { sweptGrid(tiling, head: head) }
+    }
+
+    func sweptGrid(_ tiling: MaskTiling, head: Int) -> QTileGrid {
+        let (tq, tkv) = (tiling.qTileTokens, tiling.kvTileTokens)
+        let kvTiles = ceilDiv(keys, tkv)
+        let longestRun = zip(slash, slashRunEnd).map { $1 - $0 + 1 }.max() ?? 0
+        var longestVerticalRun = 0, run = 0
+        for (k, v) in vertical.enumerated() {
+            run = k > 0 && vertical[k - 1] == v - 1 ? run + 1 : 1
+            longestVerticalRun = max(longestVerticalRun, run)
+        }
+        var marked = [Bool](repeating: false, count: kvTiles)
+        var touched: [Int] = []
+        var tiles: [QTileVisit] = []
+        tiles.reserveCapacity(ceilDiv(queries, tq))
+        var q0 = 0
+        while q0 < queries {
+            let rows = q0 ..< min(q0 + tq, queries)
+            let (a, b) = (position(rows.lowerBound), position(rows.upperBound - 1))
+            func mark(_ tile: Int) {
+                if !marked[tile] { marked[tile] = true; touched.append(tile) }
+            }
+            for v in vertical {
+                if v > b { break }
+                mark(v / tkv)
+            }
+            // Offsets ascending: key ranges [a − o, b − o] descending; mark each range's tiles, skipping tiles the
+            // previous (higher, overlapping or adjacent) range already marked.
+            var lowestMarked = Int.max
+            for o in slash {
+                if o > b { break }
+                let (lo, hi) = (max(0, a - o) / tkv, (b - o) / tkv)
+                var tile = min(hi, lowestMarked - 1)
+                while tile >= lo { mark(tile); tile -= 1 }
+                lowestMarked = min(lowestMarked, lo)
+            }
+            var visit = QTileVisit(visited: touched.count, full: 0)
+            for tile in touched {
+                marked[tile] = false
+                let columns = tile * tkv ..< min((tile + 1) * tkv, keys)
+                guard columns.upperBound - 1 <= a else { continue }
+                let allVertical = longestVerticalRun >= columns.count
+                    && Self.count(vertical, columns.lowerBound, columns.upperBound - 1) == columns.count
+                if allVertical || (longestRun >= rows.count && cover(rows: rows, columns: columns, head: head) == .full) {
+                    visit.full += 1
+                }
+            }
+            touched.removeAll(keepingCapacity: true)
+            tiles.append(visit)
+            q0 = rows.upperBound
+        }
+        return QTileGrid(tiles: tiles, denseKVTiles: kvTiles, qTileTokens: tq, kvTileTokens: tkv)
+    }
     public var coversRectanglesFast: Bool { true }
 
     // MARK: Mask
