@@ -1,3 +1,4 @@
+import AttnSimFuzzing
 import Foundation
 import Testing
 @testable import AttnSim
@@ -263,6 +264,24 @@ import Testing
                 Issue.record("\(json) loaded")
             } catch let error as Diagnostic {
                 #expect(error.message.contains(fragment) && error.path == "mask.file", "\(error)")
+            }
+        }
+    }
+
+    /// Absurd strides, line counts, frames and nestings through the fuzzer's entry (each workload simulated on its fixed
+    /// hardware files): a diagnostic or finite times, never a trap.
+    @Test func absurdWorkloadsThroughTheFuzzEntry() throws {
+        let entry = try FuzzEntry(root: Repo.root.path)
+        let big = "9223372036854775807"
+        for problem in ["tokens: 1, kv_tokens: 1099511627775", "tokens: 65536", "tokens: 4096"] {
+            for mask in ["{kind: strided, stride: \(big)}", "{kind: strided, stride: 1, pattern: fixed, summary: 1}",
+                         "{kind: strided, stride: \(big), pattern: fixed, summary: \(big)}",
+                         "{kind: vertical_slash, vertical: \(big), slash: \(big)}",
+                         "{kind: vertical_slash, vertical: 0, slash: 0}",
+                         "{kind: radial, frames: 1, frame_tokens: \(big)}", "{kind: radial, frames: \(big), frame_tokens: 1}",
+                         "{kind: all_of, masks: [{kind: strided, stride: 3}, {kind: all_of, masks: [{kind: causal}, {kind: none}]}]}",
+                         "{kind: per_head, groups: [{heads: 1, mask: {kind: vertical_slash, vertical: 5, slash: 5}}]}"] {
+                KeyRunMaskTests.expectSimulatedOrRejected(entry, problem: problem, mask: mask)
             }
         }
     }

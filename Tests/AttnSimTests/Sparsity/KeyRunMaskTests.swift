@@ -264,17 +264,23 @@ struct BruteForce1DMask {
                          "{kind: block_causal, block: \(big), window: \(big)}", "{kind: block_causal, block: 1, window: 1}",
                          "{kind: a_shape, sink: \(big), window: \(big)}", "{kind: a_shape, sink: 0, window: 1}",
                          "{kind: document, lengths: [1, \(keys - 1)]}"] {
-                let text = "\u{3}attnsim: 1\nname: absurd\nproblem: {batch: 1, heads: 1, head_dim: 1, \(problem), dtype: bf16}\n"
-                    + "mask: \(mask)\n"
-                switch entry.run(Array(text.utf8)) {
-                case .simulated(let times):
-                    #expect(times.allSatisfy { $0.map { $0.isFinite && $0 >= 0 } ?? true }, "\(problem) \(mask): \(times)")
-                case .rejected(let error):
-                    #expect(!error.message.contains("internal error"), "\(problem) \(mask): \(error)")
-                default:
-                    Issue.record("\(problem) \(mask): neither simulated nor rejected")
-                }
+                Self.expectSimulatedOrRejected(entry, problem: problem, mask: mask)
             }
+        }
+    }
+
+    /// Runs a one-head workload of `problem` and `mask` through the fuzzer's entry (every fixed hardware file):
+    /// finite, non-negative times or a diagnostic that is not an internal error.
+    static func expectSimulatedOrRejected(_ entry: FuzzEntry, problem: String, mask: String) {
+        let text = "\u{3}attnsim: 1\nname: absurd\nproblem: {batch: 1, heads: 1, head_dim: 1, \(problem), dtype: bf16}\n"
+            + "mask: \(mask)\n"
+        switch entry.run(Array(text.utf8)) {
+        case .simulated(let times):
+            #expect(times.allSatisfy { $0.map { $0.isFinite && $0 >= 0 } ?? true }, "\(problem) \(mask): \(times)")
+        case .rejected(let error):
+            #expect(!error.message.contains("internal error"), "\(problem) \(mask): \(error)")
+        default:
+            Issue.record("\(problem) \(mask): neither simulated nor rejected")
         }
     }
 

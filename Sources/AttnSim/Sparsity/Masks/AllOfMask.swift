@@ -41,7 +41,11 @@ public struct AllOfMask: RectangleCountedMask {
             throw node.error("the masks give different numbers of per-head patterns (\(patterns.sorted())); "
                 + "expected one count for every mask that varies by head")
         }
-        return AllOfMask(masks, queries: problem.queryTokens, keys: problem.keyTokens)
+        let mask = AllOfMask(masks, queries: problem.queryTokens, keys: problem.keyTokens)
+        if let pairs = mask.attendedPairs, pairs == 0 {
+            throw node.error("the masks have no attended pair in common: no query would attend any key")
+        }
+        return mask
     }
 
     public var headPatterns: Int { masks.map(\.headPatterns).max() ?? 1 }
@@ -138,10 +142,13 @@ public struct AllOfMask: RectangleCountedMask {
         return reach
     }
 
-    /// Σ over the rectangles of a 128 × 128 grid (inside the keys' reach) of their pairs, averaged over heads.
+    /// Σ over the rectangles of a 128 × 128 grid (inside the keys' reach) of their pairs, averaged over heads; nil
+    /// where counting them would pass the covering limit (`QTileGrid.coveringIsTractable`).
     /// - Complexity: as `tileGrid` at 128-token tiles.
     public var attendedPairs: Double? {
         let tile = 128
+        guard QTileGrid.coveringIsTractable(self, queries: queries, keys: keys, MaskTiling(qTile: [tile], kvTile: [tile]))
+        else { return nil }
         var total = 0.0
         for head in 0..<headPatterns {
             var q0 = 0

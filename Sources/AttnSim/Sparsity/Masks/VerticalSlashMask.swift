@@ -93,13 +93,30 @@ public struct VerticalSlashMask: RectangleCountedMask, Equatable {
             if let bad = s.first(where: { $0 < 0 || $0 >= m }) {
                 throw fileNode.error("\(path): slash offset \(bad) is outside 0 … \(m - 1) (kv_tokens)")
             }
-            return VerticalSlashMask(queries: p, keys: m, vertical: v, slash: s)
+            return try nonEmpty(VerticalSlashMask(queries: p, keys: m, vertical: v, slash: s), fileNode)
         }
-        let v = try fields.required("vertical", expecting: "vertical keys per head, e.g. 1000 (or `file`)").int(atLeast: 0)
-        let s = try fields.required("slash", expecting: "slash diagonals per head, e.g. 6096 (or `file`)").int(atLeast: 0)
+        let vNode = try fields.required("vertical", expecting: "vertical keys per head, e.g. 1000 (or `file`)")
+        let sNode = try fields.required("slash", expecting: "slash diagonals per head, e.g. 6096 (or `file`)")
+        let (v, s) = (try vNode.int(atLeast: 0), try sNode.int(atLeast: 0))
+        for (node, count) in [(vNode, v), (sNode, s)] where min(count, m) > maxLines {
+            throw node.error("\(count) lines; at most \(maxLines) are placed (each is listed; README.md, \"Limits\")")
+        }
         let placement = try fields.optional("placement")?.choice(Placement.self) ?? .spread
-        return VerticalSlashMask(queries: p, keys: m, verticals: v, slashes: s, placement: placement)
+        return try nonEmpty(VerticalSlashMask(queries: p, keys: m, verticals: v, slashes: s, placement: placement),
+                            fields.node)
     }
+
+    /// The mask, or an error at `node` when no query attends any key (no line reaches a query).
+    static func nonEmpty(_ mask: Self, _ node: SpecNode) throws(Diagnostic) -> Self {
+        guard mask.attendedPairs ?? 1 > 0 else {
+            throw node.error("no query attends any key: give at least one vertical key or slash offset that a query "
+                + "reaches (MInference keeps at least 30 and 50)")
+        }
+        return mask
+    }
+
+    /// The most vertical keys, or slash offsets, a mask lists (8 bytes each).
+    public static let maxLines = 10_000_000
 
     @inline(__always) func position(_ query: Int) -> Int { query + keys - queries }
 
