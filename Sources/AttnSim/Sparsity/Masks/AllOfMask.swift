@@ -114,7 +114,8 @@ public struct AllOfMask: RectangleCountedMask {
     /// such rectangles are tested element by element.
     public var coversRectanglesFast: Bool { masks.allSatisfy { $0.coversRectanglesFast && $0.rowRuns(query: 0, head: 0) != nil } }
 
-    /// An intersection's rows are runs only while they stay within two; a third run (or a mask without runs) gives nil.
+    /// Not given: an intersection's row can hold more than two runs, so an intersection nested in another is counted
+    /// element by element where both are partial (and `coversRectanglesFast` says so).
     public func rowRuns(query: Int, head: Int) -> KeyRuns? { nil }
 
     public func pairs(rows: Range<Int>, columns: Range<Int>, head: Int) -> Int {
