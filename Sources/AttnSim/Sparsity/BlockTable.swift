@@ -19,12 +19,9 @@ public struct BlockTable: Sendable, Equatable {
     /// Whether row `q` lists block `k`. - Complexity: O(log row length).
     @inlinable
     public func contains(row q: Int, _ k: Int) -> Bool {
-        var lo = offsets[q], hi = offsets[q + 1]
         let key = Int32(truncatingIfNeeded: k)
-        while lo < hi {
-            let mid = (lo + hi) / 2
-            if indices[mid] < key { lo = mid + 1 } else { hi = mid }
-        }
-        return lo < offsets[q + 1] && indices[lo] == key
+        let slice = row(q)
+        let at = slice.sortedLowerBound(key)
+        return at < slice.endIndex && slice[at] == key
     }
 }

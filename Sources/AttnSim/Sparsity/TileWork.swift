@@ -116,3 +116,24 @@ extension TileWork {
 
 @inlinable
 func ceilDiv(_ a: Int, _ b: Int) -> Int { (a + b - 1) / b }
+
+extension RandomAccessCollection where Element: Comparable {
+    /// The first index of this ascending collection whose element is ≥ `value` (`endIndex` if none): the binary
+    /// search of block tables, document starts and vertical-slash lines.
+    /// - Complexity: O(log n).
+    @inlinable
+    public func sortedLowerBound(_ value: Element) -> Index {
+        var (lo, count) = (startIndex, distance(from: startIndex, to: endIndex))
+        while count > 0 {
+            let half = count / 2
+            let mid = index(lo, offsetBy: half)
+            if self[mid] < value {
+                lo = index(after: mid)
+                count -= half + 1
+            } else {
+                count = half
+            }
+        }
+        return lo
+    }
+}

@@ -47,12 +47,8 @@ public struct DocumentMask: KeyRunMask, Equatable {
     /// The document holding key `key`.
     /// - Complexity: O(log documents).
     public func document(holding key: Int) -> Int {
-        var (lo, hi) = (0, starts.count - 2)          // the last d with starts[d] ≤ key
-        while lo < hi {
-            let mid = (lo + hi + 1) / 2
-            if starts[mid] <= key { lo = mid } else { hi = mid - 1 }
-        }
-        return lo
+        // The last d with starts[d] ≤ key, among the documents (not the end marker starts[last]).
+        min(starts.sortedLowerBound(key + 1) - 1, starts.count - 2)
     }
 
     public func keyRuns(ofQuery query: Int) -> KeyRuns {

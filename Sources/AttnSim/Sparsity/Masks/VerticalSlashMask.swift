@@ -125,15 +125,7 @@ public struct VerticalSlashMask: RectangleCountedMask, Equatable {
         hi < lo ? 0 : lowerBound(list, hi + 1) - lowerBound(list, lo)
     }
 
-    /// The first index of sorted `list` whose value is ≥ `value`.
-    @inline(__always) static func lowerBound(_ list: [Int], _ value: Int) -> Int {
-        var (lo, hi) = (0, list.count)
-        while lo < hi {
-            let mid = (lo + hi) / 2
-            if list[mid] < value { lo = mid + 1 } else { hi = mid }
-        }
-        return lo
-    }
+    @inline(__always) static func lowerBound(_ list: [Int], _ value: Int) -> Int { list.sortedLowerBound(value) }
 
     @inline(__always) func isSlash(_ offset: Int) -> Bool {
         let k = Self.lowerBound(slash, offset)
