@@ -128,7 +128,7 @@ extension RectangleCountedMask {
     }
 }
 
-/// Tile grids counted once per (tiling, head) for one mask value, shared by its copies; safe across threads. Two caches
+/// Tile grids (and attended pairs) counted once per (tiling, head) for one mask value, shared by its copies; safe across threads. Two caches
 /// always compare equal, so a mask's equality is that of its parameters.
 public final class TileGridCache: @unchecked Sendable, Equatable {
     private var grids: [Key: QTileGrid] = [:]
@@ -151,6 +151,20 @@ public final class TileGridCache: @unchecked Sendable, Equatable {
         grids[key] = grid
         lock.unlock()
         return grid
+    }
+
+    private var pairs: Double??
+
+    /// A mask's attended pairs, counted by `count` the first time (an intersection counts them over rectangles).
+    public func attendedPairs(count: () -> Double?) -> Double? {
+        lock.lock()
+        if let known = pairs { lock.unlock(); return known }
+        lock.unlock()
+        let value = count()
+        lock.lock()
+        pairs = .some(value)
+        lock.unlock()
+        return value
     }
 
     public static func == (a: TileGridCache, b: TileGridCache) -> Bool { true }

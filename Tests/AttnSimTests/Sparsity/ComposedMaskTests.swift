@@ -98,7 +98,8 @@ import Testing
     }
 
     /// The spread placement keeps MInference's forced lines (references.md [MInference] `minference_forward.py`:
-    /// the first 30 keys and the 100 nearest diagonals) and spaces the rest over the remaining keys and offsets.
+    /// the first 30 keys and the 100 nearest diagonals) and spaces the rest over the remaining keys and offsets: the
+    /// 970 other verticals over keys 30…131071 are ⌊k · 131042 / 970⌋ apart from key 30, so the second is 135 on.
     @Test func spreadPlacementKeepsTheForcedLines() {
         let mask = VerticalSlashMask(queries: 131072, keys: 131072, verticals: 1000, slashes: 6096)
         #expect(mask.vertical.count == 1000 && mask.slash.count == 6096)

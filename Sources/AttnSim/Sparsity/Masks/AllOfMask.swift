@@ -146,7 +146,9 @@ public struct AllOfMask: RectangleCountedMask {
     /// Σ over the rectangles of a 128 × 128 grid (inside the keys' reach) of their pairs, averaged over heads; nil
     /// where counting them would pass the covering limit (`QTileGrid.coveringIsTractable`).
     /// - Complexity: as `tileGrid` at 128-token tiles.
-    public var attendedPairs: Double? {
+    public var attendedPairs: Double? { grids.attendedPairs { countPairs() } }
+
+    func countPairs() -> Double? {
         let tile = 128
         guard QTileGrid.coveringIsTractable(self, queries: queries, keys: keys, MaskTiling(qTile: [tile], kvTile: [tile]))
         else { return nil }
