@@ -325,51 +325,33 @@ public enum AttentionKernel {
                 }
             }
         case .rows(let mask):
-            let k0 = Int(plan.kvRows[kStart])
-            for i in 0..<nq {
-                mask.apply(s + i * lds, query: Int(plan.qRows[qStart + i]), columns: k0 ..< k0 + nk)
-            }
-        case .gna(let lo, let hi, let boxes):
-            let box = boxes[kvTile]
+            // 1-D tiles: the tile's queries and keys are consecutive.
+            let (q0, k0) = (Int(plan.qRows[qStart]), Int(plan.kvRows[kStart]))
+            mask.apply(s, stride: lds, queries: q0 ..< q0 + nq, columns: k0 ..< k0 + nk)
+        case .gna(let lo, let hi, let keyIndex):
             let dims = lo.count
             for i in 0..<nq {
                 let query = Int(plan.qRows[qStart + i])
-                // Per axis the attended sub-range of the box, relative to its start, and the box's length.
-                var from = SIMD4<Int>(), to = SIMD4<Int>(), length = SIMD4<Int>(repeating: 1)
-                var empty = false
-                for a in 0..<dims {
-                    let b0 = Int(box[2 * a]), b1 = Int(box[2 * a + 1])
-                    from[a] = max(Int(lo[a][query]), b0) - b0
-                    to[a] = min(Int(hi[a][query]), b1) - b0
-                    length[a] = b1 - b0
-                    if from[a] >= to[a] { empty = true }
-                }
                 let row = s + i * lds
-                if empty {
-                    row.update(repeating: -.infinity, count: nk)
-                    continue
+                var j = 0
+                while j + 8 <= nk {
+                    var inside = SIMDMask<SIMD8<Int32>>(repeating: true)
+                    for a in 0..<dims {
+                        let x = keyIndex[a].withUnsafeBufferPointer {
+                            UnsafeRawPointer($0.baseAddress! + kStart + j).loadUnaligned(as: SIMD8<Int32>.self)
+                        }
+                        inside .&= (x .>= SIMD8(repeating: lo[a][query])) .& (x .< SIMD8(repeating: hi[a][query]))
+                    }
+                    let scores = SIMDMath.load(row + j)
+                    SIMDMath.store(scores.replacing(with: SIMD8(repeating: -.infinity), where: .!inside), row + j)
+                    j += 8
                 }
-                // The last axis is `dims - 1`; the outer axes' points in row-major order, each a segment of it.
-                let last = dims - 1, segment = length[last]
-                var outer = SIMD4<Int>()
-                var start = 0
-                while start < nk {
-                    var inside = true
-                    for a in 0..<last where outer[a] < from[a] || outer[a] >= to[a] { inside = false }
-                    if inside {
-                        if from[last] > 0 { (row + start).update(repeating: -.infinity, count: from[last]) }
-                        if to[last] < segment { (row + start + to[last]).update(repeating: -.infinity, count: segment - to[last]) }
-                    } else {
-                        (row + start).update(repeating: -.infinity, count: segment)
+                while j < nk {
+                    for a in 0..<dims {
+                        let x = keyIndex[a][kStart + j]
+                        if x < lo[a][query] || x >= hi[a][query] { row[j] = -.infinity; break }
                     }
-                    start += segment
-                    var a = last - 1
-                    while a >= 0 {
-                        outer[a] += 1
-                        if outer[a] < length[a] { break }
-                        outer[a] = 0
-                        a -= 1
-                    }
+                    j += 1
                 }
             }
         }

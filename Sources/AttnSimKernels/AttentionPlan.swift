@@ -12,10 +12,11 @@ public struct AttentionPlan: Sendable {
         case none
         /// Query i sees keys 0 … i + offset (offset = M − P: queries aligned to the last keys).
         case causal(offset: Int)
-        /// GNA: per axis and query the attended in-group key range [lo, hi); per KV tile its box, per axis the
-        /// in-group range [boxes[t][2a], boxes[t][2a + 1]) (visits never leave a dilation group). A query row of a
-        /// partial tile sees a sub-box of it: per point of the outer axes one run along the last.
-        case gna(lo: [[Int32]], hi: [[Int32]], boxes: [[Int32]])
+        /// GNA: per axis and token the in-group index (`index[a][t]`) and, for a query, the attended in-group key
+        /// range [lo, hi); per axis and packed key position (aligned with `kvRows`) the key's in-group index. Visits
+        /// never leave a dilation group, so a key is attended when its index lies in the query's range on every
+        /// axis: eight keys at a time, two vector compares per axis.
+        case gna(lo: [[Int32]], hi: [[Int32]], keyIndex: [[Int32]])
         /// A block mask: per (Q block, KV block) whether its elements are kept (`attends` of `BlockMask`), row-major
         /// over KV blocks; a row of a partial tile skips the kept-0 blocks' keys.
         case block(qBlock: Int, kvBlock: Int, kvBlocks: Int, kept: [UInt8])
@@ -182,7 +183,14 @@ public struct AttentionPlan: Sendable {
                 hi[a][token] = Int32(window.upperBound)
             }
         }
-        var boxes: [[Int32]] = []
+        var index = lo
+        for token in 0..<tokens {
+            var rest = token
+            for a in 0..<dims {
+                index[a][token] = Int32(rest / strides[a] / axes[a].dilation)
+                rest %= strides[a]
+            }
+        }
 
         // Dilation groups: every combination of per-axis groups, row-major.
         var groups: [[Int]] = [[]]
@@ -204,7 +212,6 @@ public struct AttentionPlan: Sendable {
                 let before = plan.kvRows.count
                 forEachPoint(ranges) { plan.kvRows.append(token($0)) }
                 plan.kvOffsets.append(plan.kvRows.count)
-                boxes.append(ranges.flatMap { [Int32($0.lowerBound), Int32($0.upperBound)] })
                 plan.maxKVTile = max(plan.maxKVTile, plan.kvRows.count - before)
                 kvTileIDs[key] = id
                 return id
@@ -235,7 +242,7 @@ public struct AttentionPlan: Sendable {
                 plan.visitOffsets.append(plan.visits.count)
             }
         }
-        plan.mask = .gna(lo: lo, hi: hi, boxes: boxes)
+        plan.mask = .gna(lo: lo, hi: hi, keyIndex: index.map { axis in plan.kvRows.map { axis[Int($0)] } })
         return plan
     }
 

@@ -34,17 +34,35 @@ public struct CPUCrossCheck: Sendable {
         self.repetitions = max(1, repetitions)
     }
 
-    /// Median seconds of `body` over the repetitions, after one warm-up run.
-    func time(_ body: () -> Void) -> Double {
-        body()
-        var times: [Double] = []
-        for _ in 0..<repetitions {
-            let start = DispatchTime.now().uptimeNanoseconds
-            body()
-            times.append(Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9)
+    /// One kernel call of a timed side: a plan over some instances.
+    struct Call {
+        var plan: AttentionPlan
+        var instances: Int
+    }
+
+    /// Median seconds of the dense and the sparse side (each its calls in sequence) over the repetitions, after one
+    /// warm-up of each. The sides alternate, dense then sparse in every repetition, so a shared host's slow spells
+    /// (other tenants, clock changes) fall on both rather than on whichever ran during them.
+    func timePair(dense: [Call], sparse: [Call], problem: Problem) -> (dense: Double, sparse: Double) {
+        func prepare(_ calls: [Call]) -> [(AttentionPlan, AttentionInputs)] {
+            calls.map { ($0.plan, AttentionInputs(plan: $0.plan, instances: $0.instances, e: problem.headDim, f: problem.valueDim)) }
         }
-        times.sort()
-        return times[times.count / 2]
+        let (d, s) = (prepare(dense), prepare(sparse))
+        defer { (d + s).forEach { $0.1.deallocate() } }
+        func once(_ side: [(AttentionPlan, AttentionInputs)]) -> Double {
+            let start = DispatchTime.now().uptimeNanoseconds
+            for (plan, inputs) in side { inputs.run(plan, threads: threads) }
+            return Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9
+        }
+        _ = once(d)
+        _ = once(s)
+        var times: (dense: [Double], sparse: [Double]) = ([], [])
+        for _ in 0..<repetitions {
+            times.dense.append(once(d))
+            times.sparse.append(once(s))
+        }
+        func median(_ x: [Double]) -> Double { x.sorted()[x.count / 2] }
+        return (median(times.dense), median(times.sparse))
     }
 
     /// The most dense FLOPs one workload's kernels may run, over every timed run and the warm-up (README.md,
@@ -58,7 +76,8 @@ public struct CPUCrossCheck: Sendable {
         let instances = Double(p.instances)
         let flops = 2 * Double(p.queryTokens) * Double(p.keyTokens) * Double(p.headDim + p.valueDim) * instances
             * Double(repetitions + 1)
-        let bytes = 4 * instances * (Double(p.queryTokens) + Double(p.keyTokens)) * Double(p.headDim + p.valueDim)
+        // The dense and the sparse side's tensors are both held while the runs alternate.
+        let bytes = 2 * 4 * instances * (Double(p.queryTokens) + Double(p.keyTokens)) * Double(p.headDim + p.valueDim)
         if flops > maxFLOPs {
             throw Diagnostic(file: workload.file, path: "problem",
                              message: "timing the kernels would run \(Quantity.formatExactCount(flops)) dense FLOPs "
@@ -67,7 +86,7 @@ public struct CPUCrossCheck: Sendable {
         }
         if bytes > maxTensorBytes {
             throw Diagnostic(file: workload.file, path: "problem",
-                             message: "the Q, K, V and O tensors would take \(Quantity.formatNatural(bytes, .bytes)); crosscheck "
+                             message: "the Q, K, V and O tensors of the dense and the sparse runs would take \(Quantity.formatNatural(bytes, .bytes)); crosscheck "
                                 + "takes up to \(Quantity.formatNatural(maxTensorBytes, .bytes)): use fewer tokens or heads")
         }
     }
@@ -83,43 +102,38 @@ public struct CPUCrossCheck: Sendable {
             }
             let tile = try denseTile(hardware: hardware, workload: workload)
             let schedule = PruningSchedule(pruning, problem: problem)
-            var sparse = 0.0, dense = 0.0
+            var sparse: [Call] = [], dense: [Call] = []
             for (layer, full) in zip(schedule.layers, schedule.dense) {
-                sparse += run(.dense(queries: layer.queries, keys: layer.queries, qTile: tile, kvTile: tile),
-                              instances: problem.batch * layer.heads, problem: problem)
-                dense += run(.dense(queries: full.queries, keys: full.queries, qTile: tile, kvTile: tile),
-                             instances: problem.batch * full.heads, problem: problem)
+                sparse.append(Call(plan: .dense(queries: layer.queries, keys: layer.queries, qTile: tile, kvTile: tile),
+                                   instances: problem.batch * layer.heads))
+                dense.append(Call(plan: .dense(queries: full.queries, keys: full.queries, qTile: tile, kvTile: tile),
+                                  instances: problem.batch * full.heads))
             }
-            return (dense, sparse)
+            return timePair(dense: dense, sparse: sparse, problem: problem)
         }
         let mapping = try GPUEngine.chooseMapping(hardware: hardware, workload: workload)
         let p = problem.queryTokens, m = problem.keyTokens
-        let dense = AttentionPlan.dense(queries: p, keys: m, qTile: mapping.qTileTokens, kvTile: mapping.kvTileTokens)
-        let denseTime = run(dense, instances: problem.instances, problem: problem)
+        let dense = Call(plan: .dense(queries: p, keys: m, qTile: mapping.qTileTokens, kvTile: mapping.kvTileTokens),
+                         instances: problem.instances)
+        var sparse: [Call] = []
         if let perHead = workload.mask as? PerHeadMask {
             // Each group's heads (of every batch element) under its own plan, one group after another.
-            var sparse = 0.0, head = 0
+            var head = 0
             for group in perHead.groups {
-                let plan = try AttentionPlan.plan(for: workload, mapping: mapping, head: head)
-                sparse += run(plan, instances: problem.batch * group.heads, problem: problem)
+                sparse.append(Call(plan: try AttentionPlan.plan(for: workload, mapping: mapping, head: head),
+                                   instances: problem.batch * group.heads))
                 head += group.heads
             }
-            return (denseTime, sparse)
+        } else {
+            sparse.append(Call(plan: try AttentionPlan.plan(for: workload, mapping: mapping), instances: problem.instances))
         }
-        let plan = try AttentionPlan.plan(for: workload, mapping: mapping)
-        return (denseTime, run(plan, instances: problem.instances, problem: problem))
+        return timePair(dense: [dense], sparse: sparse, problem: problem)
     }
 
     /// The 1-D tile of the dense kernel: the backend profile's token counts.
     func denseTile(hardware: HardwareSpec, workload: Workload) throws(Diagnostic) -> Int {
         let backend = workload.kernel?.backend?.value ?? hardware.kernels.keys.sorted().first ?? ""
         return try GPUEngine.profile(hardware, backend: backend, file: workload.file).qTileTokens ?? 64
-    }
-
-    func run(_ plan: AttentionPlan, instances: Int, problem: Problem) -> Double {
-        let inputs = AttentionInputs(plan: plan, instances: instances, e: problem.headDim, f: problem.valueDim)
-        defer { inputs.deallocate() }
-        return time { inputs.run(plan, threads: threads) }
     }
 
     /// Measures and predicts every workload; `progress` is told each workload's name before it runs.

@@ -8,6 +8,15 @@ import AttnSim
 public protocol RowMask: Sendable {
     /// Sets to −∞ the scores `row[j]` (key `columns.lowerBound + j`) of the keys query `query` does not attend.
     func apply(_ row: UnsafeMutablePointer<Float>, query: Int, columns: Range<Int>)
+    /// The same for the rows of queries `queries` of a tile, row r at `scores + r · stride`: a family may set up
+    /// once per tile what its rows share (the default asks row by row).
+    func apply(_ scores: UnsafeMutablePointer<Float>, stride: Int, queries: Range<Int>, columns: Range<Int>)
+}
+
+extension RowMask {
+    public func apply(_ scores: UnsafeMutablePointer<Float>, stride: Int, queries: Range<Int>, columns: Range<Int>) {
+        for (r, query) in queries.enumerated() { apply(scores + r * stride, query: query, columns: columns) }
+    }
 }
 
 /// Writes −∞ over the gaps between attended runs given in ascending order of their first key (they may overlap).
@@ -29,14 +38,27 @@ struct GapFiller {
     @inline(__always) mutating func keep(_ lo: Int, _ hi: Int) {
         let lo = max(lo, start), hi = min(hi, end - 1)
         guard lo <= hi else { return }
-        if lo > cursor { (row + (cursor - start)).update(repeating: -.infinity, count: lo - cursor) }
+        if lo > cursor { Self.skip(row + (cursor - start), lo - cursor) }
         cursor = max(cursor, hi + 1)
     }
 
     /// Every key after the last run is skipped.
     @inline(__always) mutating func finish() {
-        if cursor < end { (row + (cursor - start)).update(repeating: -.infinity, count: end - cursor) }
+        if cursor < end { Self.skip(row + (cursor - start), end - cursor) }
         cursor = end
+    }
+
+    /// −∞ over `count` scores: eight at a time, then one by one.
+    @inline(__always) static func skip(_ p: UnsafeMutablePointer<Float>, _ count: Int) {
+        var j = 0
+        while j + 8 <= count {
+            SIMDMath.store(SIMD8(repeating: -.infinity), p + j)
+            j += 8
+        }
+        while j < count {
+            p[j] = -.infinity
+            j += 1
+        }
     }
 }
 
@@ -95,35 +117,60 @@ struct StridedRowMask: RowMask {
     }
 }
 
-/// MInference's vertical-slash lines: the vertical keys in the tile (a binary search, then in order) merged with the
-/// slash diagonals' keys i − s (offsets s from the largest that lands in the tile down), both up to the query.
+/// MInference's vertical-slash lines, tested as FlexAttention's mask functions test them: per key a table load,
+/// one table over keys (vertical or not) and one over diagonal offsets, eight keys at a time. The offset table is
+/// stored reversed (entry M − 1 − s for offset s), so the offsets i − k of consecutive keys k are consecutive
+/// entries too; keys past the query are skipped. Entries are 32-bit, the width of a lane of the scores' mask.
 struct VerticalSlashRowMask: RowMask {
-    let mask: VerticalSlashMask
+    let shift: Int
+    let keys: Int
+    /// isVertical[k]: −1 (all bits) for a vertical key, else 0.
+    let isVertical: [Int32]
+    /// isSlashReversed[M − 1 − s]: −1 for a slash offset s, else 0.
+    let isSlashReversed: [Int32]
+
+    init(_ mask: VerticalSlashMask) {
+        (shift, keys) = (mask.keys - mask.queries, mask.keys)
+        var vertical = [Int32](repeating: 0, count: mask.keys)
+        for k in mask.vertical { vertical[k] = -1 }
+        var slash = [Int32](repeating: 0, count: mask.keys)
+        for s in mask.slash { slash[mask.keys - 1 - s] = -1 }
+        (isVertical, isSlashReversed) = (vertical, slash)
+    }
 
     func apply(_ row: UnsafeMutablePointer<Float>, query: Int, columns: Range<Int>) {
-        let i = query + mask.keys - mask.queries
-        var fill = GapFiller(row, columns: columns)
-        let last = min(columns.upperBound - 1, i)
-        if last >= columns.lowerBound {
-            let vertical = mask.vertical, slash = mask.slash
-            var v = vertical.sortedLowerBound(columns.lowerBound)
-            // Offsets s with i − s in [c0, last]: s in [i − last, i − c0], walked from the largest down.
-            var s = slash.sortedLowerBound(i - columns.lowerBound + 1) - 1
-            let smallest = i - last
-            while true {
-                let nextVertical = v < vertical.count && vertical[v] <= last ? vertical[v] : Int.max
-                let nextSlash = s >= 0 && slash[s] >= smallest ? i - slash[s] : Int.max
-                if nextVertical == Int.max && nextSlash == Int.max { break }
-                if nextVertical <= nextSlash {
-                    fill.keep(nextVertical, nextVertical)
-                    v += 1
-                } else {
-                    fill.keep(nextSlash, nextSlash)
-                    s -= 1
+        apply(row, stride: 0, queries: query ..< query + 1, columns: columns)
+    }
+
+    func apply(_ scores: UnsafeMutablePointer<Float>, stride: Int, queries: Range<Int>, columns: Range<Int>) {
+        isVertical.withUnsafeBufferPointer { vertical in
+            isSlashReversed.withUnsafeBufferPointer { slash in
+                let v = vertical.baseAddress!
+                let c0 = columns.lowerBound
+                for (r, query) in queries.enumerated() {
+                    let i = query + shift, row = scores + r * stride
+                    let end = min(columns.upperBound, i + 1)
+                    // Key k: v[k], and offset i − k at s[k].
+                    let s = slash.baseAddress! + (keys - 1 - i)
+                    var k = c0
+                    while k + 8 <= end {
+                        let lines = UnsafeRawPointer(v + k).loadUnaligned(as: SIMD8<Int32>.self)
+                            | UnsafeRawPointer(s + k).loadUnaligned(as: SIMD8<Int32>.self)
+                        let p = row + (k - c0)
+                        SIMDMath.store(SIMDMath.load(p).replacing(with: SIMD8(repeating: -.infinity),
+                                                                  where: lines .== SIMD8<Int32>()), p)
+                        k += 8
+                    }
+                    while k < end {
+                        if v[k] | s[k] == 0 { row[k - c0] = -.infinity }
+                        k += 1
+                    }
+                    if end < columns.upperBound {
+                        GapFiller.skip(row + max(0, end - c0), columns.upperBound - max(end, c0))
+                    }
                 }
             }
         }
-        fill.finish()
     }
 }
 
@@ -133,6 +180,10 @@ struct AllOfRowMask: RowMask {
 
     func apply(_ row: UnsafeMutablePointer<Float>, query: Int, columns: Range<Int>) {
         for part in parts { part.apply(row, query: query, columns: columns) }
+    }
+
+    func apply(_ scores: UnsafeMutablePointer<Float>, stride: Int, queries: Range<Int>, columns: Range<Int>) {
+        for part in parts { part.apply(scores, stride: stride, queries: queries, columns: columns) }
     }
 }
 
@@ -155,7 +206,7 @@ extension AttentionPlan {
         case let strided as StridedMask:
             return StridedRowMask(mask: strided)
         case let lines as VerticalSlashMask:
-            return VerticalSlashRowMask(mask: lines)
+            return VerticalSlashRowMask(lines)
         case let all as AllOfMask:
             return AllOfRowMask(parts: all.masks.map { rowMask(of: $0, head: $0.headPatterns > 1 ? head : 0, keys: keys) })
         case let perHead as PerHeadMask:

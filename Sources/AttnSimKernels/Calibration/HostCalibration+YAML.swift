@@ -40,14 +40,25 @@ extension HostCalibration {
             // A starting profile for attnsim's CPU kernels, so `attnsim crosscheck` runs on this file at once.
             let efficiency = min(1, denseKernel / fmaAllCores)
             lines.append("kernels:")
+            let masked = maskedTiles.map { ($0.base, $0.perAxis) } ?? (Self.maskedTileCost, Self.maskedTileCostPerAxis)
             lines.append("  cpu: {q_tile_tokens: 64, kv_tile_tokens: 64, efficiency: \(String(format: "%.3f", efficiency)), "
-                + "masked_tile_cost: \(Self.maskedTileCost), masked_tile_cost_per_axis: \(Self.maskedTileCostPerAxis), "
-                + "per_cta: \(Self.perQTileMicroseconds) us}")
+                + "masked_tile_cost: \(String(format: "%.3f", masked.0)), "
+                + "masked_tile_cost_per_axis: \(String(format: "%.3f", masked.1)), per_cta: \(Self.perQTileMicroseconds) us}")
             sources.append("kernels.cpu.efficiency: attnsim's dense CPU attention kernel (64 x 64 tiles, head_dim 64, "
                 + "\(threads) threads) measured now at \(rate(denseKernel)) = \(String(format: "%.3f", efficiency)) of "
                 + "vector.fp32")
-            sources.append("kernels.cpu.masked_tile_cost \(Self.maskedTileCost) (+ \(Self.maskedTileCostPerAxis) per extra "
-                + "token axis) and per_cta \(Self.perQTileMicroseconds) us: NOT measured on this host; fitted by `attnsim "
+            if let maskedTiles {
+                let each = maskedTiles.ratios.map { "\($0.what): \(String(format: "%.3f", $0.ratio))" }.joined(separator: "; ")
+                sources.append("kernels.cpu.masked_tile_cost and masked_tile_cost_per_axis measured now: the CPU kernel with "
+                    + "every visit partial (mask evaluated row by row) over the same visits unmasked, head_dim 64, "
+                    + "\(threads) threads, median of 5 alternating runs — \(each); the per-axis part is the least-squares "
+                    + "slope over the extra axes")
+            } else {
+                sources.append("kernels.cpu.masked_tile_cost \(Self.maskedTileCost) (+ \(Self.maskedTileCostPerAxis) per extra "
+                    + "token axis): NOT measured on this host (calibrate ran without the kernels); fitted by `attnsim "
+                    + "crosscheck ... validation/cpu/workloads --fit`")
+            }
+            sources.append("kernels.cpu.per_cta \(Self.perQTileMicroseconds) us: NOT measured on this host; fitted by `attnsim "
                 + "crosscheck ... validation/cpu/workloads --fit` on the development host (AMD EPYC, 2 cores, 2026-11-23, "
                 + "validation/cpu/README.md). Refit here with: attnsim crosscheck THIS_FILE validation/cpu/workloads --fit")
         }

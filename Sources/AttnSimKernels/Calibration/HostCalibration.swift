@@ -80,6 +80,9 @@ public struct HostCalibration: Sendable {
     /// FLOP/s of attnsim's dense CPU attention kernel (64 × 64 tiles, head_dim 64) on every core: the kernel
     /// profile's efficiency is its share of `fmaAllCores`. nil: not measured.
     public var denseKernel: Double? = nil
+    /// attnsim's CPU kernel on partially masked tiles against the same tiles unmasked, per token axis of the mask
+    /// (1-D strided, 2-D and 3-D GNA): the kernel profile's `masked_tile_cost` and its per-axis part. nil: not measured.
+    public var maskedTiles: MaskedTileCosts? = nil
 
     /// Above this share of the CPU time taken by other processes, the host was not idle and the rates are low.
     public static let busyShare = 0.05
@@ -159,6 +162,9 @@ public struct HostCalibration: Sendable {
         progress("dense attention kernel: 64 × 64 tiles, head_dim 64, on \(threads) threads")
         let kernel = measureDenseKernel(threads: threads, tokens: options.fmaSeconds < 0.5 ? 512 : 2048)
 
+        progress("masked tiles: 1-D, 2-D and 3-D masks, every tile partial against the same tiles unmasked")
+        let masked = measureMaskedTileCosts(threads: threads, quick: options.fmaSeconds < 0.5)
+
         #if DEBUG
         let optimized = false
         #else
@@ -171,7 +177,67 @@ public struct HostCalibration: Sendable {
             triadArrayBytes: triadChunk(threads: threads, arrayBytes: arrayBytes) * threads * MemoryLayout<Float>.stride,
             triadRepetitions: options.triadRepetitions, caches: caches, othersCPUShare: others, options: options, optimized: optimized)
         result.denseKernel = kernel
+        result.maskedTiles = masked
         return result
+    }
+
+    /// Partial over full tile time of the CPU kernel for masks of 1, 2 and 3 token axes, and the line through them.
+    public struct MaskedTileCosts: Sendable {
+        /// Per mask: its description, token axes, and time with every visit partial ÷ time with every visit full.
+        public var ratios: [(what: String, axes: Int, ratio: Double)]
+        /// The 1-D ratio: `masked_tile_cost`.
+        public var base: Double { ratios.first { $0.axes == 1 }?.ratio ?? 1 }
+        /// The least-squares slope of the ratio over axes beyond the first, through the 1-D ratio, floored at 0
+        /// (a negative slope is noise: a mask with more axes does not evaluate faster).
+        public var perAxis: Double {
+            let extra = ratios.filter { $0.axes > 1 }
+            let xx = extra.reduce(0.0) { $0 + Double(($1.axes - 1) * ($1.axes - 1)) }
+            let xy = extra.reduce(0.0) { $0 + Double($1.axes - 1) * ($1.ratio - base) }
+            return xx > 0 ? max(0, xy / xx) : 0
+        }
+    }
+
+    /// Times the kernel on three plans — a Sparse Transformer strided mask (l = 64, 1-D tiles of 64), 2-D GNA (window
+    /// 17, tiles 8 × 8) and 3-D GNA (window 7³, tiles 4³) — each run with every visit marked partial (the mask
+    /// evaluated row by row) and with the same visits marked full, alternating, median of 5 after a warm-up: the
+    /// ratio is what a partially masked tile costs over a full one, measured, not fitted.
+    public static func measureMaskedTileCosts(threads: Int, quick: Bool) -> MaskedTileCosts {
+        let side2 = quick ? 32 : 64, side3 = quick ? 8 : 16, tokens1 = side2 * side2
+        let cases: [(String, Int, AttentionPlan)] = [
+            ("strided l = 64, \(tokens1) tokens, 64-token tiles", 1,
+             .rows(StridedMask(queries: tokens1, keys: tokens1, stride: 64), head: 0, queries: tokens1, keys: tokens1,
+                   qTile: 64, kvTile: 64)),
+            ("2-D GNA \(side2)², window 17², tiles 8²", 2,
+             .gna(GNAMask(axes: [GNAAxis(length: side2, window: 17), GNAAxis(length: side2, window: 17)]),
+                  qTile: [8, 8], kvTile: [8, 8], kvTiling: .static)),
+            ("3-D GNA \(side3)³, window 7³, tiles 4³", 3,
+             .gna(GNAMask(axes: (0..<3).map { _ in GNAAxis(length: side3, window: 7) }),
+                  qTile: [4, 4, 4], kvTile: [4, 4, 4], kvTiling: .static)),
+        ]
+        var ratios: [(String, Int, Double)] = []
+        for (what, axes, plan) in cases {
+            var partial = plan, full = plan
+            for i in plan.visits.indices {
+                partial.visits[i].full = false
+                full.visits[i].full = true
+            }
+            let inputs = AttentionInputs(plan: plan, instances: 2 * threads, e: 64, f: 64)
+            defer { inputs.deallocate() }
+            func once(_ p: AttentionPlan) -> Double {
+                let start = DispatchTime.now().uptimeNanoseconds
+                inputs.run(p, threads: threads)
+                return Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9
+            }
+            _ = once(full)
+            _ = once(partial)
+            var times: (full: [Double], partial: [Double]) = ([], [])
+            for _ in 0..<5 {
+                times.full.append(once(full))
+                times.partial.append(once(partial))
+            }
+            ratios.append((what, axes, times.partial.sorted()[2] / times.full.sorted()[2]))
+        }
+        return MaskedTileCosts(ratios: ratios)
     }
 
     /// FLOP/s of the dense attention kernel on `threads` threads: 2 × threads heads of `tokens` tokens, best of 3.
