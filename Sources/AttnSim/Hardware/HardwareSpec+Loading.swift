@@ -198,7 +198,7 @@ extension HardwareSpec {
 
     static let kernelKeys = ["q_tile_tokens", "kv_tile_tokens", "tile_shapes", "efficiency", "masked_tile_cost", "masked_tile_cost_per_axis", "mask_scope", "masks",
                              "per_cta", "stages", "persistent", "memory_efficiency", "per_call", "efficiency_by_head_dim",
-                             "mask_cost", "mask_cost_by_head_dim", "host_overhead", "split_kv", "held_out", "held_out_by_family", "sources"]
+                             "mask_cost", "mask_cost_by_head_dim", "mask_build", "host_overhead", "split_kv", "held_out", "held_out_by_family", "sources"]
 
     static func kernelProfiles(_ node: SpecNode) throws(Diagnostic) -> [String: KernelProfile] {
         var result: [String: KernelProfile] = [:]
@@ -253,6 +253,15 @@ extension HardwareSpec {
             }
             profile.perCall = try map.optional("per_call")?.physicalQuantity(.time, zeroAllowed: true)
             profile.hostOverhead = try map.optional("host_overhead")?.physicalQuantity(.time, zeroAllowed: true)
+            if let item = map.optional("mask_build") {
+                let build = try item.mapping(allowed: ["fixed", "per_element", "cycle_scale"])
+                profile.maskBuild = MaskBuildCost(
+                    fixed: try build.required("fixed", expecting: "seconds per build, e.g. 3 ms").physicalQuantity(.time, zeroAllowed: true),
+                    perElement: try build.required("per_element", expecting: "seconds per element of the score matrix, e.g. 1 ps")
+                        .physicalQuantity(.time, zeroAllowed: true),
+                    cycleScale: try build.required("cycle_scale", expecting: "a scale ≥ 0 on the mask_cost cycles, e.g. 2")
+                        .physicalQuantity(.number, zeroAllowed: true))
+            }
             func heldOutSpread(_ item: SpecNode) throws(Diagnostic) -> HeldOutSpread {
                 let spread = try item.mapping(allowed: ["time", "speedup", "configs"])
                 func ratios(_ key: String) throws(Diagnostic) -> ClosedRange<Double> {

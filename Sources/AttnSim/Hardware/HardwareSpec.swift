@@ -150,6 +150,9 @@ public struct KernelProfile: Sendable, Equatable {
     /// The host-side time of one call (framework dispatch and launch on the CPU): a call never takes less, since the
     /// GPU waits for the next launch when its kernel is shorter (seconds).
     public var hostOverhead: Double?
+    /// What building the kernel's block mask from the mask function costs (`mask_build:`, FlexAttention's
+    /// `create_block_mask`); nil: not modelled.
+    public var maskBuild: MaskBuildCost?
     /// How measurements fell around this profile's predictions on held-out runs (`held_out:`), for error bars.
     public var heldOut: HeldOutSpread?
     /// `held_out_by_family`: the spread per prediction family (`HeldOutSpread.family(of:)`); a prediction takes its
@@ -310,5 +313,32 @@ public struct TileShapePair: Sendable, Equatable, Hashable {
     public init(q: [Int], kv: [Int]) {
         self.q = q
         self.kv = kv
+    }
+}
+
+/// What building a block mask from a mask function costs: FlexAttention's `create_block_mask` (compiled) evaluates
+/// the mask function on every element of the score matrix — of each head where the heads' masks differ — and reduces
+/// each block to full, partial or empty. Seconds per build:
+/// `fixed + elements × (per_element + cycle_scale × mask cycles per element ÷ (SMs × clock))`, the mask cycles being
+/// the profile's `mask_cost` price of the mask function (`MaskOperationCost.cycles`), so a 3-D decode with divisors
+/// read from a tensor costs more per element than a 1-D window.
+public struct MaskBuildCost: Sendable, Equatable {
+    /// Seconds per build whatever its size (launches, the host's work).
+    public var fixed: Double
+    /// Seconds per element for the evaluation's own traffic and reduction.
+    public var perElement: Double
+    /// Scale on the mask function's cycles (the build evaluates it outside the attention kernel, on every element).
+    public var cycleScale: Double
+
+    public init(fixed: Double, perElement: Double, cycleScale: Double) {
+        self.fixed = fixed
+        self.perElement = perElement
+        self.cycleScale = cycleScale
+    }
+
+    /// Seconds to build a mask over `elements` elements whose function costs `cycles` SM cycles per element, on
+    /// `sms` SMs at `clock` Hz.
+    public func time(elements: Double, cycles: Double, sms: Int, clock: Double) -> Double {
+        fixed + elements * (perElement + cycleScale * cycles / (Double(max(1, sms)) * clock))
     }
 }

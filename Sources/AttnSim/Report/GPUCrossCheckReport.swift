@@ -166,6 +166,12 @@ public struct GPUCrossCheckReport: Sendable {
         summary.add("wave-aware bound below a measured speedup", "\(boundViolations.count) config(s)"
             + (boundViolations.isEmpty ? "" : ": " + boundViolations.map(\.measurement.id).joined(separator: ", ")))
         summary.add("block counts differing from FlexAttention's", "\(blockMismatches.count) config(s)")
+        let builds = heldOut.compactMap { $0.buildError.map(abs) }
+        if !builds.isEmpty {
+            summary.add("mask build (create_block_mask), held-out",
+                        String(format: "median |time error| %.1f %%, 90th percentile ", Self.median(builds)! * 100)
+                            + p90(builds) + ", over \(builds.count)")
+        }
         for spread in spreads {
             summary.add("80 % interval, \(spread.backend) (measured ÷ predicted)",
                         String(format: "time ×%.3f–%.3f, speedup ×%.3f–%.3f over %d held-out; built from half, it covers %.0f %% / %.0f %% of the other half",
@@ -215,6 +221,10 @@ public struct GPUCrossCheckReport: Sendable {
         }
         parts.append(String(format: "per_cta %.2f us", (profile.perCTA ?? 0) * 1e6))
         if let host = profile.hostOverhead { parts.append(String(format: "host_overhead %.1f us", host * 1e6)) }
+        if let build = profile.maskBuild {
+            parts.append(String(format: "mask_build fixed %.2f ms, per_element %.3f ps, cycle_scale %.2f",
+                                build.fixed * 1e3, build.perElement * 1e12, build.cycleScale))
+        }
         return parts.joined(separator: "; ")
     }
 

@@ -41,6 +41,10 @@ extension KernelProfile {
         if let maskScope { add("mask_scope", maskScope.rawValue) }
         if let perCTA { add("per_cta", number(perCTA * 1e6) + " us") }
         if let hostOverhead { add("host_overhead", number(hostOverhead * 1e6) + " us") }
+        if let maskBuild {
+            add("mask_build", "{fixed: \(number(maskBuild.fixed * 1e3)) ms, per_element: \(number(maskBuild.perElement * 1e12)) ps, "
+                + "cycle_scale: \(number(maskBuild.cycleScale))}")
+        }
         if let stages { add("stages", "\(stages)") }
         if let persistent { add("persistent", persistent ? "true" : "false") }
         if let memoryEfficiency { add("memory_efficiency", number(memoryEfficiency)) }

@@ -18,6 +18,53 @@ public struct MappingReport: Sendable {
     public var denseTime: Double?
     /// The best mapping as a mapping file (spatial hardware), for `--write-mapping`.
     public var bestYAMLFile: String?
+    /// GPU masks whose tiles may be boxes of the token layout (GNA): the best mapping in the flattened 1-D order
+    /// against the best with multi-dimensional tiles, the token permutation that gathers each box into one tile.
+    public var tokenOrder: TokenOrder?
+
+    /// The token-permutation question: which order turns partial tiles into full ones, and what it gains.
+    public struct TokenOrder: Sendable {
+        public struct Side: Sendable {
+            public var description: String
+            public var mapping: SimulationRecord.Mapping
+            public var time: Double
+            /// Visited and fully attended KV tiles of one head's grid.
+            public var visited: Int
+            public var full: Int
+        }
+        /// Tiles of the flattened sequence (`tiling: single_dim`).
+        public var flattened: Side
+        /// Boxes of the token layout gathered by permutation (`tiling: multi_dim`).
+        public var permuted: Side
+        /// Time in the 1-D order over time with the permutation.
+        public var gain: Double { flattened.time / permuted.time }
+    }
+
+    /// The best mapping of each tiling, and its grid; nil when the mask has no multi-dimensional tiles or a tiling has
+    /// no legal mapping.
+    static func tokenOrder(hardware: HardwareSpec, workload: Workload) -> TokenOrder? {
+        guard workload.mask.allowsMultiDimTiling, workload.problem.tokens.count > 1 else { return nil }
+        func best(_ tiling: KernelChoice.Tiling) -> TokenOrder.Side? {
+            var copy = workload
+            var kernel = copy.kernel ?? KernelChoice()
+            kernel.tiling = .fixed(tiling)
+            if tiling == .single_dim {
+                // Only 1-D tile shapes are legal in the flattened order.
+                kernel.qTile = kernel.qTile?.value.map { .fixed([$0.reduce(1, *)]) } ?? kernel.qTile
+                kernel.kvTile = kernel.kvTile?.value.map { .fixed([$0.reduce(1, *)]) } ?? kernel.kvTile
+            }
+            copy.kernel = kernel
+            guard let ranked = try? GPUEngine.rank(hardware: hardware, workload: copy), let first = ranked.first,
+                  let outcome = try? GPUEngine.simulate(hardware: hardware, workload: copy, mapping: first.mapping,
+                                                        baseline: nil, trace: false, dense: false) else { return nil }
+            let heads = copy.mask.headPatterns
+            return TokenOrder.Side(description: first.mapping.description, mapping: SimulationRecord.Mapping(first.mapping),
+                                   time: first.cost,
+                                   visited: outcome.grid.visited / heads, full: outcome.grid.full / heads)
+        }
+        guard let flattened = best(.single_dim), let permuted = best(.multi_dim) else { return nil }
+        return TokenOrder(flattened: flattened, permuted: permuted)
+    }
 
     public init(hardware: HardwareSpec, workload: Workload, top: Int = 5) throws(Diagnostic) {
         self.hardware = hardware.name
@@ -38,6 +85,7 @@ public struct MappingReport: Sendable {
                     yaml: $0.mapping.yaml)
             }
             denseTime = try GPUEngine.simulate(hardware: hardware, workload: workload, mapping: all[0].mapping).dense.time
+            tokenOrder = Self.tokenOrder(hardware: hardware, workload: workload)
         case .spatial:
             guard workload.mask.isDense && workload.pruning == nil else {
                 throw Diagnostic(file: workload.file, message: "the spatial mapper models dense attention only so far")
@@ -65,6 +113,15 @@ public struct MappingReport: Sendable {
         if let denseTime {
             table.section("dense baseline with the best backend and tiles: \(Quantity.format(denseTime, .time))")
         }
+        if let order = tokenOrder {
+            func side(_ s: TokenOrder.Side) -> String {
+                "\(Quantity.format(s.time, .time)), \(s.visited - s.full) of \(s.visited) visited tiles partially masked per head "
+                    + "(\(s.description))"
+            }
+            table.section("token order: tiles of the flattened sequence " + side(order.flattened))
+            table.section("  permuted so each tile is a box of the token grid " + side(order.permuted))
+            table.section(String(format: "  the permutation gains %.2f×", order.gain))
+        }
         table.section("to pin the best mapping in the workload:")
         table.section("  \(ranked[0].yaml)")
         return table.rendered
@@ -72,7 +129,13 @@ public struct MappingReport: Sendable {
 
     public var record: MapRecord {
         MapRecord(hardware: hardware, workload: workload, searched: searched, denseTimeS: denseTime.flatMap(finite),
-                  ranked: ranked.map { .init(mapping: $0.mapping, timeS: $0.time) })
+                  ranked: ranked.map { .init(mapping: $0.mapping, timeS: $0.time) },
+                  tokenOrder: tokenOrder.map { order in
+                      func side(_ s: TokenOrder.Side) -> MapRecord.TokenOrder.Side {
+                          .init(mapping: s.mapping, timeS: s.time, visited: s.visited, full: s.full)
+                      }
+                      return MapRecord.TokenOrder(flattened: side(order.flattened), permuted: side(order.permuted), gain: order.gain)
+                  })
     }
 
     public var json: JSONValue { JSONValue(encoding: record) }

@@ -73,6 +73,11 @@ extension SimulationResult {
             + interval(simulated.timeInterval) { Quantity.format($0, .time) })
         table.add("dense time", value(simulated.denseTime, .time))
         table.add("speedup", times(simulated.speedup) + interval(simulated.speedupInterval) { String(format: "%.2f×", $0) })
+        if let build = simulated.maskBuildTime {
+            let repaid = simulated.callsToRepayMaskBuild.map { String(format: "; the savings of %.2g calls repay one build", $0) } ?? ""
+            table.add("mask build", value(build, .time) + " once (block mask from the mask function)  ("
+                + "\(times(simulated.speedupWithMaskBuild)) if every call builds it\(repaid))")
+        }
         table.add("DRAM traffic", value(simulated.dramBytes, .bytes))
         table.add("dense DRAM traffic", value(simulated.denseDRAMBytes, .bytes))
         table.add("bottleneck", simulated.bottleneck ?? "—")

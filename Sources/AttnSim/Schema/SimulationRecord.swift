@@ -127,6 +127,10 @@ public struct SimulationRecord: Codable, Sendable, Equatable {
         /// validation backs the engine (docs/schema/result.schema.json).
         @OmittedWhenNil public var timeIntervalS: [Double]? = nil
         @OmittedWhenNil public var speedupInterval: [Double]? = nil
+        /// GPU: seconds to build the block mask from the mask function (not in `time_s`), and the speedup when every
+        /// call builds it; absent where the profile does not model it.
+        @OmittedWhenNil public var maskBuildS: Double? = nil
+        @OmittedWhenNil public var speedupWithMaskBuild: Double? = nil
 
         enum CodingKeys: String, CodingKey {
             case model, timeS = "time_s", denseTimeS = "dense_time_s", speedup, dramBytes = "dram_bytes"
@@ -134,7 +138,8 @@ public struct SimulationRecord: Codable, Sendable, Equatable {
             case energyAccounting = "energy_accounting", energyBreakdownJ = "energy_breakdown_j", bottleneck, waves
             case waveEfficiency = "wave_efficiency", ctas, ctasPerSM = "ctas_per_sm", mapping, kvHeads = "kv_heads"
             case packedHeads = "packed_heads", combineTimeS = "combine_time_s", timeIntervalS = "time_interval_s"
-            case speedupInterval = "speedup_interval"
+            case speedupInterval = "speedup_interval", maskBuildS = "mask_build_s"
+            case speedupWithMaskBuild = "speedup_with_mask_build"
         }
     }
 

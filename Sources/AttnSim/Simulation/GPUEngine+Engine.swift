@@ -28,6 +28,7 @@ extension GPUEngine: Engine {
             utilization: [(hardware.units?.name ?? "SM", sparse.executedFLOPs / (peak * sparse.time)),
                           (hardware.offChip.name, sparse.dramBytes / (bandwidth * sparse.time))],
             energy: nil, bottleneck: sparse.bottleneck)
+        simulated.maskBuildTime = hardware.kernels[outcome.mapping.backend]?.maskBuildTime(for: workload, hardware: hardware)
         // Error bars where the profile says how held-out measurements of this family fell around its predictions.
         if let spread = hardware.kernels[outcome.mapping.backend]?.heldOut(for: workload) {
             simulated.timeInterval = (sparse.time * spread.time.lowerBound)...(sparse.time * spread.time.upperBound)

@@ -28,6 +28,7 @@ public enum PhysicalInvariants {
                               ("wave_speedup", result.bounds.waveSpeedup)] {
             finite("bounds.\(name)", value)
         }
+        finite("simulated.mask_build_s", result.simulated.maskBuildTime)
         finite("end_to_end.speedup", result.endToEndSpeedup)
         finite("end_to_end.flop_speedup", result.endToEndFLOPBound)
         finite("end_to_end.tile_speedup", result.endToEndTileBound)

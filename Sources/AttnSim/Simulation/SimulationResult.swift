@@ -35,16 +35,32 @@ public struct SimulationResult: Sendable {
         /// no validation backs the prediction.
         public var timeInterval: ClosedRange<Double>?
         public var speedupInterval: ClosedRange<Double>?
+        /// Seconds to build the kernel's block mask from the mask function (`KernelProfile.maskBuildTime`), not in
+        /// `time`: a built mask serves every call with the same mask and shape. nil where not modelled.
+        public var maskBuildTime: Double?
 
         public var speedup: Double? {
             guard let time, let denseTime, time > 0 else { return nil }
             return denseTime / time
         }
 
+        /// The speedup when every call builds its mask: dense time ÷ (time + build).
+        public var speedupWithMaskBuild: Double? {
+            guard let time, let denseTime, let maskBuildTime else { return nil }
+            return denseTime / (time + maskBuildTime)
+        }
+
+        /// Calls that repay one build: build ÷ (dense time − time); nil where the sparse call saves nothing.
+        public var callsToRepayMaskBuild: Double? {
+            guard let time, let denseTime, let maskBuildTime, denseTime > time else { return nil }
+            return maskBuildTime / (denseTime - time)
+        }
+
         public static func == (a: Simulated, b: Simulated) -> Bool {
             a.model == b.model && a.time == b.time && a.denseTime == b.denseTime && a.dramBytes == b.dramBytes
                 && a.denseDRAMBytes == b.denseDRAMBytes && a.energy == b.energy && a.bottleneck == b.bottleneck
                 && a.utilization.map(\.0) == b.utilization.map(\.0) && a.utilization.map(\.1) == b.utilization.map(\.1)
+                && a.maskBuildTime == b.maskBuildTime
         }
     }
 

@@ -64,10 +64,14 @@ public protocol Mask: Sendable {
     /// The keys query `query` attends in head `head` as at most two disjoint runs in key order, where the family's rows
     /// are such runs (nil otherwise): what lets an intersection count a row without testing its elements.
     func rowRuns(query: Int, head: Int) -> KeyRuns?
+    /// Whether a kernel's block mask is built by evaluating a mask function on the elements (FlexAttention's
+    /// `create_block_mask`): false for a block mask read from a file and for Radial's, built block by block.
+    var hasMaskFunction: Bool { get }
 }
 
 extension Mask {
     public var kind: String { Self.kind }
+    public var hasMaskFunction: Bool { true }
     public var headPatterns: Int { 1 }
     public var waveBoundHolds: Bool { true }
     public var allowsMultiDimTiling: Bool { false }

@@ -21,6 +21,8 @@ public struct GPUCrossCheck: Sendable {
         /// Partial and full KV blocks per (batch, head) that FlexAttention's BlockMask reported.
         public var partialBlocks: Int?
         public var fullBlocks: Int?
+        /// Measured seconds of one `create_block_mask` call for this mask (after a compiled warm-up), where recorded.
+        public var buildTime: Double? = nil
 
         /// The masked run's speedup over its dense baseline; nil for a run with no mask (there is no speedup to
         /// predict, only a time) or no measured baseline.
@@ -52,6 +54,14 @@ public struct GPUCrossCheck: Sendable {
         public var waveBound: Double?
         public var predictedPartial: Int
         public var predictedFull: Int
+        /// The profile's mask-build time (`KernelProfile.maskBuildTime`), where it models one.
+        public var predictedBuild: Double? = nil
+
+        /// Predicted over measured mask-build time, minus 1, where both exist.
+        public var buildError: Double? {
+            guard let predictedBuild, let measured = measurement.buildTime, measured > 0 else { return nil }
+            return predictedBuild / measured - 1
+        }
 
         public var predictedSpeedup: Double { predictedDense / predictedSparse }
         /// nil where the run has no speedup to predict (`Measurement.measuredSpeedup`).
@@ -125,7 +135,8 @@ public struct GPUCrossCheck: Sendable {
                 """, file: "\(path): \(id)")
             list.append(Measurement(id: id, family: "gna", workload: workload, backendFixed: false,
                                     denseTime: dense / 1e3, sparseTime: sparse / 1e3,
-                                    partialBlocks: blocks?["partial"] as? Int, fullBlocks: blocks?["full"] as? Int))
+                                    partialBlocks: blocks?["partial"] as? Int, fullBlocks: blocks?["full"] as? Int,
+                                    buildTime: number("block_mask_build_ms").map { $0 / 1e3 }))
         }
         measurements = list
         self.skipped = skipped
@@ -163,7 +174,8 @@ public struct GPUCrossCheck: Sendable {
             if family == "composed" || family == "radial_vs" { family = workload.mask.kind }
             list.append(Measurement(id: id, family: family, workload: workload,
                                     backendFixed: true, denseTime: dense.map { $0 / 1e3 }, sparseTime: sparse / 1e3,
-                                    partialBlocks: blocks?["partial"] as? Int, fullBlocks: blocks?["full"] as? Int))
+                                    partialBlocks: blocks?["partial"] as? Int, fullBlocks: blocks?["full"] as? Int,
+                                    buildTime: (config["block_mask_build_ms"] as? NSNumber).map { $0.doubleValue / 1e3 }))
         }
         return (list, skipped)
     }
@@ -187,7 +199,8 @@ public struct GPUCrossCheck: Sendable {
             }
             rows.append(Row(measurement: m, training: trains(m, index: index), predictedDense: gpu.dense.time,
                             predictedSparse: gpu.sparse.time, waveBound: result.bounds.waveSpeedup,
-                            predictedPartial: gpu.grid.visited - gpu.grid.full, predictedFull: gpu.grid.full))
+                            predictedPartial: gpu.grid.visited - gpu.grid.full, predictedFull: gpu.grid.full,
+                            predictedBuild: result.simulated.maskBuildTime))
         }
         return rows
     }
@@ -202,7 +215,16 @@ public struct GPUCrossCheck: Sendable {
             let start = hardware.kernels[backend]
                 ?? KernelProfile(qTileTokens: 128, kvTileTokens: 128, efficiency: 0.6, maskedTileCost: 1.3, perCTA: 2e-6)
             let samples = training.map { ProfileFit.Sample(workload: $0.workload(backend: backend), dense: $0.denseTime, sparse: $0.sparseTime) }
-            return [backend: ProfileFit.fit(hardware: hardware, backend: backend, start: start, samples: samples)]
+            var profile = ProfileFit.fit(hardware: hardware, backend: backend, start: start, samples: samples)
+            var spec = hardware
+            spec.kernels[backend] = profile
+            let builds = training.filter { $0.buildTime != nil }.map { m in
+                var copy = m
+                copy.workload = m.workload(backend: backend)
+                return copy
+            }
+            if let build = Self.fitMaskBuild(hardware: spec, backend: backend, measurements: builds) { profile.maskBuild = build }
+            return [backend: profile]
         }
         var spec = hardware
         var fitted: [String: KernelProfile] = [:]
@@ -215,6 +237,73 @@ public struct GPUCrossCheck: Sendable {
             spec.kernels[name] = profile
             fitted[name] = profile
         }
+        for name in fitted.keys.sorted() {
+            let builds = training.filter { $0.backend == name && $0.buildTime != nil }
+            if let build = Self.fitMaskBuild(hardware: spec, backend: name, measurements: builds) {
+                fitted[name]?.maskBuild = build
+            }
+        }
         return fitted
+    }
+
+    /// The mask-build cost that fits `measurements`' `create_block_mask` times with `backend`'s mask prices: weighted
+    /// least squares of the relative error, linear in (fixed, per element, cycle scale), each kept ≥ 0 (the best
+    /// subset whose solution is non-negative); nil with fewer than 3 usable measurements.
+    static func fitMaskBuild(hardware: HardwareSpec, backend: String, measurements: [Measurement]) -> MaskBuildCost? {
+        guard var profile = hardware.kernels[backend] else { return nil }
+        profile.maskBuild = MaskBuildCost(fixed: 0, perElement: 1, cycleScale: 0)
+        // With per_element 1 s and nothing else, the build time is the element count; with only cycle_scale 1, the
+        // mask-cycle term: the two regressors.
+        var samples: [(x: [Double], t: Double)] = []
+        for m in measurements {
+            guard let t = m.buildTime, t > 0,
+                  let elements = profile.maskBuildTime(for: m.workload, hardware: hardware) else { continue }
+            var cyclesOnly = profile
+            cyclesOnly.maskBuild = MaskBuildCost(fixed: 0, perElement: 0, cycleScale: 1)
+            let cycles = cyclesOnly.maskBuildTime(for: m.workload, hardware: hardware) ?? 0
+            samples.append(([1, elements, cycles], t))
+        }
+        guard samples.count >= 3 else { return nil }
+        var best: (cost: MaskBuildCost, loss: Double)?
+        for subset in [[0, 1, 2], [0, 1], [0, 2], [1, 2], [0], [1], [2]] {
+            guard let solution = LeastSquares.solve(samples.map { sample in subset.map { sample.x[$0] / sample.t } },
+                                                     samples.map { _ in 1.0 }),
+                  solution.allSatisfy({ $0 >= 0 && $0.isFinite }) else { continue }
+            var coefficients = [0.0, 0.0, 0.0]
+            for (k, index) in subset.enumerated() { coefficients[index] = solution[k] }
+            let loss = samples.reduce(0.0) { sum, sample in
+                let predicted = zip(coefficients, sample.x).reduce(0.0) { $0 + $1.0 * $1.1 }
+                return sum + (predicted / sample.t - 1) * (predicted / sample.t - 1)
+            }
+            if best == nil || loss < best!.loss {
+                best = (MaskBuildCost(fixed: coefficients[0], perElement: coefficients[1], cycleScale: coefficients[2]), loss)
+            }
+        }
+        return best?.cost
+    }
+}
+
+/// Ordinary least squares by the normal equations (Gaussian elimination with partial pivoting): the x minimising
+/// |A x − b|² for a few columns; nil when AᵀA is singular.
+enum LeastSquares {
+    static func solve(_ rows: [[Double]], _ b: [Double]) -> [Double]? {
+        guard let n = rows.first?.count, n > 0 else { return nil }
+        var m = [[Double]](repeating: [Double](repeating: 0, count: n + 1), count: n)
+        for (row, value) in zip(rows, b) {
+            for i in 0..<n {
+                for j in 0..<n { m[i][j] += row[i] * row[j] }
+                m[i][n] += row[i] * value
+            }
+        }
+        for column in 0..<n {
+            let pivot = (column..<n).max { abs(m[$0][column]) < abs(m[$1][column]) }!
+            guard abs(m[pivot][column]) > 1e-300 else { return nil }
+            m.swapAt(column, pivot)
+            for r in 0..<n where r != column {
+                let factor = m[r][column] / m[column][column]
+                for c in column...n { m[r][c] -= factor * m[column][c] }
+            }
+        }
+        return (0..<n).map { m[$0][n] / m[$0][$0] }
     }
 }

@@ -13,6 +13,7 @@ import Testing
         flex.efficiencyByHeadDim = [64: 0.41, 128: 0.5, 256: 0.55]
         flex.maskCost = MaskOperationCost(base: 0.07, simple: 0.01, division: 0.02, divisionTensor: 0.09, load: 0.03)
         flex.perCTA = 4.5e-6
+        flex.maskBuild = MaskBuildCost(fixed: 3e-3, perElement: 5e-13, cycleScale: 1.2)
         flex.heldOut = HeldOutSpread(time: 0.9...1.1, speedup: 0.85...1.05, configs: 44)
         flex.sources = ["a \"quoted\" source"]
         var added = KernelProfile(qTileTokens: 64, kvTileTokens: 64, efficiency: 0.5, perCTA: 1e-6)

@@ -171,6 +171,7 @@ public struct AllOfMask: RectangleCountedMask {
     }
 
     public var isDense: Bool { masks.allSatisfy(\.isDense) }
+    public var hasMaskFunction: Bool { masks.allSatisfy(\.hasMaskFunction) }
 
     public var waveBoundHolds: Bool { masks.allSatisfy(\.waveBoundHolds) }
 

@@ -47,6 +47,7 @@ public struct BlockMask: Mask {
 
     public var headPatterns: Int { table.heads.count }
     public var isDense: Bool { false }
+    public var hasMaskFunction: Bool { false }
 
     /// Real tokens of block `index` of `size` tokens in a sequence of `length`.
     @inline(__always)

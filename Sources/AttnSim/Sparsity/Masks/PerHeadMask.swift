@@ -83,6 +83,7 @@ public struct PerHeadMask: Mask {
     }
 
     public var isDense: Bool { groups.allSatisfy { $0.mask.isDense } }
+    public var hasMaskFunction: Bool { groups.allSatisfy { $0.mask.hasMaskFunction } }
     public var allowsMultiDimTiling: Bool { groups.allSatisfy { $0.mask.allowsMultiDimTiling } }
     public var waveBoundHolds: Bool { groups.allSatisfy { $0.mask.waveBoundHolds } }
     public func isTractable(_ tiling: MaskTiling) -> Bool { groups.allSatisfy { $0.mask.isTractable(tiling) } }

@@ -170,6 +170,7 @@ public struct RadialMask: Mask {
     // MARK: Mask
 
     public var attendedPairs: Double? { blocks.attendedPairs }
+    public var hasMaskFunction: Bool { false }
     public var isDense: Bool { blocks.table.heads[0].full.count == blocks.table.heads[0].full.rows * blocks.table.heads[0].full.rows }
     public func attends(query: Int, key: Int, head: Int) -> Bool { blocks.attends(query: query, key: key, head: 0) }
     public func tileGrid(_ tiling: MaskTiling, head: Int) -> QTileGrid { blocks.tileGrid(tiling, head: 0) }
