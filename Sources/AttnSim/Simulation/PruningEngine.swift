@@ -31,6 +31,10 @@ public enum PruningEngine {
         /// pruning adds (gathers, importance scores); nil where the model does not separate them.
         public var attentionTime: Double? = nil
         public var overheadTime: Double? = nil
+        /// Joules of the pruned and the dense layer where the target prices its actions (spatial arrays with
+        /// `energy:`); nil elsewhere.
+        public var energy: Double? = nil
+        public var denseEnergy: Double? = nil
     }
 
     public struct Outcome: Sendable {
@@ -53,6 +57,13 @@ public enum PruningEngine {
         }
         public var overheadTime: Double? {
             layers.allSatisfy { $0.overheadTime != nil } ? layers.reduce(0) { $0 + $1.overheadTime! } : nil
+        }
+        /// Joules over every layer call, pruned and dense; nil unless every layer was priced.
+        public var energy: Double? {
+            layers.allSatisfy { $0.energy != nil } ? layers.reduce(0) { $0 + $1.energy! } : nil
+        }
+        public var denseEnergy: Double? {
+            layers.allSatisfy { $0.denseEnergy != nil } ? layers.reduce(0) { $0 + $1.denseEnergy! } : nil
         }
         /// The roofline ratio: the dense steps' roofline time over the pruned steps' (top-k, gathers and fixed costs
         /// free). Not a strict bound: it assumes the same FLOP and byte rates for both,
@@ -237,12 +248,13 @@ public enum PruningEngine {
         let comparators = hardware.arrays.filter { $0.ops.contains(.cmp) || $0.ops.contains(.max) }
             .filter { $0.shape.count == 1 }.map(\.lanes).max() ?? 1
         let engine = TopKEngine(comparators: comparators)
-        var cache: [String: Double] = [:]
-        func computeTime(heads: Int, queries: Int, keys: Int) throws(Diagnostic) -> Double {
+        var cache: [String: (time: Double, energy: Double?)] = [:]
+        // The array's time and energy (its per-action energies, `energy:`; nil without them) for one layer call.
+        func compute(heads: Int, queries: Int, keys: Int) throws(Diagnostic) -> (time: Double, energy: Double?) {
             let pad = { (x: Int) in max(tile, (x + tile - 1) / tile * tile) }
             // Keyed by the padded sizes the array runs (a decode step's context grows by one token per step).
             let key = "\(heads)x\(pad(queries))x\(pad(keys))"
-            if let time = cache[key] { return time }
+            if let known = cache[key] { return known }
             var problem = workload.problem
             problem.heads = heads
             problem.tokens = [pad(queries)]
@@ -253,22 +265,31 @@ public enum PruningEngine {
             // The schedule's kept tokens already account for what is attended; each layer runs dense on the array.
             layerWorkload.mask = DenseMask(problem)
             let mapping = try SpatialEngine.rank(hardware: hardware, workload: layerWorkload)[0].mapping
-            let time = try SpatialEngine.evaluate(mapping, hardware: hardware, problem: problem).computeTime
-            cache[key] = time
-            return time
+            let run = try SpatialEngine.evaluate(mapping, hardware: hardware, problem: problem)
+            let known = (run.computeTime, run.energy(hardware: hardware)?.total)
+            cache[key] = known
+            return known
         }
+        // A top-k selection keeps every comparator busy each cycle it runs, each a compare priced as `cmp` (else `max`).
+        let compareEnergy = hardware.energy[.cmp] ?? hardware.energy[.max]
         var result: [LayerTime] = []
         for (index, layer) in schedule.layers.enumerated() {
             let c = cost.layers[index]
             let keys = Int((layer.groups.map(\.keys).max() ?? 1).rounded(.up))
-            let compute = try computeTime(heads: layer.heads, queries: layer.queries, keys: keys)
-                * (1 + (layer.refetches / max(1, layer.requests)))
-            let topK = c.selections.reduce(0) { $0 + $1.count * engine.cycles(n: $1.n, k: $1.k) } / hardware.clock
+            let refetch = 1 + (layer.refetches / max(1, layer.requests))
+            let pruned = try compute(heads: layer.heads, queries: layer.queries, keys: keys)
+            let topKCycles = c.selections.reduce(0) { $0 + $1.count * engine.cycles(n: $1.n, k: $1.k) }
+            let topK = topKCycles / hardware.clock
             let dense = schedule.dense[index]
-            let denseCompute = try computeTime(heads: dense.heads, queries: dense.queries, keys: dense.context)
-            result.append(LayerTime(step: layer.step, layer: layer.layer,
-                                    time: max(compute, c.dramBytes / bandwidth) + topK,
-                                    denseTime: max(denseCompute, cost.dense[index].dramBytes / bandwidth), topKTime: topK))
+            let denseRun = try compute(heads: dense.heads, queries: dense.queries, keys: dense.context)
+            var time = LayerTime(step: layer.step, layer: layer.layer,
+                                 time: max(pruned.time * refetch, c.dramBytes / bandwidth) + topK,
+                                 denseTime: max(denseRun.time, cost.dense[index].dramBytes / bandwidth), topKTime: topK)
+            if let energy = pruned.energy, let denseEnergy = denseRun.energy {
+                time.energy = energy * refetch + topKCycles * Double(comparators) * (compareEnergy ?? 0)
+                time.denseEnergy = denseEnergy
+            }
+            result.append(time)
         }
         return result
     }

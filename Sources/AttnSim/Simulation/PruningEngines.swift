@@ -164,9 +164,14 @@ extension PruningEngine {
             model: outcome.model, time: time, denseTime: outcome.denseTime, dramBytes: cost.dramBytes,
             denseDRAMBytes: cost.denseDRAMBytes,
             utilization: [(hardware.offChip.name, cost.dramBytes / (bandwidth * time))],
-            energy: nil,
+            energy: outcome.energy,
             bottleneck: bottleneck(time: time, topK: outcome.topKTime, memory: cost.dramBytes / bandwidth))
         var notes = outcome.notes
+        if let energy = outcome.energy, let dense = outcome.denseEnergy, energy > 0 {
+            notes.append("energy: \(Quantity.format(energy, .energy)) pruned, \(Quantity.format(dense, .energy)) dense "
+                + String(format: "(%.2f× less)", dense / energy) + ": the array's per-action energies over every layer call "
+                + "on the kept tokens and heads, top-k comparisons priced as `cmp` (else `max`)")
+        }
         let steps = Set(cost.layers.map(\.step)).count
         notes.append("times cover \(steps) step\(steps == 1 ? "" : "s") × \(spec.layers) layer\(spec.layers == 1 ? "" : "s") "
             + "(\(cost.layers.count) layer calls) of the \(spec.mode.rawValue) schedule; the dense baseline runs the same steps unpruned")

@@ -72,6 +72,28 @@ import Testing
         }
     }
 
+    /// Pruned attention on a FuseMax-like array is priced by the array's per-action energies (hardware/fusemax-cloud.yaml:
+    /// the FuseMax artifact's 45 nm energies, references.md [FuseMax-artifact]), layer call by layer call on the kept
+    /// tokens and heads. Every MAC the kept problem needs costs at least the artifact's 17.1645 pJ, so the energy is at
+    /// least effective FLOPs ÷ 2 × 17.1645 pJ (dense: dense FLOPs), and pruning spends less than the dense steps.
+    @Test func prunedEnergyOnASpatialArray() throws {
+        for workload in ["gpt2-small-decode", "bert-base-prefill"] {
+            let w = try Workload.load(path: Repo.path("workloads/spatten/\(workload).yaml"))
+            let result = try Simulator.run(hardware: Self.hardware("fusemax-cloud"), workload: w)
+            let outcome = try #require(result.pruning)
+            let energy = try #require(result.simulated.energy), dense = try #require(outcome.denseEnergy)
+            #expect(energy == outcome.energy)
+            let effective = try #require(result.effectiveFLOPs)
+            #expect(energy >= effective / 2 * 17.1645e-12, "\(workload)")
+            #expect(dense >= result.denseFLOPs / 2 * 17.1645e-12, "\(workload)")
+            #expect(energy < dense, "\(workload)")
+        }
+        // A target without per-action energies prices nothing.
+        let gpu = try Simulator.run(hardware: Self.hardware("h100-sxm5-80gb"),
+                                    workload: try Workload.load(path: Repo.path("workloads/spatten/gpt2-small-decode.yaml")))
+        #expect(gpu.simulated.energy == nil)
+    }
+
     /// The audit of issue 15: SpAtten-1/8 decoding GPT-2-Medium at batch 8 reported 100.2–103 % HBM utilisation (its
     /// fetch stage moved K and V only, not Q, outputs or indices). Every byte the layer moves now passes the fetcher:
     /// at any batch, on either SpAtten, time ≥ DRAM bytes ÷ bandwidth and utilisation ≤ 100 %.
