@@ -7,6 +7,7 @@ Per head, as MInference runs it (one head at a time, in eager PyTorch): the last
 forced). Written here from that description; MInference is not imported.
 
 Usage: python estimator_bench.py --out results.json [--tokens 4096,...] [--heads 32] [--head-dim 128]
+       python estimator_bench.py --out unused --decompose decomposition.json [--tokens ...]
 Writes one record per (tokens, vertical, slash): the median time of all heads' estimation (CUDA events around the
 loop over heads, after warm-up), the time of one head, and the shapes.
 """
@@ -58,6 +59,60 @@ def timed(fn, reps):
     return times[len(times) // 2], times[0], times[-1]
 
 
+def decompose(out, tokens, head_dim, vertical, slash):
+    """Where one head's estimate spends its time: the host's dispatch of one eager operation (a chain of 2000 tiny
+    in-place adds, timed on the host with the GPU idle), the kernels one head launches (torch.profiler), and the
+    GPU time of one head replayed from a CUDA graph (no host dispatch)."""
+    x = torch.zeros(1, device="cuda")
+    for _ in range(200):
+        x.add_(1)
+    torch.cuda.synchronize()
+    t = time.perf_counter()
+    for _ in range(2000):
+        x.add_(1)
+    host_op_us = (time.perf_counter() - t) / 2000 * 1e6
+    torch.cuda.synchronize()
+    records = []
+    for n in tokens:
+        q = torch.randn(1, 1, n, head_dim, device="cuda", dtype=torch.bfloat16)
+        k = torch.randn(1, 1, n, head_dim, device="cuda", dtype=torch.bfloat16)
+        for _ in range(3):
+            estimate(q, k, vertical, slash)
+        torch.cuda.synchronize()
+        from torch.profiler import profile, ProfilerActivity
+        with profile(activities=[ProfilerActivity.CUDA]) as prof:
+            estimate(q, k, vertical, slash)
+            torch.cuda.synchronize()
+        kernels = [e for e in prof.events() if e.device_type == torch.autograd.DeviceType.CUDA]
+        gpu_us = sum(e.time_range.elapsed_us() for e in kernels)
+        by_name = {}
+        for e in kernels:
+            by_name[e.name[:60]] = by_name.get(e.name[:60], 0) + e.time_range.elapsed_us()
+        top = sorted(by_name.items(), key=lambda kv: -kv[1])[:6]
+        graph_ms = None
+        try:
+            stream = torch.cuda.Stream()
+            stream.wait_stream(torch.cuda.current_stream())
+            with torch.cuda.stream(stream):
+                for _ in range(2):
+                    estimate(q, k, vertical, slash)
+            torch.cuda.current_stream().wait_stream(stream)
+            graph = torch.cuda.CUDAGraph()
+            with torch.cuda.graph(graph):
+                estimate(q, k, vertical, slash)
+            graph_ms, _, _ = timed(graph.replay, 21)
+        except Exception as error:  # a capture that fails is recorded, not fatal
+            graph_ms = "capture failed: " + str(error)[:200]
+        eager_ms, _, _ = timed(lambda: estimate(q, k, vertical, slash), 21)
+        records.append({"tokens": n, "vertical": vertical, "slash": slash, "kernels": len(kernels),
+                        "profiled_gpu_us": gpu_us, "top_kernels_us": top, "graph_ms": graph_ms, "eager_ms": eager_ms})
+        print(json.dumps(records[-1]), flush=True)
+        del q, k
+    with open(out, "w") as f:
+        json.dump({"attnsim_estimator_decomposition": 1, "host_op_us": host_op_us, "head_dim": head_dim,
+                   "configs": records}, f, indent=1)
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--out", required=True)
@@ -66,7 +121,11 @@ def main():
     parser.add_argument("--head-dim", type=int, default=128)
     parser.add_argument("--lines", default="1000:6096,500:700,100:800,3500:100")
     parser.add_argument("--seconds", type=float, default=240)
+    parser.add_argument("--decompose", help="also write the per-head decomposition to this file")
     args = parser.parse_args()
+    if args.decompose:
+        decompose(args.decompose, [int(x) for x in args.tokens.split(",")], args.head_dim, 1000, 6096)
+        return
     torch.manual_seed(0)
     began = time.time()
     records = []
