@@ -43,7 +43,8 @@ extension HostCalibration {
             let masked = maskedTiles.map { ($0.base, $0.perAxis) } ?? (Self.maskedTileCost, Self.maskedTileCostPerAxis)
             lines.append("  cpu: {q_tile_tokens: 64, kv_tile_tokens: 64, efficiency: \(String(format: "%.3f", efficiency)), "
                 + "masked_tile_cost: \(String(format: "%.3f", masked.0)), "
-                + "masked_tile_cost_per_axis: \(String(format: "%.3f", masked.1)), per_cta: \(Self.perQTileMicroseconds) us}")
+                + "masked_tile_cost_per_axis: \(String(format: "%.3f", masked.1)), per_cta: "
+                + (perQTile.map { String(format: "%.2f", $0 * 1e6) } ?? "\(Self.perQTileMicroseconds)") + " us}")
             sources.append("kernels.cpu.efficiency: attnsim's dense CPU attention kernel (64 x 64 tiles, head_dim 64, "
                 + "\(threads) threads) measured now at \(rate(denseKernel)) = \(String(format: "%.3f", efficiency)) of "
                 + "vector.fp32")
@@ -58,9 +59,16 @@ extension HostCalibration {
                     + "token axis): NOT measured on this host (calibrate ran without the kernels); fitted by `attnsim "
                     + "crosscheck ... validation/cpu/workloads --fit`")
             }
-            sources.append("kernels.cpu.per_cta \(Self.perQTileMicroseconds) us: NOT measured on this host; fitted by `attnsim "
-                + "crosscheck ... validation/cpu/workloads --fit` on the development host (AMD EPYC, 2 cores, 2026-11-23, "
-                + "validation/cpu/README.md). Refit here with: attnsim crosscheck THIS_FILE validation/cpu/workloads --fit")
+            if let perQTile {
+                sources.append("kernels.cpu.per_cta measured now: \(String(format: "%.2f", perQTile * 1e6)) us per Q tile beyond "
+                    + "its tiles, from the CPU kernel running the same 64-token Q tiles over every KV tile and over one "
+                    + "(frames of 64 tokens), head_dim 64, \(threads) threads, median of 5 alternating runs (packing K and "
+                    + "V lands here)")
+            } else {
+                sources.append("kernels.cpu.per_cta \(Self.perQTileMicroseconds) us: NOT measured on this host; fitted by `attnsim "
+                    + "crosscheck ... validation/cpu/workloads --fit` on the development host (AMD EPYC, 2 cores, 2026-11-23, "
+                    + "validation/cpu/README.md). Refit here with: attnsim crosscheck THIS_FILE validation/cpu/workloads --fit")
+            }
         }
         lines.append("sources:")
         lines += sources.map { "  - " + quoted($0) }

@@ -83,6 +83,9 @@ public struct HostCalibration: Sendable {
     /// attnsim's CPU kernel on partially masked tiles against the same tiles unmasked, per token axis of the mask
     /// (1-D strided, 2-D and 3-D GNA): the kernel profile's `masked_tile_cost` and its per-axis part. nil: not measured.
     public var maskedTiles: MaskedTileCosts? = nil
+    /// Seconds one Q tile (a work item) costs beyond its tiles (`measurePerQTile`): the profile's `per_cta`. nil: not
+    /// measured.
+    public var perQTile: Double? = nil
 
     /// Above this share of the CPU time taken by other processes, the host was not idle and the rates are low.
     public static let busyShare = 0.05
@@ -164,6 +167,8 @@ public struct HostCalibration: Sendable {
 
         progress("masked tiles: 1-D, 2-D and 3-D masks, every tile partial against the same tiles unmasked")
         let masked = measureMaskedTileCosts(threads: threads, quick: options.fmaSeconds < 0.5)
+        progress("per-Q-tile cost: one full tile per Q tile against 64, 64 × 64 tiles")
+        let perQTile = measurePerQTile(threads: threads, quick: options.fmaSeconds < 0.5)
 
         #if DEBUG
         let optimized = false
@@ -178,7 +183,39 @@ public struct HostCalibration: Sendable {
             triadRepetitions: options.triadRepetitions, caches: caches, othersCPUShare: others, options: options, optimized: optimized)
         result.denseKernel = kernel
         result.maskedTiles = masked
+        result.perQTile = perQTile
         return result
+    }
+
+    /// Seconds a Q tile costs the kernel beyond its tiles' work, per Q tile on one core: the same Q tiles (64 tokens,
+    /// 2·threads heads of T tokens, head_dim 64) run once visiting all T/64 KV tiles (dense) and once visiting one
+    /// (frames of 64 tokens: each Q tile its own KV tile, full), alternating, median of 5. With W workers over I·Q
+    /// Q tiles, wall = I·Q·(p + V·c)/W for V visits per Q tile: c from the difference, p from the one-visit run.
+    /// Packing K and V (once per KV tile, as many as Q tiles here) lands in p.
+    public static func measurePerQTile(threads: Int, quick: Bool) -> Double {
+        let tokens = quick ? 512 : 4096, instances = 2 * threads, tile = 64, runs = quick ? 3 : 5
+        let dense = AttentionPlan.dense(queries: tokens, keys: tokens, qTile: tile, kvTile: tile)
+        let diagonal = AttentionPlan.rows(BlockCausalMask(queries: tokens, keys: tokens, block: tile, window: 1), head: 0,
+                                          queries: tokens, keys: tokens, qTile: tile, kvTile: tile)
+        precondition(diagonal.visitCount == diagonal.qTileCount && diagonal.fullCount == diagonal.visitCount)
+        let inputs = AttentionInputs(plan: dense, instances: instances, e: 64, f: 64)
+        defer { inputs.deallocate() }
+        func once(_ plan: AttentionPlan) -> Double {
+            let start = DispatchTime.now().uptimeNanoseconds
+            inputs.run(plan, threads: threads)
+            return Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9
+        }
+        _ = once(dense)
+        _ = once(diagonal)
+        var times: (dense: [Double], diagonal: [Double]) = ([], [])
+        for _ in 0..<runs {
+            times.dense.append(once(dense))
+            times.diagonal.append(once(diagonal))
+        }
+        let (wallDense, wallDiagonal) = (times.dense.sorted()[runs / 2], times.diagonal.sorted()[runs / 2])
+        let qTiles = Double(instances * dense.qTileCount), visits = Double(dense.visitCount / dense.qTileCount)
+        let perVisit = (wallDense - wallDiagonal) * Double(threads) / (qTiles * (visits - 1))
+        return max(0, wallDiagonal * Double(threads) / qTiles - perVisit)
     }
 
     /// Partial over full tile time of the CPU kernel for masks of 1, 2 and 3 token axes, and the line through them.
@@ -202,7 +239,8 @@ public struct HostCalibration: Sendable {
     /// evaluated row by row) and with the same visits marked full, alternating, median of 5 after a warm-up: the
     /// ratio is what a partially masked tile costs over a full one, measured, not fitted.
     public static func measureMaskedTileCosts(threads: Int, quick: Bool) -> MaskedTileCosts {
-        let side2 = quick ? 32 : 64, side3 = quick ? 8 : 16, tokens1 = side2 * side2
+        // Quick (tests, debug builds): smaller problems and 3 runs.
+        let side2 = quick ? 24 : 64, side3 = quick ? 8 : 16, tokens1 = side2 * side2, runs = quick ? 3 : 5
         let cases: [(String, Int, AttentionPlan)] = [
             ("strided l = 64, \(tokens1) tokens, 64-token tiles", 1,
              .rows(StridedMask(queries: tokens1, keys: tokens1, stride: 64), head: 0, queries: tokens1, keys: tokens1,
@@ -231,11 +269,11 @@ public struct HostCalibration: Sendable {
             _ = once(full)
             _ = once(partial)
             var times: (full: [Double], partial: [Double]) = ([], [])
-            for _ in 0..<5 {
+            for _ in 0..<runs {
                 times.full.append(once(full))
                 times.partial.append(once(partial))
             }
-            ratios.append((what, axes, times.partial.sorted()[2] / times.full.sorted()[2]))
+            ratios.append((what, axes, times.partial.sorted()[runs / 2] / times.full.sorted()[runs / 2]))
         }
         return MaskedTileCosts(ratios: ratios)
     }

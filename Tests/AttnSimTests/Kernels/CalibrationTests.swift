@@ -48,6 +48,17 @@ import Testing
         #expect(simd.fmaPerCycle > 0)
         #expect(spec.sources.count >= 6)
         #expect(spec.sources.contains { $0.contains("STREAM triad") && $0.contains("3 arrays x 4 B per element") })
+        // The kernel profile is measured, each number with its source: the masked-tile ratios (a partial tile does
+        // the full tile's work and more) and the per-Q-tile cost.
+        let cpu = try #require(spec.kernels["cpu"])
+        let masked = try #require(host.maskedTiles)
+        #expect(masked.ratios.count == 3 && masked.ratios.allSatisfy { $0.ratio.isFinite && $0.ratio > 0.5 })
+        let (maskedTileCost, perCTA) = (try #require(cpu.maskedTileCost), try #require(cpu.perCTA))
+        #expect(abs(maskedTileCost - masked.base) < 1e-3 && masked.perAxis >= 0)
+        let perQTile = try #require(host.perQTile)
+        #expect(perQTile.isFinite && perQTile >= 0 && abs(perCTA - perQTile) < 1e-8)
+        #expect(spec.sources.contains { $0.contains("kernels.cpu.per_cta measured now") })
+        #expect(spec.sources.contains { $0.contains("kernels.cpu.masked_tile_cost and masked_tile_cost_per_axis measured now") })
     }
 
     @Test func coresAreTheActiveProcessors() throws {
