@@ -40,29 +40,20 @@ public struct CPUCrossCheck: Sendable {
         var instances: Int
     }
 
-    /// Median seconds of the dense and the sparse side (each its calls in sequence) over the repetitions, after one
-    /// warm-up of each. The sides alternate, dense then sparse in every repetition, so a shared host's slow spells
-    /// (other tenants, clock changes) fall on both rather than on whichever ran during them.
+    /// Median seconds of the dense and the sparse side (each its calls in sequence) over the repetitions, timed in
+    /// turn (`AlternatingTimer`).
     func timePair(dense: [Call], sparse: [Call], problem: Problem) -> (dense: Double, sparse: Double) {
         func prepare(_ calls: [Call]) -> [(AttentionPlan, AttentionInputs)] {
             calls.map { ($0.plan, AttentionInputs(plan: $0.plan, instances: $0.instances, e: problem.headDim, f: problem.valueDim)) }
         }
         let (d, s) = (prepare(dense), prepare(sparse))
         defer { (d + s).forEach { $0.1.deallocate() } }
-        func once(_ side: [(AttentionPlan, AttentionInputs)]) -> Double {
-            let start = DispatchTime.now().uptimeNanoseconds
-            for (plan, inputs) in side { inputs.run(plan, threads: threads) }
-            return Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9
-        }
-        _ = once(d)
-        _ = once(s)
-        var times: (dense: [Double], sparse: [Double]) = ([], [])
-        for _ in 0..<repetitions {
-            times.dense.append(once(d))
-            times.sparse.append(once(s))
-        }
-        func median(_ x: [Double]) -> Double { x.sorted()[x.count / 2] }
-        return (median(times.dense), median(times.sparse))
+        let times = AlternatingTimer.medians(runs: repetitions, {
+            for (plan, inputs) in d { inputs.run(plan, threads: threads) }
+        }, {
+            for (plan, inputs) in s { inputs.run(plan, threads: threads) }
+        })
+        return (times.first, times.second)
     }
 
     /// The most dense FLOPs one workload's kernels may run, over every timed run and the warm-up (README.md,

@@ -200,19 +200,8 @@ public struct HostCalibration: Sendable {
         precondition(diagonal.visitCount == diagonal.qTileCount && diagonal.fullCount == diagonal.visitCount)
         let inputs = AttentionInputs(plan: dense, instances: instances, e: 64, f: 64)
         defer { inputs.deallocate() }
-        func once(_ plan: AttentionPlan) -> Double {
-            let start = DispatchTime.now().uptimeNanoseconds
-            inputs.run(plan, threads: threads)
-            return Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9
-        }
-        _ = once(dense)
-        _ = once(diagonal)
-        var times: (dense: [Double], diagonal: [Double]) = ([], [])
-        for _ in 0..<runs {
-            times.dense.append(once(dense))
-            times.diagonal.append(once(diagonal))
-        }
-        let (wallDense, wallDiagonal) = (times.dense.sorted()[runs / 2], times.diagonal.sorted()[runs / 2])
+        let (wallDense, wallDiagonal) = AlternatingTimer.medians(runs: runs, { inputs.run(dense, threads: threads) },
+                                                                 { inputs.run(diagonal, threads: threads) })
         let qTiles = Double(instances * dense.qTileCount), visits = Double(dense.visitCount / dense.qTileCount)
         let perVisit = (wallDense - wallDiagonal) * Double(threads) / (qTiles * (visits - 1))
         return max(0, wallDiagonal * Double(threads) / qTiles - perVisit)
@@ -261,19 +250,9 @@ public struct HostCalibration: Sendable {
             }
             let inputs = AttentionInputs(plan: plan, instances: 2 * threads, e: 64, f: 64)
             defer { inputs.deallocate() }
-            func once(_ p: AttentionPlan) -> Double {
-                let start = DispatchTime.now().uptimeNanoseconds
-                inputs.run(p, threads: threads)
-                return Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9
-            }
-            _ = once(full)
-            _ = once(partial)
-            var times: (full: [Double], partial: [Double]) = ([], [])
-            for _ in 0..<runs {
-                times.full.append(once(full))
-                times.partial.append(once(partial))
-            }
-            ratios.append((what, axes, times.partial.sorted()[runs / 2] / times.full.sorted()[runs / 2]))
+            let times = AlternatingTimer.medians(runs: runs, { inputs.run(full, threads: threads) },
+                                                 { inputs.run(partial, threads: threads) })
+            ratios.append((what, axes, times.second / times.first))
         }
         return MaskedTileCosts(ratios: ratios)
     }
