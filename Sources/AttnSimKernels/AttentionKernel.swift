@@ -309,7 +309,7 @@ public enum AttentionKernel {
             let k0 = Int(plan.kvRows[kStart])
             for i in 0..<nq {
                 let visible = max(0, min(nk, Int(plan.qRows[qStart + i]) + offset + 1 - k0))
-                if visible < nk { (s + i * lds + visible).update(repeating: -.infinity, count: nk - visible) }
+                if visible < nk { GapFiller.skip(s + i * lds + visible, nk - visible) }
             }
         case .block(let qBlock, let kvBlock, let kvBlocks, let kept):
             let k0 = Int(plan.kvRows[kStart]), k1 = k0 + nk
@@ -320,7 +320,7 @@ public enum AttentionKernel {
                 while key < k1 {
                     let block = key / kvBlock
                     let end = min((block + 1) * kvBlock, k1)
-                    if kept[base + block] == 0 { (row + key).update(repeating: -.infinity, count: end - key) }
+                    if kept[base + block] == 0 { GapFiller.skip(row + key, end - key) }
                     key = end
                 }
             }
@@ -328,30 +328,31 @@ public enum AttentionKernel {
             // 1-D tiles: the tile's queries and keys are consecutive.
             let (q0, k0) = (Int(plan.qRows[qStart]), Int(plan.kvRows[kStart]))
             mask.apply(s, stride: lds, queries: q0 ..< q0 + nq, columns: k0 ..< k0 + nk)
-        case .gna(let lo, let hi, let keyIndex):
-            let dims = lo.count
-            for i in 0..<nq {
-                let query = Int(plan.qRows[qStart + i])
-                let row = s + i * lds
-                var j = 0
-                while j + 8 <= nk {
-                    var inside = SIMDMask<SIMD8<Int32>>(repeating: true)
-                    for a in 0..<dims {
-                        let x = keyIndex[a].withUnsafeBufferPointer {
-                            UnsafeRawPointer($0.baseAddress! + kStart + j).loadUnaligned(as: SIMD8<Int32>.self)
+        case .gna(let lo, let hi, let keyIndex, let dims):
+            let keys = keyIndex.count / dims
+            keyIndex.withUnsafeBufferPointer { index in
+                for i in 0..<nq {
+                    let query = Int(plan.qRows[qStart + i])
+                    let row = s + i * lds
+                    var j = 0
+                    while j + 8 <= nk {
+                        var inside = SIMDMask<SIMD8<Int32>>(repeating: true)
+                        for a in 0..<dims {
+                            let x = UnsafeRawPointer(index.baseAddress! + a * keys + kStart + j).loadUnaligned(as: SIMD8<Int32>.self)
+                            inside .&= (x .>= SIMD8(repeating: lo[query * dims + a]))
+                                .& (x .< SIMD8(repeating: hi[query * dims + a]))
                         }
-                        inside .&= (x .>= SIMD8(repeating: lo[a][query])) .& (x .< SIMD8(repeating: hi[a][query]))
+                        let scores = SIMDMath.load(row + j)
+                        SIMDMath.store(scores.replacing(with: SIMD8(repeating: -.infinity), where: .!inside), row + j)
+                        j += 8
                     }
-                    let scores = SIMDMath.load(row + j)
-                    SIMDMath.store(scores.replacing(with: SIMD8(repeating: -.infinity), where: .!inside), row + j)
-                    j += 8
-                }
-                while j < nk {
-                    for a in 0..<dims {
-                        let x = keyIndex[a][kStart + j]
-                        if x < lo[a][query] || x >= hi[a][query] { row[j] = -.infinity; break }
+                    while j < nk {
+                        for a in 0..<dims {
+                            let x = index[a * keys + kStart + j]
+                            if x < lo[query * dims + a] || x >= hi[query * dims + a] { row[j] = -.infinity; break }
+                        }
+                        j += 1
                     }
-                    j += 1
                 }
             }
         }

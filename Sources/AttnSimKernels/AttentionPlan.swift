@@ -12,11 +12,11 @@ public struct AttentionPlan: Sendable {
         case none
         /// Query i sees keys 0 … i + offset (offset = M − P: queries aligned to the last keys).
         case causal(offset: Int)
-        /// GNA: per axis and token the in-group index (`index[a][t]`) and, for a query, the attended in-group key
-        /// range [lo, hi); per axis and packed key position (aligned with `kvRows`) the key's in-group index. Visits
-        /// never leave a dilation group, so a key is attended when its index lies in the query's range on every
-        /// axis: eight keys at a time, two vector compares per axis.
-        case gna(lo: [[Int32]], hi: [[Int32]], keyIndex: [[Int32]])
+        /// GNA on `dims` axes: per query the attended in-group key range [lo, hi) of each axis (`lo[q · dims + a]`),
+        /// and per packed key position (aligned with `kvRows`) the key's in-group index on each axis
+        /// (`keyIndex[a · kvRows.count + position]`). Visits never leave a dilation group, so a key is attended when
+        /// its index lies in the query's range on every axis: eight keys at a time, two vector compares per axis.
+        case gna(lo: [Int32], hi: [Int32], keyIndex: [Int32], dims: Int)
         /// A block mask: per (Q block, KV block) whether its elements are kept (`attends` of `BlockMask`), row-major
         /// over KV blocks; a row of a partial tile skips the kept-0 blocks' keys.
         case block(qBlock: Int, kvBlock: Int, kvBlocks: Int, kept: [UInt8])
@@ -242,7 +242,9 @@ public struct AttentionPlan: Sendable {
                 plan.visitOffsets.append(plan.visits.count)
             }
         }
-        plan.mask = .gna(lo: lo, hi: hi, keyIndex: index.map { axis in plan.kvRows.map { axis[Int($0)] } })
+        plan.mask = .gna(lo: (0..<tokens).flatMap { t in (0..<dims).map { lo[$0][t] } },
+                         hi: (0..<tokens).flatMap { t in (0..<dims).map { hi[$0][t] } },
+                         keyIndex: index.flatMap { axis in plan.kvRows.map { axis[Int($0)] } }, dims: dims)
         return plan
     }
 

@@ -2,9 +2,8 @@ import AttnSim
 
 /// A 1-D mask as the CPU kernel evaluates it on a partially masked tile: one query row at a time, from the mask's
 /// own parameters, writing −∞ over the keys the row skips. A row's attended keys are a few runs (windows, sinks,
-/// documents, frames, causal), a run and a lattice (Sparse Transformer strides), or two sorted lists of lines
-/// (vertical-slash); an intersection evaluates each of its masks in turn. The cost is the row's runs and a fill of
-/// the skipped keys, not a test per element.
+/// documents, frames, causal) or a run and a lattice (Sparse Transformer strides), filled between; vertical-slash
+/// lines are read from two tables eight keys at a time; an intersection evaluates each of its masks in turn.
 public protocol RowMask: Sendable {
     /// Sets to −∞ the scores `row[j]` (key `columns.lowerBound + j`) of the keys query `query` does not attend.
     func apply(_ row: UnsafeMutablePointer<Float>, query: Int, columns: Range<Int>)
