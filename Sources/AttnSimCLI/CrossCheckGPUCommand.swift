@@ -7,7 +7,7 @@ struct CrossCheckGPUCommand: ParsableCommand {
         abstract: "Hold GPU predictions against measured kernel runs (validation/gpu/*.json), optionally fitting the profile.")
 
     @Argument(help: "GPU hardware file.") var hardware: String
-    @Argument(help: "Measured JSON from validation/gpu/protocol_bench.py, flex_gna_bench.py or sdpa_decode_bench.py (decode calls).")
+    @Argument(help: "Measured JSON from validation/gpu/protocol_bench.py, flex_gna_bench.py, sdpa_decode_bench.py (decode calls), seer_bench.py, or estimator_bench.py (per-call estimators).")
     var measured: String
     @Option(help: "Backend profile to check (flex_gna_bench.py files; protocol files name each config's backend).")
     var backend: String = "flex"
@@ -21,6 +21,13 @@ struct CrossCheckGPUCommand: ParsableCommand {
     var format: OutputFormat = .table
 
     func run() throws {
+        if EstimatorCrossCheck.isEstimatorFile(path: measured) {
+            let check = try reportingDiagnostics { () throws(Diagnostic) in
+                try EstimatorCrossCheck(path: measured, hardware: HardwareSpec.load(path: hardware))
+            }
+            print(check.table, terminator: "")
+            return
+        }
         if GPUDecodeCrossCheck.isDecodeFile(path: measured) {
             let report = try reportingDiagnostics { () throws(Diagnostic) in
                 let check = try GPUDecodeCrossCheck(path: measured)

@@ -314,13 +314,18 @@ public enum AttentionKernel {
         case .block(let qBlock, let kvBlock, let kvBlocks, let kept):
             let k0 = Int(plan.kvRows[kStart]), k1 = k0 + nk
             for i in 0..<nq {
-                let base = Int(plan.qRows[qStart + i]) / qBlock * kvBlocks
+                let query = Int(plan.qRows[qStart + i])
+                let base = query / qBlock * kvBlocks
                 let row = s + i * lds - k0
                 var key = k0
                 while key < k1 {
                     let block = key / kvBlock
                     let end = min((block + 1) * kvBlock, k1)
-                    if kept[base + block] == 0 { GapFiller.skip(row + key, end - key) }
+                    switch kept[base + block] {
+                    case 0: GapFiller.skip(row + key, end - key)
+                    case 2: if query + 1 < end { GapFiller.skip(row + max(key, query + 1), end - max(key, query + 1)) }
+                    default: break
+                    }
                     key = end
                 }
             }

@@ -18,7 +18,8 @@ public struct AttentionPlan: Sendable {
         /// its index lies in the query's range on every axis: eight keys at a time, two vector compares per axis.
         case gna(lo: [Int32], hi: [Int32], keyIndex: [Int32], dims: Int)
         /// A block mask: per (Q block, KV block) whether its elements are kept (`attends` of `BlockMask`), row-major
-        /// over KV blocks; a row of a partial tile skips the kept-0 blocks' keys.
+        /// over KV blocks: 0 skipped, 1 kept, 2 kept where key ≤ query (a generated causal mask's diagonal); a row of
+        /// a partial tile skips the keys its blocks do not keep.
         case block(qBlock: Int, kvBlock: Int, kvBlocks: Int, kept: [UInt8])
         /// A 1-D mask evaluated row by row from its own parameters (`RowMask`): windows, documents, A-shape,
         /// strides, vertical-slash lines, intersections.
@@ -88,7 +89,11 @@ public struct AttentionPlan: Sendable {
         for q in 0..<qBlocks {
             for k in 0..<kvBlocks {
                 kinds[q * kvBlocks + k] = mask.block(q: q, k: k, head: 0)
-                kept[q * kvBlocks + k] = kinds[q * kvBlocks + k] == .skipped ? 0 : 1
+                switch kinds[q * kvBlocks + k] {
+                case .skipped: kept[q * kvBlocks + k] = 0
+                case .partial where mask.causal: kept[q * kvBlocks + k] = 2
+                default: kept[q * kvBlocks + k] = 1
+                }
             }
         }
         var plan = AttentionPlan(queries: p, keys: m, qTile: qTile, kvTile: kvTile,

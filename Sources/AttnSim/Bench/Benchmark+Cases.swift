@@ -104,6 +104,12 @@ extension Benchmark {
                      root: root,
                      summary: "a 1M-token Radial Attention mask (256 frames of 4096 tokens, Wan rule) built by the "
                         + "artifact's rule and simulated with flex on H200, 16 heads: 8192² blocks (target ≤ 1 s)"),
+            masked1M("masks.block-density-1m-h200", "{kind: block, block: 128, density: 0.1, causal: true}", root: root,
+                     summary: "a 1M-token generated causal block mask (10 % of each row's blocks, SeerAttention's "
+                        + "benchmark rule) built and simulated with flex on H200, 16 heads: 3.4 M kept blocks (target ≤ 1 s)"),
+            simulating("simulate.mapped.seer-32k-h200", "h200-sxm", "seer-block-sparse-32k", root: root, target: 0.3,
+                       summary: "one block-sparse point with its estimator: SeerAttention's scanning kernel at 32K tokens, "
+                        + "90 % sparsity, and its gate, mapped and simulated on H200 (target ≤ 300 ms)"),
             masked1M("masks.vertical-slash-1m-h200", "{kind: vertical_slash, vertical: 1000, slash: 6096}", root: root,
                      summary: "a 1M-token MInference vertical-slash mask (1000 verticals, 6096 slashes, spread) "
                         + "simulated with flex on H200, 16 heads: 33.6 M visited tiles per head (target ≤ 1 s)"),

@@ -40,8 +40,20 @@ extension HardwareSpec {
 
         if let sources = fields.optional("sources") { spec.sources = try sources.stringList() }
         if let overheads = fields.optional("overheads") {
-            let map = try overheads.mapping(allowed: ["launch"])
+            let map = try overheads.mapping(allowed: ["launch", "eager_op", "eager_kernel", "kernel_gap"])
             spec.launchOverhead = try map.optional("launch")?.physicalQuantity(.time, zeroAllowed: true)
+            let eagerKeys = ["eager_op", "eager_kernel", "kernel_gap"]
+            let given = eagerKeys.compactMap { map.optional($0) }
+            if !given.isEmpty {
+                guard given.count == eagerKeys.count else {
+                    throw overheads.error("eager dispatch needs all of eager_op (host time per aten operation), "
+                                          + "eager_kernel (host time per kernel launched) and kernel_gap (GPU time per "
+                                          + "back-to-back kernel), e.g. {eager_op: 2.9 us, eager_kernel: 8.8 us, kernel_gap: 1.2 us}")
+                }
+                spec.eager = EagerDispatch(op: try given[0].physicalQuantity(.time, zeroAllowed: true),
+                                           kernel: try given[1].physicalQuantity(.time, zeroAllowed: true),
+                                           gap: try given[2].physicalQuantity(.time, zeroAllowed: true))
+            }
         }
         spec.memory = try memoryLevels(fields.required("memory", expecting: "a list of levels, outermost first"),
                                        kind: kind)
@@ -197,7 +209,7 @@ extension HardwareSpec {
     }
 
     static let kernelKeys = ["q_tile_tokens", "kv_tile_tokens", "tile_shapes", "efficiency", "masked_tile_cost", "masked_tile_cost_per_axis", "mask_scope", "masks",
-                             "per_cta", "stages", "persistent", "memory_efficiency", "per_call", "efficiency_by_head_dim",
+                             "per_cta", "skipped_tile", "stages", "persistent", "memory_efficiency", "per_call", "efficiency_by_head_dim",
                              "mask_cost", "mask_cost_by_head_dim", "mask_build", "host_overhead", "split_kv", "held_out", "held_out_by_family", "sources"]
 
     static func kernelProfiles(_ node: SpecNode) throws(Diagnostic) -> [String: KernelProfile] {
@@ -252,6 +264,7 @@ extension HardwareSpec {
                 profile.memoryEfficiency = value
             }
             profile.perCall = try map.optional("per_call")?.physicalQuantity(.time, zeroAllowed: true)
+            profile.skippedTile = try map.optional("skipped_tile")?.physicalQuantity(.time, zeroAllowed: true)
             profile.hostOverhead = try map.optional("host_overhead")?.physicalQuantity(.time, zeroAllowed: true)
             if let item = map.optional("mask_build") {
                 let build = try item.mapping(allowed: ["fixed", "per_element", "cycle_scale"])

@@ -40,6 +40,9 @@ public struct HardwareSpec: Sendable {
     public var sustainedAfter: Double?
     /// Kernel launch overhead, seconds.
     public var launchOverhead: Double?
+    /// What eager PyTorch costs to issue on this machine's host (`overheads: {eager_op, eager_kernel, kernel_gap}`):
+    /// the per-call estimators' model (`EstimatorSpec`); nil where not measured.
+    public var eager: EagerDispatch?
     /// Backend profiles (GPU): legal tiles and calibrated costs.
     public var kernels: [String: KernelProfile]
     /// Measured top-k times (GPU): selecting k of n in each of `rows` rows.
@@ -129,6 +132,11 @@ public struct KernelProfile: Sendable, Equatable {
     public var maskScope: MaskScope?
     /// Fixed cost per CTA (prologue, epilogue, scheduling), seconds.
     public var perCTA: Double?
+    /// SM time per KV tile the kernel walks past without computing, seconds (`skipped_tile:`): a kernel that reads a
+    /// boolean block mask loops over every KV tile of its row up to the last one it computes and loads one mask bit
+    /// for each (SeerAttention's Triton prefill kernel, references.md [SeerAttention]); nil: the kernel reads a list
+    /// of the tiles it computes and skipped tiles cost nothing.
+    public var skippedTile: Double?
     /// Pipeline stages of K/V tiles held in shared memory (occupancy).
     public var stages: Int?
     /// Masks the kernel implements (`flash`: none and causal; NATTEN FNA: gna); nil: every kind.
@@ -322,6 +330,20 @@ public struct TileShapePair: Sendable, Equatable, Hashable {
 /// `fixed + elements × (per_element + cycle_scale × mask cycles per element ÷ (SMs × clock))`, the mask cycles being
 /// the profile's `mask_cost` price of the mask function (`MaskOperationCost.cycles`), so a 3-D decode with divisors
 /// read from a tensor costs more per element than a 1-D window.
+/// Host and GPU costs of eager PyTorch: seconds the host spends per aten operation it dispatches (nested ones
+/// included) and per CUDA kernel it launches, and the GPU's time per back-to-back kernel (validation/gpu/eager_micro.py).
+public struct EagerDispatch: Sendable, Equatable {
+    public var op: Double
+    public var kernel: Double
+    public var gap: Double
+
+    public init(op: Double, kernel: Double, gap: Double) {
+        self.op = op
+        self.kernel = kernel
+        self.gap = gap
+    }
+}
+
 public struct MaskBuildCost: Sendable, Equatable {
     /// Seconds per build whatever its size (launches, the host's work).
     public var fixed: Double

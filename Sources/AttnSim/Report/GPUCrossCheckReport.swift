@@ -220,6 +220,7 @@ public struct GPUCrossCheckReport: Sendable {
             parts.append(String(format: "masked_tile_cost %.3f + %.3f per extra axis", masked, profile.maskedTileCostPerAxis ?? 0))
         }
         parts.append(String(format: "per_cta %.2f us", (profile.perCTA ?? 0) * 1e6))
+        if let skipped = profile.skippedTile { parts.append(String(format: "skipped_tile %.1f ns", skipped * 1e9)) }
         if let host = profile.hostOverhead { parts.append(String(format: "host_overhead %.1f us", host * 1e6)) }
         if let build = profile.maskBuild {
             parts.append(String(format: "mask_build fixed %.2f ms, per_element %.3f ps, cycle_scale %.2f",

@@ -40,6 +40,7 @@ extension KernelProfile {
         if let maskedTileCostPerAxis { add("masked_tile_cost_per_axis", number(maskedTileCostPerAxis)) }
         if let maskScope { add("mask_scope", maskScope.rawValue) }
         if let perCTA { add("per_cta", number(perCTA * 1e6) + " us") }
+        if let skippedTile { add("skipped_tile", number(skippedTile * 1e9) + " ns") }
         if let hostOverhead { add("host_overhead", number(hostOverhead * 1e6) + " us") }
         if let maskBuild {
             add("mask_build", "{fixed: \(number(maskBuild.fixed * 1e3)) ms, per_element: \(number(maskBuild.perElement * 1e12)) ps, "

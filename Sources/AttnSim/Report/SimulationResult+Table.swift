@@ -78,6 +78,12 @@ extension SimulationResult {
             table.add("mask build", value(build, .time) + " once (block mask from the mask function)  ("
                 + "\(times(simulated.speedupWithMaskBuild)) if every call builds it\(repaid))")
         }
+        if let estimator = simulated.estimator {
+            let side = estimator.host >= estimator.gpu ? "host-bound: the GPU side is \(value(estimator.gpu, .time))"
+                : "GPU-bound: the host side is \(value(estimator.host, .time))"
+            table.add("estimator", "\(value(estimator.time, .time)) per call (\(estimator.name), eager; \(side))  ("
+                + "\(times(simulated.speedupWithEstimator)) with it)")
+        }
         table.add("DRAM traffic", value(simulated.dramBytes, .bytes))
         table.add("dense DRAM traffic", value(simulated.denseDRAMBytes, .bytes))
         table.add("bottleneck", simulated.bottleneck ?? "—")

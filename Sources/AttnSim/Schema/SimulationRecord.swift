@@ -131,6 +131,28 @@ public struct SimulationRecord: Codable, Sendable, Equatable {
         /// call builds it; absent where the profile does not model it.
         @OmittedWhenNil public var maskBuildS: Double? = nil
         @OmittedWhenNil public var speedupWithMaskBuild: Double? = nil
+        /// GPU: the per-call estimator (`estimator:` in the workload; not in `time_s`) and the speedup of a call
+        /// with it; absent without one or without the hardware file's eager dispatch costs.
+        @OmittedWhenNil public var estimator: Estimator? = nil
+        @OmittedWhenNil public var speedupWithEstimator: Double? = nil
+
+        public struct Estimator: Codable, Sendable, Equatable {
+            public var kind: String
+            public var timeS: Double
+            public var hostS: Double
+            public var gpuS: Double
+
+            public init(kind: String, timeS: Double, hostS: Double, gpuS: Double) {
+                self.kind = kind
+                self.timeS = timeS
+                self.hostS = hostS
+                self.gpuS = gpuS
+            }
+
+            enum CodingKeys: String, CodingKey {
+                case kind, timeS = "time_s", hostS = "host_s", gpuS = "gpu_s"
+            }
+        }
 
         enum CodingKeys: String, CodingKey {
             case model, timeS = "time_s", denseTimeS = "dense_time_s", speedup, dramBytes = "dram_bytes"
@@ -139,7 +161,8 @@ public struct SimulationRecord: Codable, Sendable, Equatable {
             case waveEfficiency = "wave_efficiency", ctas, ctasPerSM = "ctas_per_sm", mapping, kvHeads = "kv_heads"
             case packedHeads = "packed_heads", combineTimeS = "combine_time_s", timeIntervalS = "time_interval_s"
             case speedupInterval = "speedup_interval", maskBuildS = "mask_build_s"
-            case speedupWithMaskBuild = "speedup_with_mask_build"
+            case speedupWithMaskBuild = "speedup_with_mask_build", estimator
+            case speedupWithEstimator = "speedup_with_estimator"
         }
     }
 

@@ -29,6 +29,10 @@ extension GPUEngine: Engine {
                           (hardware.offChip.name, sparse.dramBytes / (bandwidth * sparse.time))],
             energy: nil, bottleneck: sparse.bottleneck)
         simulated.maskBuildTime = hardware.kernels[outcome.mapping.backend]?.maskBuildTime(for: workload, hardware: hardware)
+        if let estimator = workload.estimator, let procedure = try? estimator.procedure(workload),
+           let cost = hardware.eagerTime(procedure) {
+            simulated.estimator = (estimator.name, cost.time, cost.host, cost.gpu)
+        }
         // Error bars where the profile says how held-out measurements of this family fell around its predictions.
         if let spread = hardware.kernels[outcome.mapping.backend]?.heldOut(for: workload) {
             simulated.timeInterval = (sparse.time * spread.time.lowerBound)...(sparse.time * spread.time.upperBound)

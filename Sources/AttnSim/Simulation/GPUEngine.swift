@@ -38,6 +38,20 @@ public enum GPUEngine {
         workload.mask.combinedTileGrid(mapping.maskTiling)
     }
 
+    /// `grid` with the KV tiles a scanning kernel (`KernelProfile.skippedTile`) tests and skips: it walks its row from
+    /// the first KV tile to the last it computes (`BlockMask.walkedTiles`). Masks other than block masks are left as
+    /// they are (a scanning kernel's profile lists `masks: [block]`; dense and causal rows have no gaps).
+    static func scanning(_ grid: QTileGrid, workload: Workload, tiling: MaskTiling) -> QTileGrid {
+        guard let block = workload.mask as? BlockMask else { return grid }
+        let walked = (0..<block.headPatterns).flatMap { block.walkedTiles(tiling, head: $0) }
+        guard walked.count == grid.tiles.count else { return grid }
+        var scanned = grid
+        for index in scanned.tiles.indices {
+            scanned.tiles[index].skipped = max(0, walked[index] - scanned.tiles[index].visited)
+        }
+        return scanned
+    }
+
     /// - Parameter baseline: the backend of the dense run (default: the mapping's own), e.g. `flash` to compare
     ///   a sparse kernel with cuDNN/FlashAttention as NATTEN's measurements do.
     public static func simulate(hardware: HardwareSpec, workload: Workload, mapping: GPUMapping,
@@ -74,7 +88,8 @@ public enum GPUEngine {
         let baselineProfile = try baseline.map { (name) throws(Diagnostic) in
             try Self.profile(hardware, backend: name, file: workload.file)
         } ?? profile
-        let grid = grid(workload, mapping: mapping)
+        var grid = grid(workload, mapping: mapping)
+        if profile.skippedTile != nil { grid = scanning(grid, workload: workload, tiling: mapping.maskTiling) }
         let maskAllTiles = profile.maskScope == .problem && !workload.mask.kernelSkipsElementMask(mapping.maskTiling)
         let launch = workload.kernel?.launch ?? .eager
         let sparse = try run(hardware: hardware, profile: profile, problem: problem, grid: grid,

@@ -61,6 +61,9 @@ public struct GPUKernelCost: Sendable, Equatable {
     /// Every visited tile pays the mask (a `problem`-scope kernel on a problem that is not fully block-sparse).
     public var maskAllTiles = false
     public var perCTA: Double
+    /// SM seconds per KV tile a CTA walks past without computing, when every slot of the SM is busy
+    /// (`KernelProfile.skippedTile`; 0 for kernels that read a list of the tiles they compute).
+    public var skippedTileTime: Double = 0
     public var launch: Double
     /// DRAM bytes of one visited KV tile, after L2 hits.
     public var dramBytesPerTile: Double
@@ -157,6 +160,7 @@ public struct GPUKernelCost: Sendable, Equatable {
                                                soloTileTime: tileFLOPs / smPeak, clock: hardware.clock,
                                                headDim: problem.headDim)
         perCTA = profile.perCTA ?? 0
+        skippedTileTime = profile.skippedTile ?? 0
         launch = hardware.launchOverhead ?? 0
     }
 
@@ -181,12 +185,13 @@ public struct GPUKernelCost: Sendable, Equatable {
     /// csrc/flash_attn/flash_api.cpp, `set_params_splitkv`).
     public static func partialBytesPerRow(valueDim f: Int) -> Double { Double(f + 1) * 4 }
 
-    /// Seconds of a CTA's tensor-core work with its SM to itself: its full tiles, and its partially masked
-    /// tiles at `maskedTileCost` times a full one's.
+    /// Seconds of a CTA's work with its SM to itself: its full tiles, its partially masked tiles at
+    /// `maskedTileCost` times a full one's, and the tiles it tests and skips.
     @inlinable
     public func soloWork(_ tile: QTileVisit) -> Double {
         let masked = maskAllTiles ? Double(tile.visited) : Double(tile.partial)
-        return (Double(tile.visited) - masked + masked * maskedTileCost) * computeTileTime / Double(ctasPerSM)
+        return ((Double(tile.visited) - masked + masked * maskedTileCost) * computeTileTime
+                + Double(tile.skipped) * skippedTileTime) / Double(ctasPerSM)
     }
 
     /// DRAM bytes a CTA moves: its Q and O tiles and its visited KV tiles' share after L2 hits.

@@ -29,6 +29,7 @@ public enum PhysicalInvariants {
             finite("bounds.\(name)", value)
         }
         finite("simulated.mask_build_s", result.simulated.maskBuildTime)
+        finite("simulated.estimator.time_s", result.simulated.estimator?.time)
         finite("end_to_end.speedup", result.endToEndSpeedup)
         finite("end_to_end.flop_speedup", result.endToEndFLOPBound)
         finite("end_to_end.tile_speedup", result.endToEndTileBound)

@@ -38,6 +38,9 @@ public struct SimulationResult: Sendable {
         /// Seconds to build the kernel's block mask from the mask function (`KernelProfile.maskBuildTime`), not in
         /// `time`: a built mask serves every call with the same mask and shape. nil where not modelled.
         public var maskBuildTime: Double?
+        /// Seconds of the workload's per-call estimator (`EstimatorSpec`, run before every call), not in `time`; its
+        /// host and GPU sides. nil where there is none or the hardware file gives no eager dispatch costs.
+        public var estimator: (name: String, time: Double, host: Double, gpu: Double)?
 
         public var speedup: Double? {
             guard let time, let denseTime, time > 0 else { return nil }
@@ -50,6 +53,12 @@ public struct SimulationResult: Sendable {
             return denseTime / (time + maskBuildTime)
         }
 
+        /// The speedup of a call with its estimator: dense time ÷ (time + estimator).
+        public var speedupWithEstimator: Double? {
+            guard let time, let denseTime, let estimator else { return nil }
+            return denseTime / (time + estimator.time)
+        }
+
         /// Calls that repay one build: build ÷ (dense time − time); nil where the sparse call saves nothing.
         public var callsToRepayMaskBuild: Double? {
             guard let time, let denseTime, let maskBuildTime, denseTime > time else { return nil }
@@ -60,7 +69,8 @@ public struct SimulationResult: Sendable {
             a.model == b.model && a.time == b.time && a.denseTime == b.denseTime && a.dramBytes == b.dramBytes
                 && a.denseDRAMBytes == b.denseDRAMBytes && a.energy == b.energy && a.bottleneck == b.bottleneck
                 && a.utilization.map(\.0) == b.utilization.map(\.0) && a.utilization.map(\.1) == b.utilization.map(\.1)
-                && a.maskBuildTime == b.maskBuildTime
+                && a.maskBuildTime == b.maskBuildTime && a.estimator?.name == b.estimator?.name
+                && a.estimator?.time == b.estimator?.time
         }
     }
 

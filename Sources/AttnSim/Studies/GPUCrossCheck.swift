@@ -233,7 +233,7 @@ public struct GPUCrossCheck: Sendable {
             let samples = training.filter { $0.backend == name }
                 .map { ProfileFit.Sample(workload: $0.workload, dense: $0.denseTime, sparse: $0.sparseTime) }
             let profile = ProfileFit.fit(hardware: spec, backend: name, start: start, samples: samples,
-                                         parameters: ProfileFit.parameters(for: samples))
+                                         parameters: ProfileFit.parameters(for: samples, profile: start))
             spec.kernels[name] = profile
             fitted[name] = profile
         }

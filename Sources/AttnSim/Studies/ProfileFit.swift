@@ -39,7 +39,10 @@ public enum ProfileFit {
     static let maskedTileCostPerAxis = Parameter(name: "masked_tile_cost_per_axis", range: 0.0...1.5,
                                                  get: { $0.maskedTileCostPerAxis ?? 0.3 },
                                                  set: { $0.maskedTileCostPerAxis = $1 })
-    static let hostOverhead = Parameter(name: "host_overhead (us)", range: 0.0...200.0,
+    /// SM time per KV tile a scanning kernel tests and skips (`KernelProfile.skippedTile`), in nanoseconds.
+    static let skippedTile = Parameter(name: "skipped_tile (ns)", range: 0.0...500.0,
+                                       get: { ($0.skippedTile ?? 20e-9) * 1e9 }, set: { $0.skippedTile = $1 * 1e-9 })
+    static let hostOverhead = Parameter(name: "host_overhead (us)", range: 0.0...500.0,
                                         get: { ($0.hostOverhead ?? 0) * 1e6 }, set: { $0.hostOverhead = $1 * 1e-6 })
 
     static func efficiency(headDim: Int) -> Parameter {
@@ -75,9 +78,15 @@ public enum ProfileFit {
     /// The parameters a GPU validation set informs: efficiency at each head dimension among the samples, per-CTA
     /// and host costs, and each mask-cost term that some masked sample exercises (a term no sample uses would
     /// only drift inside its range, so it keeps its value).
-    public static func parameters(for samples: [Sample]) -> [Parameter] {
+    public static func parameters(for samples: [Sample], profile: KernelProfile? = nil) -> [Parameter] {
         var list = Set(samples.map(\.workload.problem.headDim)).sorted().map { efficiency(headDim: $0) }
-        list += [perCTA, hostOverhead]
+        list.append(perCTA)
+        // The host floor only shows in runs not much longer than it: fitted where a sample is (else it drifts inside
+        // its range and keeps the measured value the profile starts from).
+        let floor = profile?.hostOverhead ?? .infinity
+        if samples.contains(where: { $0.sparse < 2 * floor || ($0.dense ?? .infinity) < 2 * floor }) { list.append(hostOverhead) }
+        // A scanning kernel's skipped tiles, where some sample has gaps in its rows.
+        if profile?.skippedTile != nil && samples.contains(where: { $0.workload.mask is BlockMask }) { list.append(skippedTile) }
         let masked = samples.filter { !$0.workload.mask.isDense && $0.workload.kernel?.backend?.value == "flex" }
         let works = masked.map { sample in
             let evaluation = MaskEvaluation(sample.workload)

@@ -1,7 +1,32 @@
 /// Loading and validating workload files (README.md, "Files").
 extension Workload {
     static let topKeys = ["attnsim", "name", "description", "problem", "cascade", "mask", "pruning", "kernel",
-                          "model", "sources"]
+                          "estimator", "model", "sources"]
+
+    /// `estimator: {kind: minference, last_q: 64, vertical: 1000, slash: 6096}` (the counts default to a
+    /// `vertical_slash` mask's) or `estimator: {kind: seer_gate, block: 64, hidden: 128}`.
+    static func decodeEstimator(_ node: SpecNode) throws(Diagnostic) -> EstimatorSpec {
+        let map = try node.mapping(allowed: ["kind", "last_q", "vertical", "slash", "block", "hidden"])
+        let kindNode = try map.required("kind", expecting: "minference or seer_gate")
+        switch try kindNode.string() {
+        case "minference":
+            for key in ["block", "hidden"] {
+                if let item = map.optional(key) { throw item.error("`\(key)` belongs to seer_gate, not minference") }
+            }
+            return .minference(lastQ: try map.optional("last_q")?.int(atLeast: 1) ?? 64,
+                               vertical: try map.optional("vertical")?.int(atLeast: 1),
+                               slash: try map.optional("slash")?.int(atLeast: 1))
+        case "seer_gate":
+            for key in ["last_q", "vertical", "slash"] {
+                if let item = map.optional(key) { throw item.error("`\(key)` belongs to minference, not seer_gate") }
+            }
+            return .seerGate(block: try map.optional("block")?.int(atLeast: 1) ?? 64,
+                             hidden: try map.optional("hidden")?.int(atLeast: 1) ?? 128)
+        case let other:
+            throw kindNode.error("unknown estimator \"\(other)\"; expected one of: minference, seer_gate"
+                                 + DidYouMean.hint(for: other, among: ["minference", "seer_gate"]))
+        }
+    }
 
     /// Loads and validates a workload file.
     public static func load(path: String) throws(Diagnostic) -> Workload {
@@ -35,6 +60,7 @@ extension Workload {
         }
         if let kernel = fields.optional("kernel") { workload.kernel = try decodeKernel(kernel, problem: problem) }
         if let model = fields.optional("model") { (workload.model, workload.layer) = try decodeModel(model) }
+        if let estimator = fields.optional("estimator") { workload.estimator = try decodeEstimator(estimator) }
         if let sources = fields.optional("sources") { workload.sources = try sources.stringList() }
         return workload
     }

@@ -18,6 +18,8 @@ public struct Workload: Sendable {
     public var pruning: PruningSpec?
     public var kernel: KernelChoice?
     public var model: ModelRollup?
+    /// A per-call estimator that picks the mask before each call (`estimator:`), priced by `EstimatorSpec`.
+    public var estimator: EstimatorSpec? = nil
     /// The transformer layer around attention (`model: {d_model, d_ffn}`), whose linear layers attnsim times on the
     /// same hardware for end-to-end figures.
     public var layer: TransformerLayer?

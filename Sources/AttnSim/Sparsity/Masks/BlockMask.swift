@@ -2,18 +2,28 @@
 /// `BlockMask` layout). Blocks listed as full are attended element for element, partial ones carry an element
 /// mask the file does not spell out, and the rest are skipped.
 ///
+/// `mask: {kind: block, block: 64, density: 0.1, causal: true}`: a block mask of a given density, as the block-sparse
+/// kernels' benchmarks draw them (SeerAttention's eval/efficiency/benchmark_sparse_attn.py, references.md
+/// [SeerAttention]): each row of blocks keeps max(1, ⌊density × its blocks⌋) of them, where a causal row r has the
+/// r + 1 blocks up to its diagonal. A causal row always keeps its diagonal block (masked element-wise, j ≤ i) and
+/// spreads the others evenly over the blocks before it; which blocks a benchmark draws at random does not change
+/// the tile counts, only their order along the row.
+///
 /// Tiles: when the kernel's tiles are the file's blocks, the counts are the file's lists. For other tile sizes a
 /// KV tile is visited when any block it overlaps (inside a Q tile) is listed, and full when every such block is
 /// full; a tile that covers part of a partial block counts as partial (the file does not say which elements of
 /// the block attend), so counts are exact whenever tiles are unions of blocks.
 public struct BlockMask: Mask {
     public static let kind = "block"
-    public static let keys = ["file"]
+    public static let keys = ["file", "block", "density", "causal"]
 
     public var file: String
     public var table: BlockMaskFile
     public var queries: Int
     public var keys: Int
+    /// Whether the partial blocks are the causal diagonal (a mask given by `density` with `causal: true`): their
+    /// elements attend where key ≤ query. A file's partial blocks do not say, and attend throughout.
+    public var causal = false
 
     public init(file: String, table: BlockMaskFile, queries: Int, keys: Int) {
         self.file = file
@@ -23,10 +33,31 @@ public struct BlockMask: Mask {
     }
 
     public static func decode(_ fields: SpecMapping, problem: Problem, workloadFile: String) throws(Diagnostic) -> BlockMask {
-        let node = try fields.required("file", expecting: "the block-mask JSON file, relative to the workload")
+        let (p, m) = (problem.queryTokens, problem.keyTokens)
+        if let densityNode = fields.optional("density") {
+            if let file = fields.optional("file") {
+                throw file.error("give either `file` (a block-mask file) or `density` (a generated mask), not both")
+            }
+            let density = try densityNode.physicalQuantity(.number)
+            guard density > 0 && density <= 1 else {
+                throw densityNode.error("expected the share of blocks kept per row, in (0, 1], found \(density)")
+            }
+            let blockNode = try fields.required("block", expecting: "tokens per block, e.g. 64")
+            let block = try blockNode.int(atLeast: 1)
+            let causal = try fields.optional("causal")?.bool() ?? false
+            if causal && p != m {
+                throw densityNode.error("a causal block mask needs as many queries as keys (\(p) vs \(m))")
+            }
+            return generated(density: density, block: block, causal: causal, queries: p, keys: m)
+        }
+        for key in ["block", "causal"] {
+            if let node = fields.optional(key) {
+                throw node.error("`\(key)` goes with `density` (a generated mask); a block-mask file gives its own blocks")
+            }
+        }
+        let node = try fields.required("file", expecting: "the block-mask JSON file, relative to the workload (or `density`)")
         let name = try node.string()
         let path = Workload.resolve(name, relativeTo: workloadFile)
-        let (p, m) = (problem.queryTokens, problem.keyTokens)
         let table: BlockMaskFile
         do {
             table = try BlockMaskFile.load(path: path) { (size) throws(Diagnostic) -> (q: Int, kv: Int) in
@@ -40,6 +71,67 @@ public struct BlockMask: Mask {
             throw node.error("\(path) gives \(table.heads.count) per-head masks but problem.heads is \(problem.heads)")
         }
         return BlockMask(file: path, table: table, queries: p, keys: m)
+    }
+
+    /// The mask `density` gives (see the type's comment): kept blocks per row max(1, ⌊density × row blocks⌋), a causal
+    /// row's diagonal partial and the rest of its kept blocks full at ⌊i × r / (kept − 1)⌋, i < kept − 1 (distinct:
+    /// kept − 1 ≤ r); a non-causal row's at ⌊i × blocks / kept⌋. Exact attended pairs: the full blocks' and, per
+    /// diagonal block of t tokens, t (t + 1) / 2.
+    public static func generated(density: Double, block: Int, causal: Bool, queries: Int, keys: Int) -> BlockMask {
+        let qBlocks = ceilDiv(queries, block), kvBlocks = ceilDiv(keys, block)
+        var full = BlockTable(), partial = BlockTable()
+        var pairs = 0.0
+        for r in 0..<qBlocks {
+            let rows = Double(extent(r, size: block, length: queries))
+            let allowed = causal ? min(r + 1, kvBlocks) : kvBlocks
+            let kept = max(1, Int((density * Double(allowed)).rounded(.down)))
+            if causal {
+                let others = kept - 1
+                for i in 0..<others {
+                    let k = i * r / others
+                    full.indices.append(Int32(k))
+                    pairs += rows * Double(extent(k, size: block, length: keys))
+                }
+                partial.indices.append(Int32(r))
+                pairs += rows * (rows + 1) / 2
+            } else {
+                for i in 0..<kept {
+                    let k = i * allowed / kept
+                    full.indices.append(Int32(k))
+                    pairs += rows * Double(extent(k, size: block, length: keys))
+                }
+            }
+            full.offsets.append(full.indices.count)
+            partial.offsets.append(partial.indices.count)
+        }
+        let table = BlockMaskFile(blockSize: (block, block), heads: [.init(full: full, partial: partial)],
+                                  attendedPairs: [pairs], perHead: false)
+        let description = "density \(density), \(block)-token blocks\(causal ? ", causal" : "")"
+        var mask = BlockMask(file: description, table: table, queries: queries, keys: keys)
+        mask.causal = causal
+        return mask
+    }
+
+    /// Per Q tile of head `head`: the KV tiles from the first up to the last one it visits, which a kernel that
+    /// tests a block-mask bit per tile walks (`KernelProfile.skippedTile`).
+    public func walkedTiles(_ tiling: MaskTiling, head: Int) -> [Int] {
+        let h = table.heads[head]
+        let (bq, bkv) = table.blockSize
+        let (tq, tkv) = (tiling.qTileTokens, tiling.kvTileTokens)
+        var walked: [Int] = []
+        walked.reserveCapacity(ceilDiv(queries, tq))
+        var q0 = 0
+        while q0 < queries {
+            let q1 = min(q0 + tq, queries)
+            var last = -1
+            for qb in (q0 / bq) ..< ceilDiv(q1, bq) {
+                if let k = h.full.row(qb).last { last = max(last, Int(k)) }
+                if let k = h.partial.row(qb).last { last = max(last, Int(k)) }
+            }
+            walked.append(last < 0 ? 0 : ceilDiv(min((last + 1) * bkv, keys), tkv))
+            q0 = q1
+        }
+        return walked
     }
 
     /// What a block of the file is.
@@ -78,7 +170,7 @@ public struct BlockMask: Mask {
     public func attends(query: Int, key: Int, head: Int) -> Bool {
         let h = table.heads[table.heads.count == 1 ? 0 : head]
         let (q, k) = (query / table.blockSize.q, key / table.blockSize.kv)
-        return h.full.contains(row: q, k) || h.partial.contains(row: q, k)
+        return h.full.contains(row: q, k) || (h.partial.contains(row: q, k) && (!causal || key <= query))
     }
 
     /// Whether block (q, k) of `head` is full, partial or absent.
