@@ -35,7 +35,7 @@
 #               build is a debug one, and that other processes took N % of the CPU time meanwhile. crosscheck
 #               drops its progress lines `[i/n] WORKLOAD` and the names listed after "bound below a measured
 #               speedup N workload(s):" (which measured speedups beat a bound, if any, depends on the host's load).
-#   skip        bench (about 90 s on 2 cores: 24 cases, each to its sample count, one of them a 19 s sweep) and the
+#   skip        bench (about 90 s on 2 cores: 26 cases, each to its sample count, one of them a 19 s sweep) and the
 #               `sed` that prints the file calibrate wrote (its name, cache list and sources describe the host).
 #   slow        with --fast, also sweep (thousands of event simulations), calibrate and crosscheck (CPU kernels), which a
 #               debug build runs unoptimized for minutes.
@@ -79,7 +79,7 @@ PROGRESS = r"^\d+/\d+ points \(\d+ %\), [\d.]+ points/s(?:, ETA .*)?$"
 # --fast skips it; `reason`: why a skipped command is skipped.
 RULES = [
     (r"^attnsim bench\b", "skip",
-     {"reason": "times the host for about 90 s on 2 cores (24 cases to their sample counts, one of them a 19 s "
+     {"reason": "times the host for about 90 s on 2 cores (26 cases to their sample counts, one of them a 19 s "
                 "sweep); BenchCLITests runs `attnsim bench --filter`"}),
     (r"^sed ", "skip",
      {"reason": "prints the hardware file calibrate wrote, whose name, cache list and sources describe the host"}),
