@@ -39,10 +39,11 @@ public enum GPUEngine {
     }
 
     /// `grid` with the KV tiles a scanning kernel (`KernelProfile.skippedTile`) tests and skips: it walks its row from
-    /// the first KV tile to the last it computes (`BlockMask.walkedTiles`). Masks other than block masks are left as
-    /// they are (a scanning kernel's profile lists `masks: [block]`; dense and causal rows have no gaps).
+    /// the first KV tile to the last it computes (`BlockMask.walkedTiles`; Radial's block mask likewise). Other masks
+    /// are left as they are (a scanning kernel's profile lists `masks: [block, radial]`; dense and causal rows have
+    /// no gaps).
     static func scanning(_ grid: QTileGrid, workload: Workload, tiling: MaskTiling) -> QTileGrid {
-        guard let block = workload.mask as? BlockMask else { return grid }
+        guard let block = (workload.mask as? BlockMask) ?? (workload.mask as? RadialMask)?.blocks else { return grid }
         let walked = (0..<block.headPatterns).flatMap { block.walkedTiles(tiling, head: $0) }
         guard walked.count == grid.tiles.count else { return grid }
         var scanned = grid
