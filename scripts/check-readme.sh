@@ -96,6 +96,7 @@ RULES = [
       "masks": [DATE, (r"(bound below a measured speedup .*workload\(s\)): .*$", r"\1"), (NUMBER + UNITS, "N")],
       "slow": "runs the CPU kernels on 22 workloads: ~30 s in a release build, unoptimized kernels in a debug one"}),
     (r"^attnsim hw show my-gpu\.yaml$", "exact", {"status": 2}),
+    (r"^attnsim simulate bert-base-1k h100$", "exact", {"status": 2}),
     (r"^attnsim ", "exact", {}),
 ]
 

@@ -8,7 +8,7 @@ public struct AttnSimCommand: ParsableCommand {
         commandName: "attnsim",
         abstract: "Predict how fast attention runs on a device, and how much sparsity or pruning can gain.",
         version: AttnSimVersion.string,
-        subcommands: [Simulate.self, GNACommand.self, MapCommand.self, SpatialSweepCommand.self, SweepCommand.self, MergeCommand.self, ReportCommand.self, CrossCheckCommand.self, CrossCheckGPUCommand.self, FitGPUCommand.self, HardwareCommand.self, CascadeCommand.self, CalibrateCommand.self, BenchCommand.self])
+        subcommands: [Simulate.self, CompareCommand.self, GNACommand.self, MapCommand.self, SpatialSweepCommand.self, SweepCommand.self, MergeCommand.self, ReportCommand.self, CrossCheckCommand.self, CrossCheckGPUCommand.self, FitGPUCommand.self, HardwareCommand.self, WorkloadsCommand.self, CascadeCommand.self, CalibrateCommand.self, BenchCommand.self])
 }
 
 /// Output formats shared by the commands.
@@ -58,6 +58,10 @@ extension AttnSimCommand {
     /// parser rejects (missing, unknown, not a number — ArgumentParser's own status would be 64), a failed
     /// validation, a `Diagnostic`. Help and version requests exit 0, other failures with their own status.
     public static func runExitingWithStatus2OnBadInput() -> Never {
+        if let message = unknownSubcommand(Array(CommandLine.arguments.dropFirst())) {
+            printError(message)
+            Self.exit(withError: ExitCode(2))
+        }
         do {
             var command = try parseAsRoot()
             try command.run()
@@ -70,6 +74,16 @@ extension AttnSimCommand {
             }
             Self.exit(withError: error)
         }
+    }
+
+    /// The error line for a first argument that names no subcommand (not a flag either), with the nearest
+    /// subcommand's name where one is close; nil where the first argument is a subcommand or a flag.
+    public static func unknownSubcommand(_ arguments: [String]) -> String? {
+        guard let first = arguments.first, !first.hasPrefix("-") else { return nil }
+        let names = configuration.subcommands.map { $0._commandName } + ["help"]
+        guard !names.contains(first) else { return nil }
+        return "attnsim: error: unknown command \"\(first)\"" + DidYouMean.hint(for: first, among: names)
+            + "; commands: " + names.filter { $0 != "help" }.joined(separator: ", ")
     }
 
     /// The status `attnsim` ends with after `error` (`runExitingWithStatus2OnBadInput`; the fuzzer reports it too):

@@ -5,7 +5,18 @@ struct HardwareCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "hw",
         abstract: "Inspect hardware files.",
-        subcommands: [Show.self])
+        subcommands: [Show.self, List.self])
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "List the hardware presets (hardware/*.yaml), which commands take by name.")
+
+        func run() throws {
+            print(PresetListing.table(.hardware) { path in
+                (try? HardwareSpec.load(path: path)).map { "\($0.kind.rawValue)  \($0.description ?? "")" } ?? "(does not load)"
+            }, terminator: "")
+        }
+    }
 
     struct Show: ParsableCommand {
         static let configuration = CommandConfiguration(

@@ -8,17 +8,17 @@ struct MapCommand: ParsableCommand {
 
     @Argument(help: "Hardware file.") var hardware: String
     @Argument(help: "Workload file.") var workload: String
-    @Option(help: "How many runners-up to print.") var top: Int = 5
+    @Option(help: "How many mappings to print, the best first.") var top: Int = 6
     @Option(help: "Output format: table, json or csv (one row per ranked mapping).") var format: OutputFormat = .table
     @Option(name: .customLong("write-mapping"),
             help: "Spatial hardware: write the best mapping to this file (feed it back with kernel: {mapping: FILE}).")
     var writeMapping: String?
 
     func run() throws {
-        guard top >= 0 else { throw badFlag("map", "--top \(top): expected a count of runners-up ≥ 0") }
+        guard top >= 1 else { throw badFlag("map", "--top \(top): expected a count of mappings ≥ 1 (the best first)") }
         let report = try reportingDiagnostics { () throws(Diagnostic) in
             try MappingReport(hardware: HardwareSpec.load(path: hardware), workload: Workload.load(path: workload),
-                              top: max(1, top))
+                              top: top)
         }
         if let writeMapping {
             guard let yaml = report.bestYAMLFile else {

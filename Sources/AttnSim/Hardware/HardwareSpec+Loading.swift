@@ -7,9 +7,9 @@ extension HardwareSpec {
         .spatial: ["word", "arrays", "energy"],
     ]
 
-    /// Loads and validates a hardware file.
+    /// Loads and validates a hardware file, or the preset `path` names (`Presets`).
     public static func load(path: String) throws(Diagnostic) -> HardwareSpec {
-        try decode(SpecDocument.load(path: path))
+        try decode(SpecDocument.load(path: Presets.resolve(path, kind: .hardware)))
     }
 
     /// Parses and validates hardware YAML text (`file` names it in messages).
@@ -20,6 +20,10 @@ extension HardwareSpec {
     static func decode(_ root: SpecNode) throws(Diagnostic) -> HardwareSpec {
         // The kind decides which keys are legal, so read it before checking the others.
         let allKeys = commonKeys + Kind.allCases.flatMap { keysByKind[$0]! }
+        if let problem = try? root.mappingEntries().first(where: { $0.key == "problem" }) {
+            throw problem.keyNode.error("`problem` is a workload key: this looks like a workload file where a hardware "
+                                        + "file was expected (the commands take the hardware first: `attnsim simulate HARDWARE WORKLOAD`)")
+        }
         let loose = try root.mapping(allowed: Array(Set(allKeys)).sorted())
         try SpecDocument.checkVersion(loose)
         let kind = try loose.required("kind", expecting: "gpu, spatial or cpu").choice(Kind.self)

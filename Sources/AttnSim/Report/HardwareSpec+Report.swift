@@ -30,6 +30,10 @@ extension HardwareSpec {
             table.add(level.name, parts.joined(separator: ", "))
         }
         if let launchOverhead { table.add("launch overhead", Quantity.format(launchOverhead, .time)) }
+        if let eager {
+            table.add("eager dispatch", "host \(Quantity.format(eager.op, .time)) per aten operation + "
+                      + "\(Quantity.format(eager.kernel, .time)) per kernel; GPU \(Quantity.format(eager.gap, .time)) per kernel")
+        }
         if !energy.isEmpty {
             table.section("energy per action")
             for action in EnergyAction.allCases {
@@ -48,6 +52,13 @@ extension HardwareSpec {
             // Spatial arrays have one peak, whatever the element type (one op per PE per cycle).
             table.add(kind == .spatial ? "peak" : "peak \(dtype.rawValue)", line)
             if kind == .spatial { break }
+        }
+        if !kernels.isEmpty {
+            // Each profile as the file gives it (the loader's keys), its sources included.
+            table.section("kernel profiles")
+            for name in kernels.keys.sorted() {
+                for line in kernels[name]!.yaml(name: name, indent: "  ").split(separator: "\n") { table.section(String(line)) }
+            }
         }
         if !sources.isEmpty {
             table.section("sources")

@@ -66,7 +66,8 @@ public struct MappingReport: Sendable {
         return TokenOrder(flattened: flattened, permuted: permuted)
     }
 
-    public init(hardware: HardwareSpec, workload: Workload, top: Int = 5) throws(Diagnostic) {
+    /// - Parameter top: how many ranked mappings to keep, the best first (at least one).
+    public init(hardware: HardwareSpec, workload: Workload, top: Int = 6) throws(Diagnostic) {
         self.hardware = hardware.name
         self.workload = workload.name
         switch hardware.kind {
@@ -80,7 +81,7 @@ public struct MappingReport: Sendable {
             }
             let all = try GPUEngine.rank(hardware: hardware, workload: workload)
             searched = all.count
-            ranked = all.prefix(top + 1).map {
+            ranked = all.prefix(max(1, top)).map {
                 Row(description: $0.mapping.description, time: $0.cost, mapping: SimulationRecord.Mapping($0.mapping),
                     yaml: $0.mapping.yaml)
             }
@@ -93,7 +94,7 @@ public struct MappingReport: Sendable {
             let all = try SpatialEngine.rank(hardware: hardware, workload: workload)
             searched = all.count
             bestYAMLFile = all[0].mapping.yaml
-            ranked = all.prefix(top + 1).map {
+            ranked = all.prefix(max(1, top)).map {
                 let m = $0.mapping
                 return Row(description: "\(m.dataflow.rawValue) (\(m.cascade)); M0 = P0 = \(m.tile), P1 = \(m.p1), P2 = \(m.p2)",
                            time: $0.cost, mapping: SimulationRecord.Mapping(m), yaml: "kernel: {backend: \(m.dataflow.rawValue)}")

@@ -1,5 +1,5 @@
 /// Suggestions for misspelled keys and names ("did you mean `bandwidth`?").
-enum DidYouMean {
+public enum DidYouMean {
     /// The candidate closest to `word` by edit distance, if it is close enough to be a plausible typo:
     /// at most a third of the word's length (and at least one edit) away. Case is ignored.
     static func suggestion(for word: String, among candidates: some Sequence<String>) -> String? {
@@ -15,7 +15,7 @@ enum DidYouMean {
     }
 
     /// " (did you mean `x`?)" or "" — for appending to a message.
-    static func hint(for word: String, among candidates: some Sequence<String>) -> String {
+    public static func hint(for word: String, among candidates: some Sequence<String>) -> String {
         suggestion(for: word, among: candidates).map { " (did you mean `\($0)`?)" } ?? ""
     }
 

@@ -30,7 +30,7 @@ extension Workload {
 
     /// Loads and validates a workload file.
     public static func load(path: String) throws(Diagnostic) -> Workload {
-        try decode(SpecDocument.load(path: path))
+        try decode(SpecDocument.load(path: Presets.resolve(path, kind: .workloads)))
     }
 
     /// Parses and validates workload YAML text (`file` names it in messages).
@@ -39,6 +39,11 @@ extension Workload {
     }
 
     static func decode(_ root: SpecNode) throws(Diagnostic) -> Workload {
+        if let entries = try? root.mappingEntries(), !entries.contains(where: { $0.key == "problem" }),
+           let kind = entries.first(where: { $0.key == "kind" || $0.key == "units" || $0.key == "arrays" }) {
+            throw kind.keyNode.error("`\(kind.key)` is a hardware key: this looks like a hardware file where a workload "
+                                     + "was expected (the commands take the hardware first: `attnsim simulate HARDWARE WORKLOAD`)")
+        }
         let fields = try root.mapping(allowed: topKeys)
         try SpecDocument.checkVersion(fields)
         let problem = try decodeProblem(fields.required("problem", expecting: "batch, heads, head_dim, tokens, dtype"))

@@ -200,3 +200,66 @@ enum CLI {
         for key in ["name", "median_s", "min_s", "max_s", "runs"] { #expect(list[0][key] != nil, "missing \(key)") }
     }
 }
+
+/// The command line's conveniences (issue "Surfaces users live in", CLI): presets by name, suggestions, the argument
+/// order, `--top`.
+@Suite struct CLIConvenienceTests {
+    @Test func presetsByName() throws {
+        let output = try CLI.run(["simulate", "h100", "bert-base-1k"])
+        #expect(output.status == 0, "\(output.stderr)")
+        #expect(output.stdout.hasPrefix("attnsim simulate: bert-base-1k on h100-sxm5-80gb"))
+        let list = try CLI.run(["hw", "list"])
+        #expect(list.status == 0 && list.stdout.contains("h200-sxm") && list.stdout.contains("spatten-eighth"))
+        let workloads = try CLI.run(["workloads"])
+        #expect(workloads.status == 0 && workloads.stdout.contains("seer-block-sparse-32k"))
+        let ambiguous = try CLI.run(["simulate", "h", "bert-base-1k"])
+        #expect(ambiguous.status == 2 && ambiguous.stderr.contains("several hardware presets"))
+    }
+
+    @Test func swappedArgumentsAreNamed() throws {
+        let byName = try CLI.run(["simulate", "bert-base-1k", "h100"])
+        #expect(byName.status == 2 && byName.stderr.contains("is a workload preset") && byName.stderr.contains("hardware first"))
+        let byPath = try CLI.run(["simulate", "workloads/bert-base-1k.yaml", "hardware/h100-sxm5-80gb.yaml"])
+        #expect(byPath.status == 2 && byPath.stderr.contains("looks like a workload file"))
+        let hardwareAsWorkload = try CLI.run(["simulate", "hardware/h100-sxm5-80gb.yaml", "hardware/h200-sxm.yaml"])
+        #expect(hardwareAsWorkload.status == 2 && hardwareAsWorkload.stderr.contains("looks like a hardware file"))
+    }
+
+    @Test func mistypedCommandGetsASuggestion() throws {
+        let output = try CLI.run(["simulat", "h100", "bert-base-1k"])
+        #expect(output.status == 2)
+        #expect(output.stderr.contains("unknown command \"simulat\" (did you mean `simulate`?)"))
+    }
+
+    /// `map --top 4` printed five rows (the best and four runners-up); it prints four.
+    @Test func topCountsRows() throws {
+        let output = try CLI.run(["map", "h100", "bert-base-1k", "--top", "4", "--format", "csv"])
+        #expect(output.status == 0, "\(output.stderr)")
+        #expect(output.stdout.split(separator: "\n").count == 1 + 4)
+        let zero = try CLI.run(["map", "h100", "bert-base-1k", "--top", "0"])
+        #expect(zero.status == 2 && zero.stderr.contains("≥ 1"))
+    }
+
+    /// `compare` runs the same workload on each device: its cells are simulate's numbers for that device.
+    @Test func compareSideBySide() throws {
+        let output = try CLI.run(["compare", "h100", "h200", "bert-base-1k", "--format", "csv"])
+        #expect(output.status == 0, "\(output.stderr)")
+        let lines = output.stdout.split(separator: "\n")
+        #expect(lines.count == 3)
+        for (index, hw) in ["h100", "h200"].enumerated() {
+            let alone = try CLI.run(["simulate", hw, "bert-base-1k", "--format", "csv"])
+            #expect(String(lines[index + 1]) == String(alone.stdout.split(separator: "\n")[1]))
+        }
+        let table = try CLI.run(["compare", "h100", "h200", "bert-base-1k"])
+        #expect(table.status == 0 && table.stdout.contains("h100-sxm5-80gb") && table.stdout.contains("h200-sxm"))
+        let tooFew = try CLI.run(["compare", "h100", "bert-base-1k"])
+        #expect(tooFew.status == 2 && tooFew.stderr.contains("two or more hardware files"))
+    }
+
+    @Test func hwShowPrintsKernelProfiles() throws {
+        let output = try CLI.run(["hw", "show", "h200"])
+        #expect(output.status == 0)
+        #expect(output.stdout.contains("kernel profiles") && output.stdout.contains("  block-sparse-scan:")
+                && output.stdout.contains("skipped_tile: 42.9 ns"))
+    }
+}
