@@ -116,7 +116,7 @@ public struct SweepRunner: Sendable {
     /// The axis values of a point, as JSON.
     func axesJSON(_ choice: [Int]) -> OrderedMap<JSONValue> {
         OrderedMap(zip(spec.axes, choice).flatMap { axis, i in
-            zip(axis.names, zip(axis.targets, axis.values[i])).map { name, pair in (key: name, value: Self.json(pair.1, pair.0)) }
+            axis.names.indices.map { p in (key: axis.names[p], value: Self.json(axis.shown(i, p), axis.targets[p])) }
         })
     }
 
@@ -176,7 +176,9 @@ public struct SweepRunner: Sendable {
                         fingerprint: spec.fingerprint, mode: spec.mode.rawValue,
                         axes: spec.axes.flatMap { axis in
                             axis.names.indices.map { p in
-                                SweepMetaRecord.Axis(name: axis.names[p], values: axis.values.map { Self.json($0[p], axis.targets[p]) })
+                                SweepMetaRecord.Axis(name: axis.names[p], values: axis.values.indices.map {
+                                    Self.json(axis.shown($0, p), axis.targets[p])
+                                })
                             }
                         },
                         points: points)

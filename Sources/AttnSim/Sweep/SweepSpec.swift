@@ -36,6 +36,12 @@ public struct SweepSpec: Sendable {
         public var targets: [Target]
         /// The values: per value, one YAML node per path (file axes: paths resolved against the spec's folder).
         public var values: [[Node]]
+        /// What results and reports show for each value where it differs from what is set (`uniform:` sets a list
+        /// with one entry per layer and shows the one value); nil: the values themselves.
+        public var shown: [[Node]]? = nil
+
+        /// The node results record for value `index` at path `p`.
+        public func shown(_ index: Int, _ p: Int) -> Node { shown?[index][p] ?? values[index][p] }
     }
 
     public var name: String
@@ -70,6 +76,32 @@ public struct SweepSpec: Sendable {
         return String(hash, radix: 16)
     }
 
+    /// `{path: pruning.token_keep, uniform: [1.0, 0.8, 0.5]}`: each value set on every layer of the base workload's
+    /// pruning schedule (a list of `pruning.layers` copies), and shown as itself in results and reports.
+    static func uniformAxis(_ node: SpecNode, name: String, target: Target, grouped: Bool, values: SpecNode?,
+                            workload: String?) throws(Diagnostic) -> Axis {
+        if let values { throw values.error("give `values` or `uniform`, not both") }
+        guard !grouped, case .workloadField = target, name.hasPrefix("pruning.") || name.hasPrefix("workload.pruning.") else {
+            throw node.error("`uniform` sets one value on every layer of a per-layer list of the pruning schedule "
+                             + "(e.g. path: pruning.token_keep); `\(name)` is not one")
+        }
+        guard let workload else {
+            throw node.error("`uniform` needs the base `workload:` file, whose pruning.layers gives the list's length")
+        }
+        guard let layers = try Workload.load(path: workload).pruning?.layers else {
+            throw node.error("`uniform` needs a pruning schedule in the base workload (\(workload)) for its layer count")
+        }
+        let items = try node.sequence()
+        guard !items.isEmpty else { throw node.error("expected at least one value") }
+        var set: [[Node]] = [], shown: [[Node]] = []
+        for item in items {
+            guard item.node.scalar != nil else { throw item.error("expected one value (a number), set on every layer") }
+            set.append([Node.sequence(Node.Sequence([Node](repeating: item.node, count: layers), .implicit, .flow))])
+            shown.append([item.node])
+        }
+        return Axis(names: [name], targets: [target], values: set, shown: shown)
+    }
+
     static func decode(_ root: SpecNode, fingerprint: String) throws(Diagnostic) -> SweepSpec {
         let fields = try root.mapping(allowed: ["attnsim", "name", "description", "hardware", "workload", "mode", "axes",
                                                 "filters"])
@@ -87,7 +119,7 @@ public struct SweepSpec: Sendable {
         guard !axisNodes.isEmpty else { throw axesNode.error("expected at least one axis") }
         var seen: Set<String> = []
         for item in axisNodes {
-            let map = try item.mapping(allowed: ["path", "values"])
+            let map = try item.mapping(allowed: ["path", "values", "uniform"])
             let pathNode = try map.required("path", expecting: "a field path such as mask.stride, hardware / workload, "
                 + "or a list of paths set together")
             let grouped = pathNode.isSequence
@@ -100,7 +132,12 @@ public struct SweepSpec: Sendable {
                 names.append(name)
                 targets.append(try target(name, at: node))
             }
-            let valuesNode = try map.required("values", expecting: "a list of the values the axis takes")
+            if let uniform = map.optional("uniform") {
+                spec.axes.append(try uniformAxis(uniform, name: names[0], target: targets[0], grouped: grouped,
+                                                 values: map.optional("values"), workload: spec.workload))
+                continue
+            }
+            let valuesNode = try map.required("values", expecting: "a list of the values the axis takes (or `uniform:`)")
             var values: [[Node]] = []
             for value in try valuesNode.sequence() {
                 let parts = grouped ? try value.sequence() : [value]
