@@ -82,10 +82,7 @@ public struct EstimatorCrossCheck: Sendable {
                                                           row.predicted * 1e3, row.error * 100)
                          + (row.hostBound ? "host" : "GPU") + String(format: " (host %.2f, GPU %.2f)", row.host * 1e3, row.gpu * 1e3))
         }
-        func median(_ values: [Double]) -> Double {
-            let sorted = values.sorted()
-            return sorted.isEmpty ? .nan : sorted[sorted.count / 2]
-        }
+        let median = { (values: [Double]) in GPUCrossCheckReport.median(values) ?? .nan }
         for (label, subset) in [("host-bound", rows.filter(\.hostBound)), ("GPU-bound", rows.filter { !$0.hostBound }),
                                 ("all", rows)] where !subset.isEmpty {
             lines.append(String(format: "  median |error| %@: %.1f %% over %d (signed median %+.1f %%)", label as NSString,
