@@ -1,4 +1,4 @@
-/// What the report draws: which sections the data has, the axis the GNA chart puts on x, the axes that resize
+/// What the report draws: which sections the data has, the axes that resize
 /// a spatial design, and the time–energy Pareto front.
 extension SweepReport {
     /// The GNA section draws when a result has a tile analysis.
@@ -13,16 +13,6 @@ extension SweepReport {
     public var hasRoofline: Bool { points.contains { $0.result?.arithmeticIntensity != nil && $0.result?.achievedRate != nil } }
 
     public var hasUtilization: Bool { points.contains { !($0.result?.utilization.isEmpty ?? true) } }
-
-    /// The axis the GNA chart puts on x: a varying `mask.stride`, `mask.window`, `problem.tokens` or
-    /// `mask.dilation` axis (in that order), else any other varying axis except the hardware (which names the series).
-    public var gnaAxis: String? {
-        let candidates = axisUses.filter { $0.varies && !SweepReport.isHardwareAxis($0.name) }.map { SweepAxisPath($0.name) }
-        if let preferred = candidates.filter({ $0.gnaPreference != nil }).min(by: { $0.gnaPreference! < $1.gnaPreference! }) {
-            return preferred.name
-        }
-        return (candidates.first { $0.field != .workloadFile } ?? candidates.first)?.name
-    }
 
     /// Axes that resize a spatial design (`hardware.arrays[0].shape`, `hardware.memory[1].size`, ...).
     public var spatialAxes: [String] {
@@ -41,4 +31,21 @@ extension SweepReport {
         }
         return front
     }
+}
+
+/// The pruning section: a swept keep ratio.
+extension SweepReport {
+    /// The varying keep-ratio axis (`pruning.token_keep`, `.head_keep`, `.value_keep`) with a number at every point.
+    public var keepAxis: String? {
+        axisUses.first { use in
+            guard use.varies, use.values.allSatisfy({ $0.doubleValue != nil }) else { return false }
+            switch SweepAxisPath(use.name).field {
+            case .tokenKeep, .headKeep, .valueKeep: return true
+            default: return false
+            }
+        }?.name
+    }
+
+    /// The pruning section draws when a keep ratio is swept and the points have a time.
+    public var hasPruning: Bool { keepAxis != nil && points.contains { $0.result?.time != nil } }
 }

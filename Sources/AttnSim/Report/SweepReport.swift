@@ -68,6 +68,10 @@ public struct SweepReport: Sendable {
         public var energy: Double?
         public var bottleneck: String?
         public var endToEndSpeedup: Double?
+        /// The hardware's roofs (`simulated.roofs`); nil in results written before they were recorded.
+        public var roofs: Roofs?
+        /// The steps from the FLOP-wise bound to the predicted speedup (`simulated.waterfall`); nil without sparsity.
+        public var waterfall: [WaterfallStep]?
 
         public struct Utilization: Sendable, Equatable {
             public var unit: String

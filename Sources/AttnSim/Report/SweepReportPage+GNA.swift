@@ -1,165 +1,127 @@
 import Foundation
 
-/// The GNA section: predicted speedup against the swept stride/window axis, one series per hardware, with the
-/// FLOP, tile (NATTEN) and wave-aware upper bounds; past ``lineChartLimit`` values, predictions against the axis's
-/// product and against each point's bound, and the best points per series.
+/// The GNA section: heatmaps of the predicted speedup over two dimensions, one panel per value of the rest, the colour
+/// switchable to the FLOP, tile (NATTEN) and wave-aware upper bounds and to prediction ÷ tile bound; each prediction
+/// against a chosen bound with y = x; how many predictions exceed each bound; the best points per hardware.
 extension SweepReportPage {
-    /// Up to this many x values the GNA chart draws lines against the swept axis; beyond, it plots each point's
-    /// prediction against its bound.
-    static let lineChartLimit = 40
+    /// What a heatmap's colour can show: title, field, how cells that hold several points combine, the colour scheme.
+    struct ColourChoice {
+        var label: String
+        var field: String
+        var best: String
+        var scheme: VL
+    }
 
-    func gnaSection() -> HTML {
+    func gnaSection(_ layout: HeatmapLayout) -> HTML {
         let points = report.okPoints.filter { $0.result!.hasTiles && $0.result!.speedup != nil }
-        guard !points.isEmpty else { return "<p class=\"muted\">No GNA point has a predicted speedup.</p>\n" }
-        let xAxis = report.gnaAxis
-        // Series: the hardware, and any other naming axis the x axis does not fix.
-        let others = naming.filter { axis in
-            axis != xAxis && !SweepReport.isHardwareAxis(axis) && !(xAxis.map { report.determines($0, axis) } ?? false)
-        }
-        let all = series(points) { point in
-            ([point.result!.hardware] + [valuesLabel(point, others)].filter { !$0.isEmpty }).joined(separator: " · ")
-        }
         var html = HTML()
-        let cats = xAxis.map { categories($0, of: points) }
-        if let xAxis, let cats, cats.labels.count > Self.lineChartLimit {
-            html += gnaManyValues(points, all, xAxis: xAxis, count: cats.labels.count)
-        } else {
-            html += gnaLineChart(points, all, xAxis: xAxis, others: others)
+        let sequential: VL = ["scheme": "viridis"]
+        var choices = [ColourChoice(label: "predicted speedup", field: "speedup", best: "max", scheme: sequential)]
+        for (label, field, path) in [("FLOP bound (upper bound)", "flop_bound", \SweepReport.Result.flopBound),
+                                     ("tile bound, NATTEN (upper bound)", "tile_bound", \.tileBound),
+                                     ("wave-aware bound (upper bound)", "wave_bound", \.waveBound)]
+        where points.contains(where: { $0.result![keyPath: path] != nil }) {
+            choices.append(ColourChoice(label: label, field: field, best: "max", scheme: sequential))
         }
+        if points.contains(where: { $0.result!.tileBound != nil }) {
+            choices.append(ColourChoice(label: "prediction ÷ tile bound", field: "pred_over_tile", best: "max",
+                                        scheme: ["scheme": "redblue", "domainMid": 1, "reverse": true]))
+        }
+        html += heatmap(layout, choices: choices, what: "GNA point")
+        html += gnaBoundScatter(points)
         html += gnaAboveBounds(points)
-        html += gnaBestTable(all, xAxis: xAxis)
+        html += gnaBestTable(points)
         return html
     }
 
-    /// Predicted speedup and the bounds against the swept axis, one line per series.
-    func gnaLineChart(_ points: [SweepReport.Point], _ all: [Series<SweepReport.Point>], xAxis: String?, others: [String]) -> HTML {
-        // x: the swept axis; without one, the workloads.
-        var labels: [String], place: (SweepReport.Point) -> Int?
-        if let xAxis {
-            let cats = categories(xAxis, of: points)
-            labels = cats.labels
-            place = { point in point.value(of: xAxis).flatMap { cats.position[SweepReport.key($0)] } }
-        } else {
-            labels = []
-            for point in points where !labels.contains(point.result!.workload) { labels.append(point.result!.workload) }
-            let order = labels
-            place = { point in order.firstIndex(of: point.result!.workload) }
+    /// A heatmap over the layout's x and y, one panel per value of its panel dimensions, coloured by the first choice
+    /// (a control on the page switches among them).
+    func heatmap(_ layout: HeatmapLayout, choices: [ColourChoice], what: String) -> HTML {
+        let first = choices[0]
+        let aggregate: [(String, VL)] = layout.aggregated.isEmpty ? [] : [("aggregate", .string(first.best))]
+        func colour(_ choice: ColourChoice) -> VL {
+            .object([("field", .string(choice.field)), ("type", "quantitative"), ("title", .string(choice.label)),
+                     ("scale", choice.scheme)] + (layout.aggregated.isEmpty ? [] : [("aggregate", .string(choice.best))]))
         }
-        let xTitle = xAxis ?? "workload"
-        var values: [Double] = [1]
-        for point in points {
-            let result = point.result!
-            values += [result.speedup, result.flopBound, result.tileBound, result.waveBound].compactMap { $0 }
-        }
-        var chart = SVGChart(title: "Predicted speedup and upper bounds against \(xTitle)", x: SVGChart.xCategories(labels),
-                             y: SVGChart.yScale(values, zero: true), xLabel: xAxis.map { SweepAxisPath($0).label } ?? xTitle,
-                             yLabel: "speedup over dense (×)", yFormat: Format.speedupTick)
-        if chart.y.contains(1) {
-            chart.line([(-0.5, 1), (Double(labels.count) - 0.5, 1)], color: "#bbb", width: 1, title: "dense (1×)")
-        }
-        // The FLOP bound depends on the workload only: one line per value of the other axes.
-        for group in series(points, by: { axesLabel($0, others) }) {
-            let line = pointsByPlace(group.points, place: place) { $0.result!.flopBound }
-            chart.line(line, color: "#444", width: 1.5, dash: "7 4",
-                       title: "FLOP bound, an upper bound" + (group.label.isEmpty ? "" : " (\(group.label))"))
-        }
-        // Tile and wave-aware bounds depend on the kernel's tiles and the hardware: drawn in each series' colour.
-        for (number, serie) in all.enumerated() {
-            let color = number < SVGChart.palette.count ? serie.color : SVGChart.other
-            chart.line(pointsByPlace(serie.points, place: place) { $0.result!.tileBound }, color: color, width: 1.3, dash: "2 3",
-                       title: "tile bound (NATTEN), an upper bound: \(serie.label)")
-            chart.line(pointsByPlace(serie.points, place: place) { $0.result!.waveBound }, color: color, width: 1.3, dash: "8 3 2 3",
-                       title: "wave-aware bound, an upper bound: \(serie.label)")
-            chart.line(pointsByPlace(serie.points, place: place) { $0.result!.speedup }, color: color, width: 2.2,
-                       title: "prediction: \(serie.label)")
-            for point in serie.points {
-                guard let at = place(point), let speedup = point.result!.speedup else { continue }
-                chart.marker(Double(at), speedup, color: color, radius: 4, title: tooltip(point, gnaNumbers(point.result!)))
-            }
-        }
-        chart.legendTitle = (["predicted: hardware"] + others).joined(separator: " · ")
-        chart.legend = seriesLegend(all, prefix: "")
-        chart.legend += [
-            .init(label: "FLOP bound (upper bound)", color: "#444", swatch: .line(dash: "7 4")),
-            .init(label: "tile bound, NATTEN (upper bound)", color: "#444", swatch: .line(dash: "2 3")),
-            .init(label: "wave-aware bound (upper bound)", color: "#444", swatch: .line(dash: "8 3 2 3")),
+        func filter(_ choice: ColourChoice) -> String { "datum.panel != null && datum.\(choice.field) != null" }
+        let cell = 8
+        let tooltip: VL = layout.aggregated.isEmpty ? ["content": "data"] : true
+        var inner: VL = [
+            "width": ["step": .value(.integer(Int64(cell + 2)))],
+            "height": ["step": .value(.integer(Int64(cell + 2)))],
+            "mark": ["type": "rect", "tooltip": tooltip],
+            "encoding": [
+                "x": layout.x.encoding(),
+                "y": layout.y.encoding(sortDescending: true),
+                "color": colour(first),
+            ],
+            "selection": ["brush": ["type": "interval", "encodings": ["x", "y"], "clear": "dblclick",
+                                    "mark": ["fill": "#000", "fillOpacity": 0.06, "stroke": "#000"]]],
         ]
-        var caption: HTML = "Solid lines and markers are attnsim's <em>predictions</em> "
-            + "(its model of what the kernel will do); dashed and dotted lines are <em>upper bounds</em> on the speedup over dense "
-            + "attention (the tile and wave-aware bounds in each series' colour). The tile bound is NATTEN's metric and can sit below "
-            + "a real speedup when there are many waves; the wave-aware bound is the one attnsim stands behind."
-        if let xAxis, let declared = uses.first(where: { $0.name == xAxis })?.values,
-           SweepReport.ordered(declared, axis: SweepAxisPath(xAxis)).map(SweepReport.key) != declared.map(SweepReport.key) {
-            caption += " The \(xAxis) values are ordered by their product."
+        if !aggregate.isEmpty { inner = inner.with(("mark", ["type": "rect", "tooltip": true])) }
+        let spec: VL = [
+            "data": ["name": "points"],
+            "transform": [["filter": .string(filter(first))]],
+            "facet": ["field": "panel", "type": "ordinal", "title": .string(layout.panels.isEmpty ? "" : layout.panels.map(\.title).joined(separator: " · ")),
+                      "sort": ["field": "panel_order", "op": "min"]],
+            "columns": .value(.integer(Int64(min(layout.panelCount, 6)))),
+            "spacing": 8,
+            "spec": inner,
+            "resolve": ["scale": ["color": "shared"]],
+        ]
+        let control: VL = ["label": "colour", "path": ["spec", "encoding", "color"], "filterPath": ["transform", 0, "filter"],
+                           "choices": .list(choices.map { ["label": .string($0.label), "set": colour($0), "filter": .string(filter($0))] })]
+        var caption: HTML = "Each cell is one \(what) at <code>\(layout.x.title)</code> (x) and <code>\(layout.y.title)</code> (y)"
+        if !layout.panels.isEmpty { caption += ", one panel per value of \(codes(layout.panels.map(\.title)))" }
+        if !layout.aggregated.isEmpty {
+            caption += "; each cell shows the best over \(codes(layout.aggregated.map(\.title))) (more panels than \(Self.panelLimit) otherwise)"
         }
-        return figure(chart.rendered(), caption: caption)
+        caption += ". The colour control switches between the <em>prediction</em> (attnsim's model) and the <em>upper bounds</em>; "
+            + "bounds are what no kernel can beat, predictions are what attnsim expects. Drag to brush cells (the points table keeps "
+            + "what you brush; double-click clears); hover a cell for the whole point, click it for its waterfall. "
+            + "<code>attnsim report --x AXIS --y AXIS</code> chooses the axes."
+        let brush: [(field: String, kind: String)] = [(layout.x.key, "set"), (layout.y.key, "set")]
+        return chart(spec, caption: caption, brush: brush, control: control, wide: true)
     }
 
-    /// For many x values: predictions against the axis's order value (a list's product), with each bound's highest
-    /// value at each x as a line, then predictions against the tightest bound with y = x marking the bound.
-    func gnaManyValues(_ points: [SweepReport.Point], _ all: [Series<SweepReport.Point>], xAxis: String, count: Int) -> HTML {
-        var html = HTML()
-        let path = SweepAxisPath(xAxis)
-        let order: (SweepReport.Point) -> Double? = { point in
-            point.value(of: xAxis).flatMap { SweepReport.orderValue($0, axis: path) }.flatMap { $0 > 0 ? $0 : nil }
-        }
-        if points.allSatisfy({ order($0) != nil }) {
-            var values: [Double] = [1]
-            for point in points { values += [point.result!.speedup, point.result!.flopBound, point.result!.tileBound, point.result!.waveBound].compactMap { $0 } }
-            let isList: Bool = { if case .array? = points.first?.value(of: xAxis) { return true } else { return false } }()
-            let xTitle = xAxis + (isList ? " (product of its values)" : "")
-            var chart = SVGChart(title: "Predicted speedup against \(xTitle)", x: SVGChart.xScale(points.map { order($0)! }),
-                                 y: SVGChart.yScale(values, zero: true),
-                                 xLabel: path.label + (isList ? " (product of its values)" : ""), yLabel: "speedup over dense (×)",
-                                 yFormat: Format.speedupTick)
-            /// The highest value of a bound at each x, in x order: an upper bound on every point there.
-            func envelope(_ members: [SweepReport.Point], _ field: KeyPath<SweepReport.Result, Double?>) -> [(Double, Double)] {
-                var highest: [Double: Double] = [:]
-                for point in members { if let value = point.result![keyPath: field] { highest[order(point)!] = max(highest[order(point)!] ?? value, value) } }
-                return highest.keys.sorted().map { ($0, highest[$0]!) }
-            }
-            // The tile and wave-aware bounds jump between neighbouring x values; the next chart holds each point to them.
-            chart.line(envelope(points, \.flopBound), color: "#444", width: 1.5, dash: "7 4", title: "FLOP bound, an upper bound (highest at each x)")
-            for (number, serie) in all.enumerated() {
-                let color = number < SVGChart.palette.count ? serie.color : SVGChart.other
-                chart.markers(serie.points.map { (order($0)!, $0.result!.speedup!, tooltip($0, gnaNumbers($0.result!))) }, color: color,
-                              radius: 2.6, limit: SweepReport.markerLimit / max(all.count, 1))
-            }
-            chart.legendTitle = "predicted: hardware"
-            chart.legend = seriesLegend(all, prefix: "")
-            chart.legend.append(.init(label: "FLOP bound (upper bound)", color: "#444", swatch: .line(dash: "7 4")))
-            html += figure(chart.rendered(), caption: "\(count) values of <code>\(xAxis)</code>, placed by "
-                + (isList ? "the product of their values" : "value") + ". Markers are attnsim's <em>predictions</em>; the dashed line is "
-                + "the FLOP bound, an <em>upper bound</em> (its highest value at each x). The tile (NATTEN) and wave-aware bounds differ "
-                + "between neighbouring values, so the next chart holds each point against its own bound. Markers that would overlap "
-                + "are drawn once.")
-        }
-        let choices: [(String, KeyPath<SweepReport.Result, Double?>)] = [
-            ("wave-aware bound", \.waveBound), ("tile bound (NATTEN)", \.tileBound), ("FLOP bound", \.flopBound),
+    /// Each prediction against a bound (the control switches among them), y = x marking the bound.
+    func gnaBoundScatter(_ points: [SweepReport.Point]) -> HTML {
+        let bounds = [("wave-aware bound", "wave_bound", \SweepReport.Result.waveBound), ("tile bound (NATTEN)", "tile_bound", \.tileBound),
+                      ("FLOP bound", "flop_bound", \.flopBound)].filter { _, _, path in points.contains { $0.result![keyPath: path] != nil } }
+        guard let first = bounds.first else { return HTML() }
+        let values = points.flatMap { p in [p.result!.speedup, p.result!.flopBound, p.result!.tileBound, p.result!.waveBound].compactMap { $0 } }
+        let lo = max(values.min() ?? 1, 1e-3) * 0.9, hi = (values.max() ?? 1) * 1.1
+        func x(_ label: String, _ key: String) -> VL { Self.field(key, "quantitative", title: "\(label), an upper bound (×)", extra: [("scale", ["zero": false])]) }
+        let spec: VL = [
+            "width": 520, "height": 360,
+            "layer": [
+                [
+                    "data": ["name": "points"],
+                    "transform": [["filter": .string("datum.speedup != null && datum.\(first.1) != null")]],
+                    "mark": ["type": "circle", "size": 14, "opacity": 0.55, "tooltip": ["content": "data"]],
+                    "encoding": [
+                        "x": x(first.0, first.1),
+                        "y": Self.field("speedup", "quantitative", title: "predicted speedup (×)", extra: [("scale", ["zero": false])]),
+                        "color": Self.field("hardware", "nominal", title: "hardware"),
+                    ],
+                    "selection": Self.zoomAndBrush(),
+                ],
+                [
+                    "data": ["values": [["b": .number(lo), "p": .number(lo)], ["b": .number(hi), "p": .number(hi)]]],
+                    "mark": ["type": "line", "color": "#333", "strokeDash": [6, 4], "strokeWidth": 1.2],
+                    "encoding": ["x": ["field": "b", "type": "quantitative"], "y": ["field": "p", "type": "quantitative"]],
+                ],
+            ],
         ]
-        guard let (boundName, bound) = choices.first(where: { choice in points.allSatisfy { $0.result![keyPath: choice.1] != nil } })
-            ?? choices.first(where: { choice in points.contains { $0.result![keyPath: choice.1] != nil } }) else { return html }
-        let numbers = points.flatMap { [$0.result![keyPath: bound], $0.result!.speedup].compactMap { $0 } }
-        var chart = SVGChart(title: "Predicted speedup against the \(boundName)", x: SVGChart.xScale(numbers, zero: true),
-                             y: SVGChart.yScale(numbers, zero: true), xLabel: "\(boundName), an upper bound (×)",
-                             yLabel: "predicted speedup (×)", xFormat: Format.speedupTick, yFormat: Format.speedupTick)
-        chart.shareScales()
-        chart.line([(chart.x.lo, chart.x.lo), (chart.x.hi, chart.x.hi)], color: "#444", width: 1.2, dash: "7 4",
-                   title: "y = x: the prediction reaches the bound")
-        for (number, serie) in all.enumerated() {
-            let color = number < SVGChart.palette.count ? serie.color : SVGChart.other
-            let items = serie.points.compactMap { point in
-                point.result![keyPath: bound].map { (x: $0, y: point.result!.speedup!, title: tooltip(point, gnaNumbers(point.result!))) }
-            }
-            chart.markers(items, color: color, radius: 2.6, limit: SweepReport.markerLimit / max(all.count, 1))
-        }
-        chart.legendTitle = "predicted: hardware"
-        chart.legend = seriesLegend(all, prefix: "")
-        chart.legend.append(.init(label: "y = x (the bound)", color: "#444", swatch: .line(dash: "7 4")))
-        html += figure(chart.rendered(), caption: "Each marker is one point's <em>prediction</em> against its \(boundName), an "
-            + "<em>upper bound</em>. The distance below the diagonal is what the prediction charges beyond the bound (partially masked "
-            + "tiles, per-CTA work, waves, launch). The best points are listed below.")
-        return html
+        let control: VL = ["label": "bound on x", "path": ["layer", 0, "encoding", "x"],
+                           "filterPath": ["layer", 0, "transform", 0, "filter"],
+                           "choices": .list(bounds.map { ["label": .string($0.0), "set": x($0.0, $0.1),
+                                                          "filter": .string("datum.speedup != null && datum.\($0.1) != null")] })]
+        let caption: HTML = "Each marker is one point's <em>prediction</em> against an <em>upper bound</em> (the control picks "
+            + "which); the dashed diagonal is y = x, the bound itself. Markers above it predict more than the bound allows "
+            + "(below: the cost the prediction charges beyond the bound: partially masked tiles, per-CTA work, waves, launch). "
+            + "Drag to pan, scroll to zoom, shift-drag to brush the points table, double-click to reset."
+        return chart(spec, caption: caption, brush: [(first.1, "range"), ("speedup", "range")], control: control)
     }
 
     /// How many predictions exceed each bound: a check on the model for the wave-aware bound.
@@ -173,33 +135,30 @@ extension SweepReportPage {
                 return "\(name) <b class=\"\(tag)\">\(above)</b> of \(bounded.count)"
             }
         guard !counts.isEmpty else { return HTML() }
-        return "<p>Predictions above a bound: \(counts.joined(separator: " · ")). Above the wave-aware bound, the one attnsim "
+        return "<p class=\"clear\">Predictions above a bound: \(counts.joined(separator: " · ")). Above the wave-aware bound, the one attnsim "
             + "stands behind, would be a model error; above the FLOP or tile bound can be right (those bounds leave out waves and the "
             + "dense kernel's power-limited clock; README, GPU predictions).</p>\n"
     }
 
-    /// The tooltip numbers of a GNA point.
-    func gnaNumbers(_ result: SweepReport.Result) -> [String] {
-        let bounds = [("FLOP", result.flopBound), ("tile", result.tileBound), ("wave-aware", result.waveBound)]
-            .compactMap { name, value in value.map { "\(name) \(Format.speedup($0))" } }
-        return ["predicted \(result.speedup.map(Format.speedup) ?? "—")" + (result.time.map { " (\(Format.time($0)))" } ?? "")]
-            + (bounds.isEmpty ? [] : ["upper bounds: " + bounds.joined(separator: ", ")])
-    }
-
-    /// The points with the best predicted speedup in each series.
-    func gnaBestTable(_ all: [Series<SweepReport.Point>], xAxis: String?) -> HTML {
+    /// The points with the best predicted speedup per hardware.
+    func gnaBestTable(_ points: [SweepReport.Point]) -> HTML {
         let top = 10
-        guard all.contains(where: { $0.points.count > top }) else { return HTML() }
-        var html: HTML = "<h3>Best predicted speedups (top \(top) per series)</h3>\n<table class=\"sortable\"><thead><tr><th>series</th>"
-            + "<th>#</th>\(headerCells(xAxis.map { [$0] } ?? []))"
+        var groups: [(String, [SweepReport.Point])] = []
+        for point in points {
+            if let at = groups.firstIndex(where: { $0.0 == point.result!.hardware }) { groups[at].1.append(point) } else { groups.append((point.result!.hardware, [point])) }
+        }
+        guard groups.contains(where: { $0.1.count > top }) else { return HTML() }
+        var html: HTML = "<h3>Best predicted speedups (top \(top) per hardware)</h3>\n<table class=\"sortable\"><thead><tr><th>hardware</th>"
+            + "<th>#</th>\(headerCells(naming.filter { !SweepReport.isHardwareAxis($0) }))"
             + "<th>predicted</th><th>time</th><th>FLOP bound</th><th>tile bound (NATTEN)</th><th>wave-aware bound</th>"
             + "<th>share of wave-aware bound</th></tr></thead><tbody>"
-        for serie in all.prefix(SVGChart.palette.count) {
-            let best = serie.points.sorted { ($0.result!.speedup!, -$0.index) > ($1.result!.speedup!, -$1.index) }.prefix(top)
+        for (hardware, members) in groups {
+            let best = members.sorted { ($0.result!.speedup!, -$0.index) > ($1.result!.speedup!, -$1.index) }.prefix(top)
             for point in best {
                 let result = point.result!
                 let share = result.waveBound.flatMap { bound in bound > 0 ? result.speedup! / bound : nil }
-                html += "<tr>\(textCell(serie.label))\(indexCell(point))\(xAxis.map { axisCell(point, $0) })"
+                html += "<tr data-index=\"\(point.index)\">\(textCell(hardware))\(indexCell(point))"
+                    + "\(naming.filter { !SweepReport.isHardwareAxis($0) }.map { axisCell(point, $0) }.joined())"
                     + "\(numberCell(result.speedup, Format.speedup))\(numberCell(result.time, Format.time))"
                     + "\(numberCell(result.flopBound, Format.speedup))\(numberCell(result.tileBound, Format.speedup))"
                     + "\(numberCell(result.waveBound, Format.speedup))\(numberCell(share, Format.percent))</tr>"

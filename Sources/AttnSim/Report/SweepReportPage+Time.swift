@@ -1,9 +1,8 @@
 import Foundation
 
 /// The time section, for sweeps of a hardware resource (`hardware.memory[i].bandwidth`, `…size`, `clock`,
-/// `units.count`, an array shape): predicted time against that axis, log scale, one line per series, each marker
-/// filled where the point is compute-bound and a ring where another resource binds — where a design turns
-/// memory-bound is where the markers open and the line bends.
+/// `units.count`, an array shape): predicted time against that axis, log scale, one line per series, the marker's
+/// shape saying what binds — where a design turns memory-bound is where the shapes change and the line bends.
 extension SweepReport {
     /// The varying hardware-resource axis the time chart puts on x, if any.
     public var resourceAxis: String? {
@@ -19,35 +18,30 @@ extension SweepReport {
 
 extension SweepReportPage {
     func timeSection(axis: String) -> HTML {
-        let points = report.okPoints.filter { ($0.result!.time ?? 0) > 0 && $0.value(of: axis) != nil }
-        let others = naming.filter { $0 != axis && !report.determines(axis, $0) }
-        let all = series(points) { point in
-            ([point.result!.hardware] + [valuesLabel(point, others)].filter { !$0.isEmpty }).joined(separator: " · ")
+        guard let dimension = dimensions.first(where: { $0.axis == axis && $0.component == nil }) else {
+            return "<p class=\"muted\">The axis <code>\(axis)</code> has no single value per point to draw.</p>\n"
         }
-        let cats = categories(axis, of: points)
-        let place = { (point: SweepReport.Point) in point.value(of: axis).flatMap { cats.position[SweepReport.key($0)] } }
-        var chart = SVGChart(title: "Predicted time against \(SweepAxisPath(axis).label)", x: SVGChart.xCategories(cats.labels),
-                             y: SVGChart.yScale(points.map { $0.result!.time! }, log: true),
-                             xLabel: SweepAxisPath(axis).label, yLabel: "predicted time",
-                             yFormat: { Quantity.format($0, .time) })
-        var memoryBound = 0
-        for (number, serie) in all.enumerated() {
-            let color = number < SVGChart.palette.count ? serie.color : SVGChart.other
-            chart.line(pointsByPlace(serie.points, place: place) { $0.result!.time }, color: color, width: 2,
-                       title: "prediction: \(serie.label)")
-            for point in serie.points {
-                guard let at = place(point), let time = point.result!.time else { continue }
-                let bottleneck = point.result!.bottleneck ?? "—"
-                if bottleneck == "memory" { memoryBound += 1 }
-                chart.marker(Double(at), time, color: color, radius: 4, filled: bottleneck == "compute",
-                             title: tooltip(point, ["\(Quantity.format(time, .time))", "bottleneck \(bottleneck)"]))
-            }
-        }
-        chart.legend = seriesLegend(all, prefix: "")
-        chart.legend.append(.init(label: "filled: compute-bound", color: "#444", swatch: .marker(filled: true)))
-        chart.legend.append(.init(label: "ring: memory-bound or overhead", color: "#444", swatch: .marker(filled: false)))
-        return figure(chart.rendered(), caption: "Predicted time of each point against \(SweepAxisPath(axis).label), one line per "
-            + "series. \(memoryBound) of \(points.count) points are memory-bound: there the time follows the DRAM traffic over "
-            + "the bandwidth, and adding compute would not help.")
+        var x: VL = dimension.encoding()
+        if dimension.numeric { x = Self.field(dimension.key, "quantitative", title: SweepAxisPath(axis).label, extra: [("scale", ["type": "log"])]) }
+        let spec: VL = [
+            "width": 560, "height": 320,
+            "data": ["name": "points"],
+            "transform": [["filter": .string("datum.time_s > 0 && datum.\(dimension.key) != null")]],
+            "encoding": [
+                "x": x.with(("title", .string(SweepAxisPath(axis).label))),
+                "y": Self.field("time_s", "quantitative", title: "time (predicted)",
+                                extra: [("scale", ["type": "log"]), ("axis", ["format": "s", "formatType": "unit"])]),
+                "color": Self.field("series", "nominal", title: "series"),
+            ],
+            "layer": [
+                ["mark": ["type": "line", "strokeWidth": 1.6]],
+                ["mark": ["type": "point", "filled": true, "size": 50, "tooltip": ["content": "data"]],
+                 "encoding": ["shape": Self.field("bottleneck", "nominal", title: "bottleneck")],
+                 "selection": dimension.numeric ? Self.zoomAndBrush() : ["brush": ["type": "interval", "encodings": ["x"], "clear": "dblclick"]]],
+            ],
+        ]
+        return chart(spec, caption: "Predicted time against <code>\(axis)</code>, log scale, one line per series; the marker's shape "
+            + "says what binds (compute or memory). Brush to filter the points table; hover for the whole point.",
+            brush: [(dimension.key, dimension.numeric ? "range" : "set")], wide: true)
     }
 }

@@ -1,29 +1,70 @@
 import Foundation
 
-/// Builds the page of ``SweepReport/html()``; holds what several sections share (the varying axes, the series
-/// colours). Each section is an extension in its own file (`SweepReportPage+GNA.swift`, ...).
+/// Builds the page of ``SweepReport/html(options:library:)``: the sections as HTML with an empty `<div>` per chart,
+/// one JSON block with the points and every chart's Vega-Lite spec, the vendored Vega and Vega-Lite, and the script
+/// that renders the charts and the points table (SweepReportPage+Script.swift). Each section is an extension in its
+/// own file (`SweepReportPage+GNA.swift`, ...).
 struct SweepReportPage {
     let report: SweepReport
+    let options: SweepReport.Options
     let uses: [SweepReport.AxisUse]
     /// Every varying axis (table columns), and those that name a point (legends, tooltips).
     let varying: [String]
     let naming: [String]
     let workloadsDiffer: Bool
+    /// The naming axes as chart dimensions, list-valued ones split into their components.
+    let dimensions: [Dimension]
+    /// The heatmaps' layouts: x, y and panels (nil where the sweep has none of that kind).
+    let gnaLayout: HeatmapLayout?
+    let spatialLayout: HeatmapLayout?
+    /// The charts in page order, filled as the sections are built.
+    let charts = ChartList()
 
-    init(report: SweepReport) {
+    init(report: SweepReport, options: SweepReport.Options = .init()) throws(Diagnostic) {
         self.report = report
+        self.options = options
         uses = report.axisUses
         varying = uses.filter(\.varies).map(\.name)
         naming = report.namingAxes
         workloadsDiffer = Set(report.points.compactMap { $0.result?.workload }).count > 1
+        dimensions = Self.dimensions(report: report, naming: naming, uses: uses)
+        let gnaPoints = report.okPoints.filter { $0.result!.hasTiles && $0.result!.speedup != nil }
+        gnaLayout = try Self.layout(dimensions, points: gnaPoints, options: options, preferred: [])
+        let spatialPoints = report.spatialAxes.isEmpty ? [] : report.okPoints.filter { ($0.result?.time ?? 0) > 0 }
+        spatialLayout = gnaLayout == nil
+            ? try Self.layout(dimensions, points: spatialPoints, options: options, preferred: report.spatialAxes) : nil
+        if (options.x != nil || options.y != nil) && gnaLayout == nil && spatialLayout == nil {
+            throw Diagnostic(file: "--x/--y", message: "this sweep draws no heatmap (its results have no tile analysis and no "
+                + "spatial design axes), so there is no axis to choose")
+        }
     }
 
-    func rendered() -> HTML {
+    /// The charts of a page, in order; a class so the sections (methods of the value type) can add to it.
+    final class ChartList {
+        var list: [Chart] = []
+        /// Datasets besides the points (roofs, utilization, cross-check rows, waterfalls), by name.
+        var datasets: [(String, VL)] = []
+    }
+
+    /// One chart: where it goes, its Vega-Lite spec, how a brush on it filters the points table (field → `range` for a
+    /// continuous scale, `set` for a discrete one), and an optional control that swaps part of the spec.
+    struct Chart {
+        var id: String
+        var spec: VL
+        var brush: [(field: String, kind: String)] = []
+        var control: VL? = nil
+    }
+
+    func rendered(library: VegaLibrary) -> HTML {
         var sections: [(id: String, title: String, body: HTML)] = []
-        if report.hasGNA { sections.append(("gna", "GNA speedup", gnaSection())) }
+        if let layout = gnaLayout { sections.append(("gna", "GNA speedup", gnaSection(layout))) }
+        if report.hasPruning, let axis = report.keepAxis { sections.append(("pruning", "Pruning", pruningSection(axis: axis))) }
         if report.hasSpatial, let body = spatialSection() { sections.append(("spatial", "Time and energy", body)) }
         if let axis = report.resourceAxis { sections.append(("time", "Time", timeSection(axis: axis))) }
         if report.hasRoofline { sections.append(("roofline", "Roofline", rooflineSection())) }
+        if report.okPoints.contains(where: { $0.result?.waterfall != nil }) {
+            sections.append(("waterfall", "From the FLOP bound to the prediction", waterfallSection()))
+        }
         if report.hasUtilization { sections.append(("utilization", "Utilization", utilizationSection())) }
         if let rows = report.crossCheck, !rows.isEmpty { sections.append(("crosscheck", "Cross-check", crossCheckSection(rows))) }
         if !report.okPoints.isEmpty { sections.append(("points", "Points", pointsSection())) }
@@ -41,10 +82,52 @@ struct SweepReportPage {
             html += "<section id=\"\(section.id)\">\n<h2>\(section.title)</h2>\n\(section.body)</section>\n"
         }
         html += "<footer>attnsim \(AttnSimVersion.string) · bounds are upper bounds (nothing real beats them);"
-            + " predictions are attnsim's models of what a kernel or array will do.</footer>\n"
+            + " predictions are attnsim's models of what a kernel or array will do · charts drawn with Vega \(VegaLibrary.vegaVersion)"
+            + " and Vega-Lite \(VegaLibrary.vegaLiteVersion) (BSD-3-Clause, University of Washington Interactive Data Lab)</footer>\n"
+        html += "<script type=\"application/json\" id=\"report-data\">\(HTML.raw(Self.scriptSafe(pageData().serialized(pretty: false))))</script>\n"
+        for script in library.scripts { html += "<script>\(HTML.raw(Self.scriptSafe(script, isJSON: false)))</script>\n" }
         html += "<script>\(HTML.raw(Self.script))</script>\n</body>\n</html>\n"
         return html
     }
+
+    /// Text safe inside `<script>`: JSON gets every `<` as `\u003c` (so no `</script>` or `<!--` can end or change the
+    /// block); a library script only needs `</script` broken, which its minified text does not contain.
+    static func scriptSafe(_ text: String, isJSON: Bool = true) -> String {
+        if isJSON { return text.replacingOccurrences(of: "<", with: "\\u003c") }
+        return text.replacingOccurrences(of: "</script", with: "<\\/script", options: .caseInsensitive)
+    }
+
+    // MARK: Charts
+
+    /// Registers a chart and returns its figure: an empty `<div>` the script renders into, and the caption.
+    func chart(_ spec: VL, caption: HTML, brush: [(field: String, kind: String)] = [], control: VL? = nil, wide: Bool = false) -> HTML {
+        let id = "chart-\(charts.list.count + 1)"
+        charts.list.append(Chart(id: id, spec: spec, brush: brush, control: control))
+        return "<figure class=\"\(wide ? "wide" : "half")\">" + HTML.element("div", ["class": "vega", "id": id])
+            + "<figcaption>\(caption)</figcaption></figure>\n"
+    }
+
+    /// Zoom and pan (drag, wheel) bound to the scales, and a brush with the shift key held that filters the points
+    /// table: the selections of a scatter or line chart.
+    static func zoomAndBrush(_ encodings: [String] = ["x", "y"]) -> VL {
+        let shift = "[mousedown[event.shiftKey], window:mouseup] > window:mousemove!"
+        return [
+            "zoom": ["type": "interval", "bind": "scales", "on": "[mousedown[!event.shiftKey], window:mouseup] > window:mousemove!",
+                     "translate": "[mousedown[!event.shiftKey], window:mouseup] > window:mousemove!", "clear": "dblclick"],
+            "brush": ["type": "interval", "encodings": .strings(encodings), "on": .string(shift), "translate": .string(shift),
+                      "zoom": false, "clear": "dblclick[event.shiftKey]", "mark": ["fill": "#333", "fillOpacity": 0.08, "stroke": "#333"]],
+        ]
+    }
+
+    /// A field encoding.
+    static func field(_ key: String, _ type: String, title: String, extra: [(String, VL)] = []) -> VL {
+        var pairs: [(String, VL)] = [("field", .string(key)), ("type", .string(type)), ("title", .string(title))]
+        pairs += extra
+        return .object(pairs)
+    }
+
+    /// A log scale axis with its unit formatted by the page (`formatType` registered in the script).
+    static func logScale() -> VL { ["type": "log"] }
 
     // MARK: Naming points
 
@@ -56,81 +139,23 @@ struct SweepReportPage {
         return text
     }
 
-    /// A tooltip: the point's name, its workload where workloads differ, then its numbers.
-    func tooltip(_ point: SweepReport.Point, _ extra: [String]) -> String {
-        var lines = [name(point)]
-        if workloadsDiffer, let result = point.result { lines.append("\(result.workload) on \(result.hardware)") }
-        return (lines + extra).joined(separator: "\n")
-    }
-
-    /// The point's values on `axes`, as `64 KiB · 32×32` (the legend's title names the axes).
+    /// The point's values on `axes`, as `64 KiB · 32×32`.
     func valuesLabel(_ point: SweepReport.Point, _ axes: [String]) -> String {
         axes.compactMap { axis in point.value(of: axis).map { SweepReport.shortLabel(axis, $0) } }.joined(separator: " · ")
     }
 
-    /// The point's values on `axes` with their names, as `window=18×24×24 · dilation=1×1×1` (tooltips of lines).
-    func axesLabel(_ point: SweepReport.Point, _ axes: [String]) -> String {
-        axes.compactMap { axis in point.value(of: axis).map { "\(axis)=\(SweepReport.shortLabel(axis, $0))" } }.joined(separator: " · ")
-    }
-
-    // MARK: Series
-
-    /// Items of one chart series, with its label and colour.
-    struct Series<Item> {
-        var label: String
-        var color: String
-        var points: [Item]
-    }
-
-    /// Groups items into series by a key, in order of first appearance; the first few get the palette's colours.
-    func series<Item>(_ points: [Item], by key: (Item) -> String) -> [Series<Item>] {
-        var order: [String] = []
-        var members: [String: [Item]] = [:]
-        for point in points {
-            let label = key(point)
-            if members[label] == nil { order.append(label) }
-            members[label, default: []].append(point)
+    /// The series of a point on a chart whose x axis is `axis`: its hardware and the other naming axes' values.
+    func seriesLabel(_ point: SweepReport.Point, excluding axis: String?) -> String {
+        let others = naming.filter { other in
+            other != axis && !SweepReport.isHardwareAxis(other) && !(axis.map { report.determines($0, other) } ?? false)
         }
-        return order.enumerated().map { Series(label: $1, color: SVGChart.color($0), points: members[$1]!) }
+        return ([point.result!.hardware] + [valuesLabel(point, others)].filter { !$0.isEmpty }).joined(separator: " · ")
     }
 
-    /// Legend entries for the first series (coloured), and a count of the rest (grey).
-    func seriesLegend<Item>(_ all: [Series<Item>], prefix: String) -> [SVGChart.LegendItem] {
-        var items = all.prefix(SVGChart.palette.count).map {
-            SVGChart.LegendItem(label: prefix + $0.label, color: $0.color, swatch: .marker(filled: true))
-        }
-        if all.count > SVGChart.palette.count {
-            items.append(.init(label: "\(all.count - SVGChart.palette.count) more series", color: SVGChart.other, swatch: .marker(filled: true)))
-        }
-        return items
-    }
-
-    /// The categories of an x axis (ordered by value where every value has one) and each point's position.
-    func categories(_ axis: String, of points: [SweepReport.Point]) -> (labels: [String], position: [String: Int]) {
-        let present = Set(points.compactMap { $0.value(of: axis).map(SweepReport.key) })
-        let values = SweepReport.ordered((uses.first { $0.name == axis }?.values ?? []).filter { present.contains(SweepReport.key($0)) },
-                                         axis: SweepAxisPath(axis))
-        var position: [String: Int] = [:]
-        for (place, value) in values.enumerated() { position[SweepReport.key(value)] = place }
-        return (values.map(SweepReport.label), position)
-    }
-
-    /// (category position, value) pairs of a series, in category order, skipping points without a value.
-    func pointsByPlace(_ points: [SweepReport.Point], place: (SweepReport.Point) -> Int?,
-                       value: (SweepReport.Point) -> Double?) -> [(Double, Double)] {
-        var pairs: [(Double, Double)] = []
-        var used = Set<Int>()
-        for point in points {
-            guard let at = place(point), let number = value(point), used.insert(at).inserted else { continue }
-            pairs.append((Double(at), number))
-        }
-        return pairs.sorted { $0.0 < $1.0 }
-    }
+    /// Axis names as code, joined by "and".
+    func codes(_ names: [String]) -> HTML { names.map { HTML.element("code", .text($0)) }.joined(separator: " and ") }
 
     // MARK: Cells
-
-    /// A figure: a chart (or any drawing) and its caption.
-    func figure(_ drawing: HTML, caption: HTML) -> HTML { "<figure>\(drawing)<figcaption>\(caption)</figcaption></figure>\n" }
 
     /// The point's index, sorted as a number.
     func indexCell(_ point: SweepReport.Point) -> HTML { .element("td", ["data-v": "\(point.index)"], "\(point.index)") }

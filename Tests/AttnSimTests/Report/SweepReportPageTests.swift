@@ -109,6 +109,9 @@ import Testing
         #expect(pages[1].1.contains("<section id=\"spatial\">") && pages[1].1.contains("Pareto-optimal points"))
         // A sweep of hardware resources (array shape, buffer size) also plots time against the resource.
         #expect(pages[1].1.contains("<section id=\"time\">") && !pages[0].1.contains("<section id=\"time\">"))
+        // The keep-ratio sweep draws its pruning charts; the pages inline the vendored library.
+        #expect(pages[2].1.contains("<section id=\"pruning\">") && !pages[0].1.contains("<section id=\"pruning\">"))
+        #expect(pages.allSatisfy { $0.1.contains("vegaLite") && $0.1.contains("\"datasets\":{\"points\":") })
     }
 
     /// Every name in the mixed fixture (sweep, spec, mode, axes, hardware, workloads, models, bottlenecks, units,
@@ -131,8 +134,8 @@ import Testing
         let files = Self.hostileFiles()
         let report = try SweepReport.parse(sweep: files.sweep, points: files.points, crossCheck: files.crossCheck)
         #expect(report.hasGNA && report.hasSpatial && report.hasRoofline && report.hasUtilization)
-        let html = report.html()
-        for id in ["gna", "spatial", "roofline", "utilization", "crosscheck", "points", "errors"] {
+        let html = try SweepReportTests.page(report)
+        for id in ["gna", "spatial", "roofline", "waterfall", "utilization", "crosscheck", "points", "errors"] {
             #expect(html.contains("<section id=\"\(id)\">"), "section \(id)")
         }
         #expect(!html.contains("<x-evil"))
