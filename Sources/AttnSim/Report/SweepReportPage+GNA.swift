@@ -10,6 +10,8 @@ extension SweepReportPage {
         var field: String
         var best: String
         var scheme: VL
+        /// The unit the legend formats its values in (`x`, `s`, `J`, `ratio`).
+        var unit: String = "x"
     }
 
     func gnaSection(_ layout: HeatmapLayout) -> HTML {
@@ -25,7 +27,7 @@ extension SweepReportPage {
         }
         if points.contains(where: { $0.result!.tileBound != nil }) {
             choices.append(ColourChoice(label: "prediction ÷ tile bound", field: "pred_over_tile", best: "max",
-                                        scheme: ["scheme": "redblue", "domainMid": 1, "reverse": true]))
+                                        scheme: ["scheme": "redblue", "domainMid": 1, "reverse": true], unit: "ratio"))
         }
         html += heatmap(layout, choices: choices, what: "GNA point")
         html += gnaBoundScatter(points)
@@ -41,10 +43,15 @@ extension SweepReportPage {
         let aggregate: [(String, VL)] = layout.aggregated.isEmpty ? [] : [("aggregate", .string(first.best))]
         func colour(_ choice: ColourChoice) -> VL {
             .object([("field", .string(choice.field)), ("type", "quantitative"), ("title", .string(choice.label)),
-                     ("scale", choice.scheme)] + (layout.aggregated.isEmpty ? [] : [("aggregate", .string(choice.best))]))
+                     ("scale", choice.scheme), ("legend", ["format": .string(choice.unit), "formatType": "unit"])]
+                    + (layout.aggregated.isEmpty ? [] : [("aggregate", .string(choice.best))]))
         }
         func filter(_ choice: ColourChoice) -> String { "datum.panel != null && datum.\(choice.field) != null" }
-        let cell = 8
+        // Cells between 10 and 28 pixels, so that a row of up to six panels fits the page.
+        let xCount = Set(report.okPoints.compactMap { point in layout.panelOf[point.index] != nil ? layout.x.value(point).map(SweepReport.key) : nil }).count
+        let cell = max(8, min(26, 560 / max(1, xCount * min(layout.panelCount, 6))))
+        // As many panels a row as fit in about 1,000 pixels (each panel: its cells and an axis).
+        let columns = max(1, min(layout.panelCount, 6, 1000 / (xCount * (cell + 2) + 60)))
         let tooltip: VL = layout.aggregated.isEmpty ? ["content": "data"] : true
         var inner: VL = [
             "width": ["step": .value(.integer(Int64(cell + 2)))],
@@ -64,7 +71,7 @@ extension SweepReportPage {
             "transform": [["filter": .string(filter(first))]],
             "facet": ["field": "panel", "type": "ordinal", "title": .string(layout.panels.isEmpty ? "" : layout.panels.map(\.title).joined(separator: " · ")),
                       "sort": ["field": "panel_order", "op": "min"]],
-            "columns": .value(.integer(Int64(min(layout.panelCount, 6)))),
+            "columns": .value(.integer(Int64(columns))),
             "spacing": 8,
             "spec": inner,
             "resolve": ["scale": ["color": "shared"]],
@@ -93,7 +100,7 @@ extension SweepReportPage {
         let lo = max(values.min() ?? 1, 1e-3) * 0.9, hi = (values.max() ?? 1) * 1.1
         func x(_ label: String, _ key: String) -> VL { Self.field(key, "quantitative", title: "\(label), an upper bound (×)", extra: [("scale", ["zero": false])]) }
         let spec: VL = [
-            "width": 520, "height": 360,
+            "width": 420, "height": 320,
             "layer": [
                 [
                     "data": ["name": "points"],

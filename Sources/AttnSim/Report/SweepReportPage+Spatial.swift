@@ -53,9 +53,9 @@ extension SweepReportPage {
             html += paretoTable(front)
         }
         if let layout = spatialLayout {
-            var choices = [ColourChoice(label: "time (predicted)", field: "time_s", best: "min", scheme: ["scheme": "viridis", "reverse": true, "type": "log"])]
+            var choices = [ColourChoice(label: "time (predicted)", field: "time_s", best: "min", scheme: ["scheme": "viridis", "reverse": true, "type": "log"], unit: "s")]
             if both.count >= 1 {
-                choices.append(ColourChoice(label: "energy (predicted)", field: "energy_j", best: "min", scheme: ["scheme": "viridis", "reverse": true, "type": "log"]))
+                choices.append(ColourChoice(label: "energy (predicted)", field: "energy_j", best: "min", scheme: ["scheme": "viridis", "reverse": true, "type": "log"], unit: "J"))
             }
             html += heatmap(layout, choices: choices, what: "design point")
         }

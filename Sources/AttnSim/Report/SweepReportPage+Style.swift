@@ -161,6 +161,7 @@ extension SweepReportPage {
     document.querySelectorAll('table.sortable').forEach(function(t){
     Array.prototype.forEach.call(t.tHead.rows[0].cells,function(th,i){th.addEventListener('click',function(){sortBy(t,i,th);});});});
     renderTable();
+    window.attnsimReport={charts:D.charts,focus:focus,filters:brushes};
     D.charts.forEach(control);
     Promise.all(D.charts.map(function(c){return embed(c);})).then(function(){
     if(warnings.length){var d=document.createElement('details');d.className='warnings';var s=document.createElement('summary');
