@@ -135,7 +135,7 @@ extension SweepReportPage {
         var keys: [[Double]: String] = [:]
         for point in points {
             keys[panels.map { $0.sortKey(point) }] = panels.compactMap { panel in
-                panel.value(point).map { panel.title + "=" + SweepReport.label($0) }
+                panel.value(point).map(SweepReport.label)
             }.joined(separator: " · ")
         }
         let sorted = keys.keys.sorted { $0.lexicographicallyPrecedes($1) }
@@ -271,15 +271,31 @@ extension SweepReportPage {
         }
     }
 
-    /// The JSON block: the points, the columns (key → title and unit), the other datasets, the table's columns, the
-    /// waterfalls by point, and the charts.
+    /// The JSON block: the columns (key → title and unit), the columns every point shares, the points, the other
+    /// datasets, the table's columns, the waterfalls by point, and the charts.
     func pageData() -> JSONValue {
         // The sections registered the charts and their datasets while the page was built.
         let table = tableColumns()
-        let points = rows()
+        var points = rows()
         // The columns some row holds.
         var present = Set<String>()
         for row in points { if case .object(let pairs) = row { for (key, _) in pairs { present.insert(key) } } }
+        // A column with the same value in every row is written once (`constants`); the script puts it back in each row.
+        var constants: [(String, VL)] = []
+        if points.count > 1, case .object(let first) = points[0] {
+            for (key, value) in first where key != "index" && key != "name" {
+                let same = points.allSatisfy { row in
+                    guard case .object(let pairs) = row, let other = pairs.first(where: { $0.0 == key }) else { return false }
+                    return other.1.json == value.json
+                }
+                if same { constants.append((key, value)) }
+            }
+            let constantKeys = Set(constants.map(\.0))
+            points = points.map { row in
+                guard case .object(let pairs) = row else { return row }
+                return .object(pairs.filter { !constantKeys.contains($0.0) })
+            }
+        }
         var fields: [(String, VL)] = []
         for column in columns where present.contains(column.key) {
             fields.append((column.key, ["title": .string(column.title), "unit": .string(column.unit)]))
@@ -301,6 +317,7 @@ extension SweepReportPage {
         }
         var data: VL = [
             "fields": .object(fields),
+            "constants": .object(constants),
             "datasets": .object(datasets),
             "table": ["columns": .list(table.columns), "limit": .value(.integer(Int64(SweepReport.tableLimit)))],
             "waterfalls": .object(waterfalls),

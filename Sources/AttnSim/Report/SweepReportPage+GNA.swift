@@ -50,8 +50,8 @@ extension SweepReportPage {
         // Cells between 10 and 28 pixels, so that a row of up to six panels fits the page.
         let xCount = Set(report.okPoints.compactMap { point in layout.panelOf[point.index] != nil ? layout.x.value(point).map(SweepReport.key) : nil }).count
         let cell = max(8, min(26, 560 / max(1, xCount * min(layout.panelCount, 6))))
-        // As many panels a row as fit in about 1,000 pixels (each panel: its cells and an axis).
-        let columns = max(1, min(layout.panelCount, 6, 1000 / (xCount * (cell + 2) + 60)))
+        // As many panels a row as fit in about 1,100 pixels (each panel: its cells and an axis).
+        let columns = max(1, min(layout.panelCount, 6, 1100 / (xCount * (cell + 2) + 50)))
         let tooltip: VL = layout.aggregated.isEmpty ? ["content": "data"] : true
         var inner: VL = [
             "width": ["step": .value(.integer(Int64(cell + 2)))],

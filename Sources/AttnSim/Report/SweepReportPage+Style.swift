@@ -37,7 +37,8 @@ extension SweepReportPage {
     (function(){
     'use strict';
     var D=JSON.parse(document.getElementById('report-data').textContent);
-    var F=D.fields,P=D.datasets.points,byIndex={};P.forEach(function(r){byIndex[r.index]=r;});
+    var F=D.fields,P=D.datasets.points,C=D.constants||{},byIndex={};
+    P.forEach(function(r){Object.keys(C).forEach(function(k){r[k]=C[k];});byIndex[r.index]=r;});
     var RAW={};Object.keys(D.datasets).forEach(function(k){RAW[k]=JSON.stringify(D.datasets[k]);});
     var SI=[[1e15,'P'],[1e12,'T'],[1e9,'G'],[1e6,'M'],[1e3,'k'],[1,''],[1e-3,'m'],[1e-6,'\\u00b5'],[1e-9,'n'],[1e-12,'p']];
     function num(v){var a=Math.abs(v);return a>=100?v.toFixed(0):a>=10?v.toFixed(1):v.toFixed(2);}

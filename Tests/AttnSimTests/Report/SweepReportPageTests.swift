@@ -123,8 +123,10 @@ import Testing
                      "pe2d", "pe1d", "held-out", "1d-w512", "2d-w64-s8", "3d-causal"]
         func hostile(_ text: String) -> String {
             names.reduce(text) { text, name in
-                text.replacingOccurrences(of: JSONValue.string(name).serialized(pretty: false),
-                                          with: JSONValue.string("<x-evil q=\"1\">&'" + name).serialized(pretty: false))
+                // String values only (not a key such as the roofs' "compute"); the replacement is a regular expression template.
+                text.replacingOccurrences(of: NSRegularExpression.escapedPattern(for: JSONValue.string(name).serialized(pretty: false)) + "(?!:)",
+                                          with: NSRegularExpression.escapedTemplate(for: JSONValue.string("<x-evil q=\"1\">&'" + name).serialized(pretty: false)),
+                                          options: .regularExpression)
             }
         }
         return (hostile(files.sweep), hostile(files.points), hostile(files.crossCheck))
@@ -142,6 +144,53 @@ import Testing
         #expect(html.contains("&lt;x-evil q=&quot;1&quot;&gt;&amp;&#39;mask.stride"))
         #expect(Self.markupProblems(html) == [])
         try Self.snapshot("hostile", html)
+    }
+
+    /// In headless Chromium: a shift-drag across the keep-ratio chart filters the points table to the points under
+    /// the brush, and clicking a row marks it (the page's script, Vega's brush signal and the table together).
+    @Test(.enabled(if: SweepTests.hasChromium, "Chromium is not installed")) func brushingAChartFiltersThePointsTable() throws {
+        let dir = try SweepTests.folder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try "{\"name\": \"keep\"}".write(to: dir.appendingPathComponent("sweep.json"), atomically: true, encoding: .utf8)
+        try SweepReportTests.keepSweep().write(to: dir.appendingPathComponent("points.jsonl"), atomically: true, encoding: .utf8)
+        let page = dir.appendingPathComponent("report.html")
+        let run = try CLI.run(["report", dir.path, "--out", page.path])
+        #expect(run.status == 0, "\(run.stderr)")
+        // Once the page is ready: hover, press shift and drag from x = 90 to x = 260 px on the first chart (the
+        // speedup against the keep ratio, 420 px wide, x reversed: 1 … 0.2), then record the table's status.
+        let probe = """
+            <script>(function wait(){if(document.body.getAttribute('data-ready')!=='1'){setTimeout(wait,50);return;}
+            var canvas=document.querySelector('#chart-1 canvas'),r=canvas.getBoundingClientRect();
+            function ev(type,x,y,target){(target||canvas).dispatchEvent(new MouseEvent(type,{bubbles:true,cancelable:true,
+            clientX:r.left+x,clientY:r.top+y,shiftKey:true,view:window}));}
+            var before=document.getElementById('points-status').textContent;
+            ev('mousemove',90,60);ev('mousedown',90,60);ev('mousemove',200,150,window);ev('mousemove',260,200,window);ev('mouseup',260,200,window);
+            setTimeout(function(){document.querySelector('#points-table tbody tr').click();
+            document.body.setAttribute('data-probe',before+' | '+document.getElementById('points-status').textContent+' | '
+            +document.querySelectorAll('#points-table tbody tr').length+' | '+document.querySelectorAll('#points-table tr.focus').length);},500);})();
+            </script></body>
+            """
+        let html = try String(contentsOf: page, encoding: .utf8).replacingOccurrences(of: "</body>", with: probe)
+        try html.write(to: page, atomically: true, encoding: .utf8)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["chromium", "--headless", "--disable-gpu", "--no-sandbox", "--user-data-dir=" + dir.path + "/profile",
+                             "--virtual-time-budget=8000", "--dump-dom", page.absoluteString]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let dom = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        let probed = try #require(dom.range(of: "data-probe=\"").map { dom[$0.upperBound...].prefix { $0 != "\"" } })
+        let parts = probed.components(separatedBy: " | ")
+        #expect(parts.count == 4, "\(probed)")
+        guard parts.count == 4 else { return }
+        // Before: every point; after: the points whose keep ratio is under the brush (some, not all), each a row.
+        #expect(parts[0] == "8 of 8 points")
+        let kept = Int(parts[1].prefix { $0.isNumber }) ?? -1
+        #expect(kept > 0 && kept < 8 && parts[1].hasSuffix("brushed"), "\(parts[1])")
+        #expect(parts[2] == String(kept) && parts[3] == "1")
     }
 
     @Test func theCheckerFindsBrokenMarkup() {
