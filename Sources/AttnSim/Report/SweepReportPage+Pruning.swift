@@ -33,20 +33,16 @@ extension SweepReportPage {
                 "y": .object(y),
                 "color": Self.field(hardwareKey, "nominal", title: "target (hardware)"),
             ]
-            if let dash {
-                encoding = encoding.with(("strokeDash", Self.field(Self.columnKey(dash), "nominal", title: dash)),
-                                         ("shape", Self.field(Self.columnKey(dash), "nominal", title: dash)),
-                                         ("detail", Self.field("series", "nominal", title: "series")))
-            } else {
-                encoding = encoding.with(("detail", Self.field("series", "nominal", title: "series")))
-            }
+            encoding = encoding.with(("detail", Self.field("series", "nominal", title: "series")))
+            let lineEncoding: VL = dash.map { ["strokeDash": Self.field(Self.columnKey($0), "nominal", title: $0)] } ?? [:]
             let spec: VL = [
                 "width": 420, "height": 280,
+                "config": ["legend": ["orient": "bottom", "direction": "horizontal", "columns": 2]],
                 "data": ["name": "points"],
                 "transform": [["filter": .string("datum.\(key) != null && datum.\(metric.field) != null")]],
                 "encoding": encoding,
                 "layer": [
-                    ["mark": ["type": "line", "strokeWidth": 1.8]],
+                    ["mark": ["type": "line", "strokeWidth": 1.8], "encoding": lineEncoding],
                     ["mark": ["type": "point", "filled": true, "size": 36, "tooltip": ["content": "data"]], "selection": Self.zoomAndBrush(["x"])],
                 ],
             ]
