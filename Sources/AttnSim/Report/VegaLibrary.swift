@@ -5,8 +5,8 @@ import Foundation
 ///
 /// The files are read at run time, found like the presets (``Presets``): in the repository the executable was built
 /// in (`.build/<configuration>/attnsim` → the folder holding `Package.swift`), then under the working directory;
-/// `ATTNSIM_VEGA_DIR` names another folder holding the same two files. A missing file is a ``Diagnostic`` naming the
-/// files and the folders searched, never a crash.
+/// `ATTNSIM_VEGA_DIR`, when set, names the one folder to read them from instead. A missing file is a ``Diagnostic``
+/// naming the files and the folders searched, never a crash.
 public struct VegaLibrary: Sendable {
     /// The vendored files, in the order the page loads them.
     public static let files = ["vega-5.21.0.js", "vega-lite-4.17.0.js"]
@@ -18,11 +18,11 @@ public struct VegaLibrary: Sendable {
 
     public init(scripts: [String]) { self.scripts = scripts }
 
-    /// The folders searched for `vendor/vega`, nearest first: `ATTNSIM_VEGA_DIR`, the executable's repository, the
-    /// working directory.
+    /// The folders searched for `vendor/vega`, nearest first: the executable's repository, then the working directory;
+    /// `ATTNSIM_VEGA_DIR`, when set, is the only one.
     static func candidateFolders() -> [String] {
+        if let named = ProcessInfo.processInfo.environment["ATTNSIM_VEGA_DIR"], !named.isEmpty { return [named] }
         var folders: [String] = []
-        if let named = ProcessInfo.processInfo.environment["ATTNSIM_VEGA_DIR"], !named.isEmpty { folders.append(named) }
         if let executable = Bundle.main.executableURL?.resolvingSymlinksInPath() {
             var url = executable.deletingLastPathComponent()
             for _ in 0..<4 {

@@ -496,6 +496,28 @@ import Testing
         }
     }
 
+    /// The built `attnsim` with its library hidden (`ATTNSIM_VEGA_DIR` naming an empty folder) exits 2 and names the
+    /// missing file; no crash.
+    @Test func theCommandWithoutItsLibraryExitsWithAnError() throws {
+        let binary = try #require(Bundle.main.executableURL).deletingLastPathComponent().appendingPathComponent("attnsim")
+        try #require(FileManager.default.isExecutableFile(atPath: binary.path), "no built attnsim next to the tests")
+        let directory = try Self.folder(Self.fixture())
+        let empty = try Self.folder(nil)
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = ["report", directory]
+        process.environment = ProcessInfo.processInfo.environment.merging(["ATTNSIM_VEGA_DIR": empty]) { $1 }
+        let pipe = Pipe()
+        process.standardError = pipe
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        let stderr = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 2, "\(stderr)")
+        #expect(stderr.contains("vega-5.21.0.js") && stderr.contains("missing"), "\(stderr)")
+        #expect(!FileManager.default.fileExists(atPath: directory + "/report.html"))
+    }
+
     // MARK: Bad input
 
     @Test func badFoldersAreDiagnostics() throws {
