@@ -172,16 +172,12 @@ import Testing
             """
         let html = try String(contentsOf: page, encoding: .utf8).replacingOccurrences(of: "</body>", with: probe)
         try html.write(to: page, atomically: true, encoding: .utf8)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["chromium", "--headless", "--disable-gpu", "--no-sandbox", "--user-data-dir=" + dir.path + "/profile",
-                             "--virtual-time-budget=8000", "--dump-dom", page.absoluteString]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let dom = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
+        let browser = try #require(["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"].first {
+            FileManager.default.isExecutableFile(atPath: $0)
+        })
+        let dom = try SweepReportTests.run(URL(fileURLWithPath: browser), ["--headless", "--disable-gpu", "--no-sandbox",
+                                           "--user-data-dir=" + dir.path + "/profile", "--virtual-time-budget=8000", "--dump-dom",
+                                           page.absoluteString], keepStderr: false).stdout
         let probed = try #require(dom.range(of: "data-probe=\"").map { dom[$0.upperBound...].prefix { $0 != "\"" } })
         let parts = probed.components(separatedBy: " | ")
         #expect(parts.count == 4, "\(probed)")

@@ -46,6 +46,24 @@ import Testing
         return items[i]
     }
 
+    /// Runs a program; returns its exit status, stdout and stderr (read after stdout, so only a short one is kept:
+    /// `keepStderr: false` drops it).
+    static func run(_ executable: URL, _ arguments: [String], environment: [String: String] = [:],
+                    keepStderr: Bool = true) throws -> (status: Int32, stdout: String, stderr: String) {
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = keepStderr ? err : FileHandle.nullDevice
+        try process.run()
+        let stdout = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let stderr = keepStderr ? String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self) : ""
+        process.waitUntilExit()
+        return (process.terminationStatus, stdout, stderr)
+    }
+
     /// The rows of a dataset (the points with the columns they all share put back, as the page's script does).
     static func rows(_ html: String, _ name: String) throws -> [JSONValue] {
         let data = try data(html)
@@ -469,14 +487,7 @@ import Testing
         for file in VegaLibrary.files {
             let line = try #require(readme.split(separator: "\n").first { $0.hasPrefix("| `\(file)`") })
             let pinned = try #require(line.split(separator: "`").dropFirst(3).first).description
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            process.arguments = ["sha256sum", Repo.path("vendor/vega/" + file)]
-            let pipe = Pipe()
-            process.standardOutput = pipe
-            try process.run()
-            process.waitUntilExit()
-            let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            let output = try Self.run(URL(fileURLWithPath: "/usr/bin/env"), ["sha256sum", Repo.path("vendor/vega/" + file)]).stdout
             #expect(output.hasPrefix(pinned + " "), "\(file)")
         }
         let library = try VegaLibrary.load(folder: Repo.path("vendor/vega"))
@@ -503,18 +514,9 @@ import Testing
         try #require(FileManager.default.isExecutableFile(atPath: binary.path), "no built attnsim next to the tests")
         let directory = try Self.folder(Self.fixture())
         let empty = try Self.folder(nil)
-        let process = Process()
-        process.executableURL = binary
-        process.arguments = ["report", directory]
-        process.environment = ProcessInfo.processInfo.environment.merging(["ATTNSIM_VEGA_DIR": empty]) { $1 }
-        let pipe = Pipe()
-        process.standardError = pipe
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        let stderr = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 2, "\(stderr)")
-        #expect(stderr.contains("vega-5.21.0.js") && stderr.contains("missing"), "\(stderr)")
+        let run = try Self.run(binary, ["report", directory], environment: ["ATTNSIM_VEGA_DIR": empty])
+        #expect(run.status == 2, "\(run.stderr)")
+        #expect(run.stderr.contains("vega-5.21.0.js") && run.stderr.contains("missing"), "\(run.stderr)")
         #expect(!FileManager.default.fileExists(atPath: directory + "/report.html"))
     }
 
