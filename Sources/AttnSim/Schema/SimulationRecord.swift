@@ -179,6 +179,8 @@ public struct SimulationRecord: Codable, Sendable, Equatable {
                 /// `fixed_costs`, `memory`, `other_costs`, `mask_construction`, `end_to_end`.
                 public var name: String
                 public var label: String
+                /// What the step stands for at this point, where it needs saying.
+                @OmittedWhenNil public var detail: String? = nil
                 /// Speedup after this step ÷ before it.
                 public var factor: Double
                 /// Seconds the step adds to the sparse call (the first: its sparse time).
@@ -188,16 +190,18 @@ public struct SimulationRecord: Codable, Sendable, Equatable {
                 /// False where the model has nothing for the step (factor 1, time 0).
                 public var modelled: Bool
 
-                public init(name: String, label: String, factor: Double, timeS: Double, speedup: Double, modelled: Bool) {
+                public init(name: String, label: String, detail: String? = nil, factor: Double, timeS: Double,
+                            speedup: Double, modelled: Bool) {
                     self.name = name
                     self.label = label
+                    self.detail = detail
                     self.factor = factor
                     self.timeS = timeS
                     self.speedup = speedup
                     self.modelled = modelled
                 }
 
-                enum CodingKeys: String, CodingKey { case name, label, factor, timeS = "time_s", speedup, modelled }
+                enum CodingKeys: String, CodingKey { case name, label, detail, factor, timeS = "time_s", speedup, modelled }
             }
 
             public init(steps: [Step]) { self.steps = steps }

@@ -76,7 +76,7 @@ extension SimulationRecord.Simulated.Roofs {
 extension SimulationRecord.Simulated.Waterfall {
     init(_ waterfall: SpeedupWaterfall) {
         self.init(steps: waterfall.steps.map {
-            .init(name: $0.name.rawValue, label: $0.label, factor: $0.factor, timeS: $0.time, speedup: $0.speedup,
+            .init(name: $0.name.rawValue, label: $0.label, detail: $0.detail, factor: $0.factor, timeS: $0.time, speedup: $0.speedup,
                   modelled: $0.modelled)
         })
     }

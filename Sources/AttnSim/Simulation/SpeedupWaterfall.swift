@@ -44,6 +44,9 @@ public struct SpeedupWaterfall: Sendable, Equatable {
         public var name: StepName
         /// What the step adds, in words (tables, report).
         public var label: String
+        /// What the step stands for at this point, where it needs saying ("block mask built every call", "no
+        /// `model:` in the workload").
+        public var detail: String? = nil
         /// The speedup after this step ÷ the speedup before it (1 for the first).
         public var factor: Double
         /// Seconds this step adds to the sparse call (for the first: its sparse time).
@@ -64,6 +67,16 @@ public struct SpeedupWaterfall: Sendable, Equatable {
         var dense: Double
         var sparse: Double
         var modelled = true
+        var detail: String? = nil
+
+        init(name: StepName, dense: Double, sparse: Double, modelled: Bool = true, detail: String? = nil) {
+            self.name = name
+            label = SpeedupWaterfall.labels[name]!
+            self.dense = dense
+            self.sparse = sparse
+            self.modelled = modelled
+            self.detail = detail
+        }
     }
 
     init(levels: [Level]) {
@@ -71,13 +84,16 @@ public struct SpeedupWaterfall: Sendable, Equatable {
         for level in levels {
             let speedup = level.dense / level.sparse
             guard let previous = steps.last else {
-                steps.append(Step(name: level.name, label: level.label, factor: 1, time: level.sparse,
-                                  speedup: speedup, modelled: level.modelled))
+                steps.append(Step(name: level.name, label: level.label, detail: level.detail, factor: 1,
+                                  time: level.sparse, speedup: speedup, modelled: level.modelled))
                 continue
             }
             let before = levels[steps.count - 1].sparse
-            steps.append(Step(name: level.name, label: level.label, factor: speedup / previous.speedup,
-                              time: level.sparse - before, speedup: speedup, modelled: level.modelled))
+            // Two levels that time the same thing differ by rounding alone: that is no time.
+            let added = abs(level.sparse - before) <= 1e-12 * max(level.sparse, before) ? 0 : level.sparse - before
+            steps.append(Step(name: level.name, label: level.label, detail: level.detail,
+                              factor: speedup / previous.speedup, time: added, speedup: speedup,
+                              modelled: level.modelled))
         }
         self.steps = steps
     }
@@ -121,16 +137,15 @@ extension SpeedupWaterfall {
             levels = gpuLevels(sparse: sparse, dense: dense, flopRatio: flopRatio)
         } else {
             let name: StepName = simulated.model == .roofline ? .memory : .otherCosts
-            let label = simulated.model == .roofline ? "memory (the roofline)"
-                : "the \(simulated.model.rawValue) model's costs (not split by mechanism)"
-            levels = [Level(name: .flopBound, label: flopRatio.map { _ in labels[.flopBound]! }
-                                ?? "FLOP-wise bound (unknown for this mask)",
-                            dense: denseTime, sparse: denseTime / (flopRatio ?? denseTime / time),
-                            modelled: flopRatio != nil),
-                      Level(name: name, label: label, dense: denseTime, sparse: time)]
+            let detail = simulated.model == .roofline ? "the roofline: FLOPs at peak or bytes at bandwidth"
+                : "the \(simulated.model.rawValue) model's time, not split by mechanism"
+            levels = [Level(name: .flopBound, dense: denseTime, sparse: denseTime / (flopRatio ?? denseTime / time),
+                            modelled: flopRatio != nil,
+                            detail: flopRatio == nil ? "unknown for this mask: starts at the prediction" : nil),
+                      Level(name: name, dense: denseTime, sparse: time, detail: detail)]
         }
-        if result.pruning != nil, levels[0].name == .flopBound {
-            levels[0].label = "FLOP ratio (not a bound under pruning: quantized bytes can beat it)"
+        if result.pruning != nil {
+            levels[0].detail = "the FLOP ratio, not a bound under pruning: quantized bytes can beat it"
         }
 
         // 7. Mask construction, every call.
@@ -138,10 +153,9 @@ extension SpeedupWaterfall {
         var parts: [String] = []
         if simulated.maskBuildTime != nil { parts.append("block mask built every call") }
         if let estimator = simulated.estimator { parts.append("\(estimator.name) estimator") }
-        levels.append(Level(name: .maskConstruction,
-                            label: labels[.maskConstruction]! + (parts.isEmpty ? " (none modelled)"
-                                                                 : " (" + parts.joined(separator: ", ") + ")"),
-                            dense: denseTime, sparse: time + build + estimator, modelled: !parts.isEmpty))
+        levels.append(Level(name: .maskConstruction, dense: denseTime, sparse: time + build + estimator,
+                            modelled: !parts.isEmpty,
+                            detail: parts.isEmpty ? "none modelled" : parts.joined(separator: ", ")))
 
         // 8. End to end: the model's time per attention call (dense: the attention time ÷ its share), and the
         // sparse model's at the speedup so far.
@@ -149,10 +163,10 @@ extension SpeedupWaterfall {
         if let model = workload.model, model.attentionShare > 0 {
             let speedup = EndToEnd.speedup(attentionSpeedup: last.dense / last.sparse, model: model)
             let dense = last.dense / model.attentionShare
-            levels.append(Level(name: .endToEnd, label: labels[.endToEnd]!, dense: dense, sparse: dense / speedup))
+            levels.append(Level(name: .endToEnd, dense: dense, sparse: dense / speedup))
         } else {
-            levels.append(Level(name: .endToEnd, label: labels[.endToEnd]! + " (no `model:` in the workload)",
-                                dense: last.dense, sparse: last.sparse, modelled: false))
+            levels.append(Level(name: .endToEnd, dense: last.dense, sparse: last.sparse, modelled: false,
+                                detail: "no `model:` in the workload"))
         }
         return SpeedupWaterfall(levels: levels)
     }
@@ -162,18 +176,18 @@ extension SpeedupWaterfall {
     static func gpuLevels(sparse: KernelCall, dense: KernelCall, flopRatio: Double?) -> [Level] {
         let ideal = dense.tileWorkTime
         let tiles = ideal * sparse.executedFLOPs / dense.executedFLOPs
-        var levels = [Level(name: .flopBound,
-                            label: flopRatio == nil ? "FLOP-wise bound (unknown for this mask)" : labels[.flopBound]!,
-                            dense: ideal, sparse: flopRatio.map { ideal / $0 } ?? tiles, modelled: flopRatio != nil),
-                      Level(name: .tileQuantisation, label: labels[.tileQuantisation]!, dense: ideal, sparse: tiles)]
+        var levels = [Level(name: .flopBound, dense: ideal, sparse: flopRatio.map { ideal / $0 } ?? tiles,
+                            modelled: flopRatio != nil,
+                            detail: flopRatio == nil ? "unknown for this mask: starts at the tile step" : nil),
+                      Level(name: .tileQuantisation, dense: ideal, sparse: tiles)]
         let own = sparse.tileWorkTime
         if abs(own / tiles - 1) > 1e-9 {
-            levels.append(Level(name: .kernelRate, label: labels[.kernelRate]!, dense: ideal, sparse: own))
+            levels.append(Level(name: .kernelRate, dense: ideal, sparse: own))
         }
         let steps: [(StepName, KernelCall.Mechanisms)] = [(.wavesAndTail, .schedule), (.maskEvaluation, .maskEvaluation),
                                                           (.fixedCosts, .fixedCosts), (.memory, .memory)]
         for (name, mechanisms) in steps {
-            levels.append(Level(name: name, label: labels[name]!, dense: dense.time(upTo: mechanisms),
+            levels.append(Level(name: name, dense: dense.time(upTo: mechanisms),
                                 sparse: sparse.time(upTo: mechanisms)))
         }
         return levels
