@@ -84,12 +84,12 @@ def find_binary(binary: Optional[PathLike] = None, *, build: bool = True) -> str
             if found is None:
                 raise BinaryNotFoundError(f"attnsim binary {binary}: not an executable file")
             return found
-        return str(path.resolve())
+        return os.path.abspath(path)
     env = os.environ.get("ATTNSIM_BINARY")
     if env:
         if not _executable(Path(env)):
             raise BinaryNotFoundError(f"ATTNSIM_BINARY={env}: not an executable file")
-        return str(Path(env).resolve())
+        return os.path.abspath(env)
     key = f"{os.environ.get('ATTNSIM_REPO', '')}|{os.getcwd()}|{build}"
     if key in _cache and _executable(Path(_cache[key])):
         return _cache[key]
@@ -117,7 +117,7 @@ def find_binary(binary: Optional[PathLike] = None, *, build: bool = True) -> str
     if found is None:
         raise BinaryNotFoundError("no attnsim binary found; tried " + "; ".join(tried)
                                   + ". Set ATTNSIM_BINARY, put attnsim on PATH, or run from a checkout.")
-    _cache[key] = str(found.resolve())
+    _cache[key] = os.path.abspath(found)
     return _cache[key]
 
 

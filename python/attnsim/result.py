@@ -233,7 +233,7 @@ class Result:
         if not isinstance(obj, Mapping):
             raise SchemaError(f"result: expected a JSON object, got {type(obj).__name__}")
         version = check_schema_version(obj, "result")
-        decoded = _decode(cls, {k: v for k, v in obj.items() if k != "raw"}, "", version == 0)
+        decoded = _decode(cls, {**obj, "schema_version": version}, "", version == 0)
         return dataclasses.replace(decoded, schema_version=version, raw=dict(obj))
 
     @classmethod
