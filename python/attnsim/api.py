@@ -155,7 +155,11 @@ def load_results(folder: PathLike, *, as_results: bool = False) -> Union["pandas
             points.append(Point(index=obj.get("index", number - 1), axes=dict(obj.get("axes") or {}),
                                 status=obj.get("status", "ok"), error=obj.get("error"), result=typed))
         return points
-    import pandas
+    try:
+        import pandas
+    except ImportError:
+        raise ImportError("attnsim.load_results and attnsim.sweep return pandas DataFrames: pip install pandas "
+                          "(or pip install './python[pandas]'), or call load_results(..., as_results=True)") from None
 
     rows: List[Dict[str, Any]] = []
     for number, obj in _read_points(folder):

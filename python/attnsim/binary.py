@@ -8,7 +8,7 @@ find_binary() looks, in this order, at:
      this package's own files) holding a Package.swift that names attnsim; there .build/release/attnsim, then
      .build/debug/attnsim;
   5. otherwise it builds one in that checkout (`swift build -c release --product attnsim`, progress on stderr).
-BinaryNotFoundError says what was tried when none of these works. The answer is cached per process.
+BinaryNotFoundError says what was tried when none of these works.
 
     >>> from attnsim import find_binary, run
     >>> find_binary()
@@ -22,14 +22,11 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
-from typing import Dict, List, Optional, Sequence, Union
+from typing import List, Optional, Sequence, Union
 
 from .errors import BinaryNotFoundError, SimulationError
 
 PathLike = Union[str, "os.PathLike[str]"]
-
-_cache: Dict[str, str] = {}
-
 
 def _executable(path: Path) -> bool:
     return path.is_file() and os.access(path, os.X_OK)
@@ -90,9 +87,6 @@ def find_binary(binary: Optional[PathLike] = None, *, build: bool = True) -> str
         if not _executable(Path(env)):
             raise BinaryNotFoundError(f"ATTNSIM_BINARY={env}: not an executable file")
         return os.path.abspath(env)
-    key = f"{os.environ.get('ATTNSIM_REPO', '')}|{os.getcwd()}|{build}"
-    if key in _cache and _executable(Path(_cache[key])):
-        return _cache[key]
     tried = ["the binary argument (not given)", "ATTNSIM_BINARY (not set)", "`attnsim` on PATH (none)"]
     found: Optional[Path] = None
     on_path = shutil.which("attnsim")
@@ -117,8 +111,7 @@ def find_binary(binary: Optional[PathLike] = None, *, build: bool = True) -> str
     if found is None:
         raise BinaryNotFoundError("no attnsim binary found; tried " + "; ".join(tried)
                                   + ". Set ATTNSIM_BINARY, put attnsim on PATH, or run from a checkout.")
-    _cache[key] = os.path.abspath(found)
-    return _cache[key]
+    return os.path.abspath(found)
 
 
 def run(arguments: Sequence[PathLike], *, binary: Optional[PathLike] = None, cwd: Optional[PathLike] = None,

@@ -148,3 +148,29 @@ def test_result_is_frozen(bert):
 def test_version_matches_the_swift_package(repo):
     swift = (repo / "Sources/AttnSim/AttnSimVersion.swift").read_text()
     assert f'"{attnsim.__version__}"' in swift
+
+
+def test_find_binary_search_order(tmp_path, monkeypatch):
+    """ATTNSIM_BINARY, then PATH, then a checkout's .build (release before debug); a clear error otherwise."""
+    checkout = tmp_path / "checkout"
+    (checkout / "sub").mkdir(parents=True)
+    (checkout / "Package.swift").write_text('let package = Package(name: "attnsim")\n')
+    monkeypatch.delenv("ATTNSIM_BINARY", raising=False)
+    monkeypatch.delenv("ATTNSIM_REPO", raising=False)
+    monkeypatch.setenv("PATH", str(tmp_path / "empty"))
+    monkeypatch.chdir(checkout / "sub")
+    with pytest.raises(attnsim.BinaryNotFoundError, match="not built"):
+        attnsim.find_binary(build=False)
+    for config in ("debug", "release"):
+        exe = checkout / ".build" / config / "attnsim"
+        exe.parent.mkdir(parents=True)
+        exe.write_text("#!/bin/sh\n")
+        exe.chmod(0o755)
+        assert attnsim.find_binary(build=False) == str(exe)
+    monkeypatch.setenv("PATH", str(checkout / ".build" / "debug"))
+    assert attnsim.find_binary(build=False) == str(checkout / ".build" / "debug" / "attnsim")
+    monkeypatch.setenv("ATTNSIM_BINARY", str(checkout / ".build" / "release" / "attnsim"))
+    assert attnsim.find_binary() == str(checkout / ".build" / "release" / "attnsim")
+    monkeypatch.setenv("ATTNSIM_BINARY", str(tmp_path / "nothing"))
+    with pytest.raises(attnsim.BinaryNotFoundError, match="ATTNSIM_BINARY"):
+        attnsim.find_binary()
