@@ -17,19 +17,9 @@ import Testing
     static var required: Bool { ProcessInfo.processInfo.environment["ATTNSIM_REQUIRE_PYTHON_TESTS"] == "1" }
 
     /// Runs the interpreter with `arguments` from the repository root; exit status and stdout + stderr.
-    static func run(_ arguments: [String], environment extra: [String: String] = [:]) throws -> (Int32, String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: try #require(python, "no python3 found"))
-        process.arguments = arguments
-        process.currentDirectoryURL = Repo.root
-        process.environment = ProcessInfo.processInfo.environment.merging(extra) { _, new in new }
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return (process.terminationStatus, text)
+    static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> (Int32, String) {
+        let interpreter = URL(fileURLWithPath: try #require(python, "no python3 found"))
+        return try runProcess(interpreter, arguments, environment: environment)
     }
 
     static let modulesMissing: String? = {
@@ -42,7 +32,14 @@ import Testing
             + "(pip install './python[test]'): \(text.split(separator: "\n").last ?? "")"
     }()
 
-    static var enabled: Bool { modulesMissing == nil || required }
+    /// Whether the test runs; when it does not, the reason goes to stderr (the skip note can only be a literal).
+    static var enabled: Bool {
+        if let missing = modulesMissing, !required {
+            FileHandle.standardError.write(Data("PythonPackageTests: skipped: \(missing)\n".utf8))
+            return false
+        }
+        return true
+    }
 
     @Test(.enabled(if: enabled, "pytest, pandas or numpy missing (pip install './python[test]'); see .ci/run"))
     func pytestSuitePasses() throws {
