@@ -41,7 +41,9 @@ for name, value in vars(r.bounds).items():
 print(f"  {'predicted':<20} {s.speedup:7.2f}x")
 if s.waterfall is not None:
     for step in s.waterfall.steps:
-        print(f"  {step.label or step.name:<28} x{step.factor or 1:.3f} -> {step.speedup:.2f}x")
+        factor = "" if step.factor is None else f"x{step.factor:.3f}"
+        speedup = "" if step.speedup is None else f"-> {step.speedup:.2f}x"
+        print(f"  {step.label or step.name:<28} {factor:>8} {speedup}")
 
 # %% [markdown]
 # ## 3. A sweep, as a DataFrame
