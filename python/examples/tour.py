@@ -43,7 +43,7 @@ if s.waterfall is not None:
     for step in s.waterfall.steps:
         factor = "" if step.factor is None else f"x{step.factor:.3f}"
         speedup = "" if step.speedup is None else f"-> {step.speedup:.2f}x"
-        print(f"  {step.label or step.name:<28} {factor:>8} {speedup}")
+        print(f"  {step.label or step.name:<40} {factor:>8} {speedup}")
 
 # %% [markdown]
 # ## 3. A sweep, as a DataFrame
