@@ -22,3 +22,23 @@ func temporaryFile(named name: String, contents: Data) throws -> String {
     try contents.write(to: url)
     return url.path
 }
+
+/// Runs an executable from the repository root (or `directory`) to its end; its exit status and stdout and stderr
+/// together. `environment` adds to (or overrides) this process's.
+func runProcess(_ executable: URL, _ arguments: [String], environment: [String: String] = [:],
+                in directory: URL = Repo.root) throws -> (status: Int32, output: String) {
+    let process = Process()
+    process.executableURL = executable
+    process.arguments = arguments
+    process.currentDirectoryURL = directory
+    if !environment.isEmpty {
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
+    }
+    let output = Pipe()
+    process.standardOutput = output
+    process.standardError = output
+    try process.run()
+    let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    process.waitUntilExit()
+    return (process.terminationStatus, text)
+}

@@ -42,8 +42,8 @@ import torch
 import torch.nn.functional as F
 
 # The window rule and the dense block classification are the converter's (one implementation of each).
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "scripts"))
-from blockmask_to_json import _na_bounds, classify_dense as _classify_dense  # noqa: E402
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "python"))
+from attnsim.blockmask import _na_bounds, classify_dense as _classify_dense  # noqa: E402
 # GPU state and the atomic JSON writer are the GNA benchmark's (this folder).
 from flex_gna_bench import gpu_state, write_json  # noqa: E402
 

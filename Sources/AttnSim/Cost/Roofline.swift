@@ -18,3 +18,47 @@ public struct Roofline: Sendable, Equatable {
     /// Fraction of peak compute in use over `time`.
     public var computeUtilization: Double { time > 0 ? computeTime / time : 0 }
 }
+
+/// The roofs of a roofline chart (Williams, Waterman, Patterson, "Roofline", CACM 2009): a flat roof per compute
+/// unit at its peak rate, and a slanted roof per memory level at its bandwidth (time ≥ bytes ÷ bandwidth at every
+/// level, so achieved FLOP/s ≤ intensity × bandwidth).
+public struct Roofs: Sendable, Equatable {
+    public struct Compute: Sendable, Equatable {
+        public var name: String
+        public var flopsPerSecond: Double
+    }
+
+    public struct Memory: Sendable, Equatable {
+        public var name: String
+        /// The level's bandwidth over the whole device (a per-unit level's times the units).
+        public var bytesPerSecond: Double
+    }
+
+    public var compute: [Compute]
+    public var memory: [Memory]
+}
+
+extension HardwareSpec {
+    /// The device's roofs for `dtype`: its matrix and vector peaks (GPU, CPU) or each array's (spatial: 2 FLOP
+    /// per PE per cycle for MAC arrays, 1 op otherwise), and every memory level with a bandwidth.
+    public func roofs(_ dtype: DType) -> Roofs {
+        var compute: [Roofs.Compute] = []
+        switch kind {
+        case .gpu, .cpu:
+            let unit = units?.name ?? "unit"
+            if let peak = matrix[dtype] { compute.append(.init(name: "\(unit) matrix", flopsPerSecond: peak)) }
+            if let peak = vector[dtype] { compute.append(.init(name: "\(unit) vector", flopsPerSecond: peak)) }
+        case .spatial:
+            for array in arrays {
+                let perLane = array.ops.contains(.mac) ? 2.0 : 1.0
+                compute.append(.init(name: array.name, flopsPerSecond: Double(array.lanes) * perLane * clock))
+            }
+        }
+        let memory = self.memory.compactMap { level -> Roofs.Memory? in
+            guard let bandwidth = level.bandwidth, bandwidth > 0 else { return nil }
+            let copies = level.perUnit ? Double(units?.count ?? 1) : 1
+            return .init(name: level.name, bytesPerSecond: bandwidth * copies)
+        }
+        return Roofs(compute: compute.filter { $0.flopsPerSecond > 0 }, memory: memory)
+    }
+}

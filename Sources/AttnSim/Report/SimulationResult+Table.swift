@@ -98,6 +98,21 @@ extension SimulationResult {
         } else {
             table.add("energy", value(simulated.energy, .energy))
         }
+        if let waterfall {
+            table.section("where the speedup went (FLOP-wise bound → prediction, one mechanism at a time: "
+                + "speedup, factor, time it adds)")
+            for step in waterfall.steps {
+                let detail = step.detail.map { "  (\($0))" } ?? ""
+                guard step.modelled || step.name == .flopBound else {
+                    table.add(step.label, "—" + detail)
+                    continue
+                }
+                let sign = step.time < 0 ? "−" : "+"
+                let added = step == waterfall.steps.first ? "sparse call " + value(step.time, .time)
+                    : sign + value(abs(step.time), .time)
+                table.add(step.label, String(format: "%8.2f×  ×%.3f  ", step.speedup, step.factor) + added + detail)
+            }
+        }
         if endToEndSpeedup != nil || endToEndFLOPBound != nil {
             table.section("end to end (Amdahl over the step schedule)")
             table.add("from the \(simulated.model.rawValue) time", times(endToEndSpeedup))

@@ -112,9 +112,7 @@ extension SweepReport {
                                  message: "status is \"ok\" but result is not an object (expected what attnsim simulate --format json prints)")
             }
             try checkVersion(result.schemaVersion, file: file, line: line)
-            var typed = Result(record: result)
-            try readRoofsAndWaterfall(value, into: &typed, file: file, line: line)
-            point.result = typed
+            point.result = Result(record: result)
         case .error:
             point.error = record.error ?? "error (no message)"
         }

@@ -98,6 +98,8 @@ public struct SweepReport: Sendable {
             energy = finite(record.simulated.energyJ)
             bottleneck = record.simulated.bottleneck
             endToEndSpeedup = finite(record.endToEnd.speedup)
+            roofs = record.simulated.roofs
+            waterfall = record.simulated.waterfall?.steps
             utilization = record.simulated.utilization.entries.compactMap { entry in
                 finite(entry.value).map { Utilization(unit: entry.key, fraction: $0) }
             }

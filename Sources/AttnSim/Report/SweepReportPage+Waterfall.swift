@@ -14,7 +14,8 @@ extension SweepReportPage {
             let kind = total ? "total" : step.speedup >= before ? "raises" : "lowers"
             rows.append(["index": .value(.integer(Int64(point.index))), "point": .string(name(point)), "order": .value(.integer(Int64(order))),
                          "step": .string(step.label), "start": .number(start), "end": .number(step.speedup), "kind": .string(kind),
-                         "factor": .number(step.factor), "time_s": .number(step.timeS), "speedup": .number(step.speedup)])
+                         "factor": .number(step.factor), "time_s": .number(step.timeS), "speedup": .number(step.speedup),
+                         "detail": .string(step.detail ?? (step.modelled ? "" : "not modelled here"))])
             before = step.speedup
         }
         return rows
@@ -27,7 +28,8 @@ extension SweepReportPage {
             "encoding": [
                 "x": ["field": "step", "type": "ordinal", "title": .null, "sort": ["field": "order", "op": "min"],
                       "axis": ["labelAngle": -30, "labelLimit": 140]],
-                "tooltip": [["field": "step", "title": "step"], ["field": "factor", "title": "factor", "format": ".3f"],
+                "tooltip": [["field": "step", "title": "step"], ["field": "detail", "title": "what it is here"],
+                            ["field": "factor", "title": "factor", "format": ".3f"],
                             ["field": "speedup", "title": "speedup after it", "format": ".2f"],
                             ["field": "time_s", "title": "time it adds (s)", "format": ".3~s"]],
             ],

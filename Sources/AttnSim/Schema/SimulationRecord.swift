@@ -135,6 +135,77 @@ public struct SimulationRecord: Codable, Sendable, Equatable {
         /// with it; absent without one or without the hardware file's eager dispatch costs.
         @OmittedWhenNil public var estimator: Estimator? = nil
         @OmittedWhenNil public var speedupWithEstimator: Double? = nil
+        /// The hardware's roofs for the problem's element type: peak rate per compute unit, bandwidth per memory level.
+        @OmittedWhenNil public var roofs: Roofs? = nil
+        /// Where the speedup went, from the FLOP-wise bound to the prediction (`SpeedupWaterfall`); absent where
+        /// there is no speedup to explain.
+        @OmittedWhenNil public var waterfall: Waterfall? = nil
+
+        public struct Roofs: Codable, Sendable, Equatable {
+            public var compute: [Compute]
+            public var memory: [Memory]
+
+            public struct Compute: Codable, Sendable, Equatable {
+                public var unit: String
+                public var flopsPerS: Double
+                public init(unit: String, flopsPerS: Double) {
+                    self.unit = unit
+                    self.flopsPerS = flopsPerS
+                }
+                enum CodingKeys: String, CodingKey { case unit, flopsPerS = "flops_per_s" }
+            }
+
+            public struct Memory: Codable, Sendable, Equatable {
+                public var level: String
+                public var bytesPerS: Double
+                public init(level: String, bytesPerS: Double) {
+                    self.level = level
+                    self.bytesPerS = bytesPerS
+                }
+                enum CodingKeys: String, CodingKey { case level, bytesPerS = "bytes_per_s" }
+            }
+
+            public init(compute: [Compute], memory: [Memory]) {
+                self.compute = compute
+                self.memory = memory
+            }
+        }
+
+        public struct Waterfall: Codable, Sendable, Equatable {
+            public var steps: [Step]
+
+            public struct Step: Codable, Sendable, Equatable {
+                /// `flop_bound`, `tile_quantisation`, `kernel_rate`, `waves_and_tail`, `mask_evaluation`,
+                /// `fixed_costs`, `memory`, `other_costs`, `mask_construction`, `end_to_end`.
+                public var name: String
+                public var label: String
+                /// What the step stands for at this point, where it needs saying.
+                @OmittedWhenNil public var detail: String? = nil
+                /// Speedup after this step ÷ before it.
+                public var factor: Double
+                /// Seconds the step adds to the sparse call (the first: its sparse time).
+                public var timeS: Double
+                /// Speedup after this step.
+                public var speedup: Double
+                /// False where the model has nothing for the step (factor 1, time 0).
+                public var modelled: Bool
+
+                public init(name: String, label: String, detail: String? = nil, factor: Double, timeS: Double,
+                            speedup: Double, modelled: Bool) {
+                    self.name = name
+                    self.label = label
+                    self.detail = detail
+                    self.factor = factor
+                    self.timeS = timeS
+                    self.speedup = speedup
+                    self.modelled = modelled
+                }
+
+                enum CodingKeys: String, CodingKey { case name, label, detail, factor, timeS = "time_s", speedup, modelled }
+            }
+
+            public init(steps: [Step]) { self.steps = steps }
+        }
 
         public struct Estimator: Codable, Sendable, Equatable {
             public var kind: String
@@ -162,7 +233,7 @@ public struct SimulationRecord: Codable, Sendable, Equatable {
             case packedHeads = "packed_heads", combineTimeS = "combine_time_s", timeIntervalS = "time_interval_s"
             case speedupInterval = "speedup_interval", maskBuildS = "mask_build_s"
             case speedupWithMaskBuild = "speedup_with_mask_build", estimator
-            case speedupWithEstimator = "speedup_with_estimator"
+            case speedupWithEstimator = "speedup_with_estimator", roofs, waterfall
         }
     }
 

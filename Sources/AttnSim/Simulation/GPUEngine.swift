@@ -8,6 +8,9 @@ public enum GPUEngine {
         public var grid: QTileGrid
         /// Query heads each CTA holds (GQA packed into a Q tile's rows; 1 otherwise).
         public var packedHeads: Int = 1
+        /// The sparse and dense calls as the engine timed them (`KernelCall`), for the speedup waterfall.
+        public var sparseCall: KernelCall? = nil
+        public var denseCall: KernelCall? = nil
 
         public var speedup: Double { dense.time / sparse.time }
     }
@@ -93,12 +96,14 @@ public enum GPUEngine {
         if profile.skippedTile != nil { grid = scanning(grid, workload: workload, tiling: mapping.maskTiling) }
         let maskAllTiles = profile.maskScope == .problem && !workload.mask.kernelSkipsElementMask(mapping.maskTiling)
         let launch = workload.kernel?.launch ?? .eager
-        let sparse = try run(hardware: hardware, profile: profile, problem: problem, grid: grid,
-                             qTileTokens: mapping.qTileTokens, kvTileTokens: mapping.kvTileTokens, layout: layout,
-                             kvSplits: mapping.kvSplits, persistent: mapping.persistent,
-                             mask: MaskEvaluation(workload), maskAllTiles: maskAllTiles, launch: launch, trace: trace)
+        let (sparseCall, untraced) = try call(hardware: hardware, profile: profile, problem: problem, grid: grid,
+                                  qTileTokens: mapping.qTileTokens, kvTileTokens: mapping.kvTileTokens, layout: layout,
+                                  kvSplits: mapping.kvSplits, persistent: mapping.persistent,
+                                  mask: MaskEvaluation(workload), maskAllTiles: maskAllTiles, launch: launch)
+        let sparse = trace ? sparseCall.simulate(trace: true) : untraced
         guard runDense else {
-            return Outcome(mapping: mapping, sparse: sparse, dense: sparse, grid: grid, packedHeads: layout.packedHeads)
+            return Outcome(mapping: mapping, sparse: sparse, dense: sparse, grid: grid, packedHeads: layout.packedHeads,
+                           sparseCall: sparseCall)
         }
         let denseQ = baseline == nil ? mapping.qTileTokens : (baselineProfile.qTileTokens ?? mapping.qTileTokens)
         let denseKV = baseline == nil ? mapping.kvTileTokens : (baselineProfile.kvTileTokens ?? mapping.kvTileTokens)
@@ -109,28 +114,30 @@ public enum GPUEngine {
         let denseSplits = baseline == nil ? mapping.kvSplits : baselineProfile.splitKV != true ? 1
             : SplitKV.flashAttention2Splits(batchHeadsMBlocks: denseGrid.tiles.count * denseLayout.instances,
                                             sms: 2 * (hardware.units?.count ?? 1), nBlocks: denseGrid.denseKVTiles)
-        let dense = try run(hardware: hardware, profile: baselineProfile, problem: problem, grid: denseGrid,
-                            qTileTokens: denseQ, kvTileTokens: denseKV, layout: denseLayout, kvSplits: denseSplits,
-                            persistent: baseline == nil ? mapping.persistent : (baselineProfile.persistent ?? false),
-                            launch: launch, trace: false)
-        return Outcome(mapping: mapping, sparse: sparse, dense: dense, grid: grid, packedHeads: layout.packedHeads)
+        let (denseCall, dense) = try call(hardware: hardware, profile: baselineProfile, problem: problem, grid: denseGrid,
+                                 qTileTokens: denseQ, kvTileTokens: denseKV, layout: denseLayout, kvSplits: denseSplits,
+                                 persistent: baseline == nil ? mapping.persistent : (baselineProfile.persistent ?? false),
+                                 launch: launch)
+        return Outcome(mapping: mapping, sparse: sparse, dense: dense, grid: grid,
+                       packedHeads: layout.packedHeads, sparseCall: sparseCall, denseCall: denseCall)
     }
 
-    /// Costs `grid` (one instance's Q tiles) for `profile`, runs it split `kvSplits` ways over the instances of
-    /// `layout` at the sustained clock, adds the split-KV combine kernel when there is one, and holds the call to
-    /// the host's issue time (an eager call; a graph-replayed one does not wait for the host).
-    static func run(hardware: HardwareSpec, profile: KernelProfile, problem: Problem, grid: QTileGrid,
-                    qTileTokens: Int, kvTileTokens: Int, layout: GPUHeadLayout, kvSplits: Int, persistent: Bool,
-                    mask: MaskEvaluation = .none, maskAllTiles: Bool = false, launch: KernelChoice.Launch = .eager,
-                    trace: Bool) throws(Diagnostic) -> GPUSimulation {
+    /// Costs `grid` (one instance's Q tiles) for `profile` at the clock the GPU sustains for the call, split
+    /// `kvSplits` ways over the instances of `layout`, with the split-KV combine kernel when there is one, and the
+    /// host's issue time for an eager call (a graph-replayed one does not wait for the host): `KernelCall`.
+    static func call(hardware: HardwareSpec, profile: KernelProfile, problem: Problem, grid: QTileGrid,
+                     qTileTokens: Int, kvTileTokens: Int, layout: GPUHeadLayout, kvSplits: Int, persistent: Bool,
+                     mask: MaskEvaluation = .none, maskAllTiles: Bool = false,
+                     launch: KernelChoice.Launch = .eager) throws(Diagnostic) -> (call: KernelCall, run: GPUSimulation) {
         var cost = try GPUKernelCost(hardware: hardware, profile: profile, problem: problem, qTileTokens: qTileTokens,
                                      kvTileTokens: kvTileTokens, grid: grid, instances: layout.instances,
                                      mask: mask, kvSharing: layout.kvSharing, kvSplits: kvSplits,
                                      queryRows: layout.rows, headsPerInstance: layout.headsPerInstance)
         cost.maskAllTiles = maskAllTiles
         let splitGrid = grid.splittingKV(into: kvSplits)
-        var result = runSustained(hardware: hardware, grid: splitGrid, instances: layout.instances, cost: cost,
-                                  persistent: persistent, problemBytes: problem.queryOutputBytes, trace: trace)
+        var call = KernelCall(grid: splitGrid, instances: layout.instances, cost: cost, persistent: persistent,
+                              problemBytes: problem.queryOutputBytes,
+                              hostOverhead: launch == .graph ? nil : profile.hostOverhead)
         if kvSplits > 1 {
             // Every split CTA wrote R rows of partials (R: the rows of its Q tile, at most TQ); the combine kernel
             // reads them all and writes each Q tile's R output rows.
@@ -139,32 +146,23 @@ public enum GPUEngine {
                 * GPUKernelCost.partialBytesPerRow(valueDim: problem.valueDim)
             let outputs = Double(grid.tiles.count) * Double(layout.instances) * rows * Double(problem.valueDim)
                 * problem.dtype.bytes
-            result = result.addingCombine(partialBytes: partials, outputBytes: outputs, launch: cost.launch,
-                                          bandwidth: cost.bandwidth)
+            call.combine = .init(partialBytes: partials, outputBytes: outputs)
         }
-        return launch == .graph ? result : result.waitingForHost(profile.hostOverhead)
-    }
-
-    /// Runs the grid, then again with the tensor-core rate scaled by the clock the GPU sustains for a kernel of
-    /// that length (`HardwareSpec.clockFactor`), until the duration settles (a few rounds; the factor is monotone).
-    static func runSustained(hardware: HardwareSpec, grid: QTileGrid, instances: Int, cost: GPUKernelCost,
-                             persistent: Bool, problemBytes: Double, trace: Bool) -> GPUSimulation {
-        var result = GPUSimulation.run(grid: grid, instances: instances, cost: cost, persistent: persistent,
-                                       problemBytes: problemBytes, recordTrace: trace && hardware.sustainedClock == nil)
-        guard hardware.sustainedClock != nil else { return result }
-        var factor = 1.0
-        for _ in 0..<4 {
-            let next = hardware.clockFactor(forDuration: result.time)
-            if abs(next - factor) < 1e-4 { break }
-            factor = next
-            result = GPUSimulation.run(grid: grid, instances: instances, cost: cost.atClockFactor(factor),
-                                       persistent: persistent, problemBytes: problemBytes, recordTrace: false)
+        // The tensor cores run at the clock the GPU sustains for a call of this length
+        // (`HardwareSpec.clockFactor`): rerun until the duration settles (a few rounds; the factor is monotone).
+        var run = call.gridRun()
+        if hardware.sustainedClock != nil {
+            let base = cost
+            var factor = 1.0
+            for _ in 0..<4 {
+                let next = hardware.clockFactor(forDuration: run.time)
+                if abs(next - factor) < 1e-4 { break }
+                factor = next
+                call.cost = base.atClockFactor(factor)
+                run = call.gridRun()
+            }
         }
-        if trace {
-            result = GPUSimulation.run(grid: grid, instances: instances, cost: cost.atClockFactor(factor),
-                                       persistent: persistent, problemBytes: problemBytes, recordTrace: true)
-        }
-        return result
+        return (call, call.finishing(run))
     }
 
     /// The mapper's ranking of every legal mapping by simulated time.

@@ -6,7 +6,8 @@
 ///   dense FLOPs for the dense time);
 /// - time ≥ bytes ÷ bandwidth at every memory level the result reports traffic for (off-chip DRAM);
 /// - every utilisation is in [0, 1];
-/// - per-layer times of a pruning run are finite and ≥ 0.
+/// - per-layer times of a pruning run are finite and ≥ 0;
+/// - every step of the speedup waterfall has a positive finite speedup and factor and a finite time.
 ///
 /// A violation is a bug in a model, never the user's input (loaders reject impossible files): `Simulator.run`
 /// refuses to print such a result, and the property tests (`Tests/AttnSimTests/Simulation/PropertyTests.swift`)
@@ -36,6 +37,13 @@ public enum PhysicalInvariants {
         finite("end_to_end.linear_time", result.linearTime)
         finite("end_to_end.layer_time", result.layerTime)
         for (name, _, cycles) in result.spatial?.einsumCycles ?? [] { finite("cycles of \(name)", cycles) }
+        for step in result.waterfall?.steps ?? [] {
+            // A step's time may be negative (a short sparse call runs at a higher clock than the dense one).
+            if !step.time.isFinite || !(step.speedup > 0 && step.speedup.isFinite) || !(step.factor > 0 && step.factor.isFinite) {
+                found.append("waterfall \(step.name.rawValue): speedup \(step.speedup), factor \(step.factor), time "
+                    + "\(step.time); expected positive finite speedup and factor and a finite time")
+            }
+        }
         for layer in result.pruning?.layers ?? [] {
             finite("pruning step \(layer.step) layer \(layer.layer) time", layer.time)
             finite("pruning step \(layer.step) layer \(layer.layer) dense time", layer.denseTime)

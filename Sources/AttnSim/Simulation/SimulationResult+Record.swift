@@ -28,7 +28,9 @@ extension SimulationResult {
                              maskBuildS: finite(simulated.maskBuildTime),
                              speedupWithMaskBuild: finite(simulated.speedupWithMaskBuild),
                              estimator: simulated.estimator.map { .init(kind: $0.name, timeS: $0.time, hostS: $0.host, gpuS: $0.gpu) },
-                             speedupWithEstimator: finite(simulated.speedupWithEstimator)),
+                             speedupWithEstimator: finite(simulated.speedupWithEstimator),
+                             roofs: roofs.map(SimulationRecord.Simulated.Roofs.init),
+                             waterfall: waterfall.map(SimulationRecord.Simulated.Waterfall.init)),
             pruning: pruning.map(SimulationRecord.Pruning.init),
             endToEnd: .init(speedup: finite(endToEndSpeedup), flopSpeedup: finite(endToEndFLOPBound),
                             tileSpeedup: finite(endToEndTileBound), linearTimeS: finite(linearTime), layerTimeS: finite(layerTime)),
@@ -61,5 +63,21 @@ extension SimulationRecord.Pruning {
                             topkTimeS: finite(time.topKTime), kvBytes: ByteCount(layer.kvBytes), dramBytes: ByteCount(layer.dramBytes),
                             flops: finite(layer.flops))
                   })
+    }
+}
+
+extension SimulationRecord.Simulated.Roofs {
+    init(_ roofs: Roofs) {
+        self.init(compute: roofs.compute.map { .init(unit: $0.name, flopsPerS: $0.flopsPerSecond) },
+                  memory: roofs.memory.map { .init(level: $0.name, bytesPerS: $0.bytesPerSecond) })
+    }
+}
+
+extension SimulationRecord.Simulated.Waterfall {
+    init(_ waterfall: SpeedupWaterfall) {
+        self.init(steps: waterfall.steps.map {
+            .init(name: $0.name.rawValue, label: $0.label, detail: $0.detail, factor: $0.factor, timeS: $0.time, speedup: $0.speedup,
+                  modelled: $0.modelled)
+        })
     }
 }

@@ -101,6 +101,10 @@ public struct SimulationResult: Sendable {
     public var pruning: PruningEngine.Outcome?
     /// Energy by component (spatial arrays with per-action energies); `simulated.energy` is its total.
     public var energy: SpatialEnergy?
+    /// The hardware's roofs for the problem's element type (JSON `simulated.roofs`).
+    public var roofs: Roofs? = nil
+    /// Where the speedup went (JSON `simulated.waterfall`).
+    public var waterfall: SpeedupWaterfall? = nil
     /// What the model left out for this point, in words (printed under the table; JSON key `notes`).
     public var notes: [String] = []
     /// Query heads and K/V heads of a grouped-query problem (`problem.kv_heads` below `heads`); nil otherwise.

@@ -81,6 +81,8 @@ public enum Simulator {
             result.endToEndFLOPBound = result.bounds.flopSpeedup.map { EndToEnd.speedup(attentionSpeedup: $0, model: model) }
             result.endToEndTileBound = result.bounds.tileSpeedup.map { EndToEnd.speedup(attentionSpeedup: $0, model: model) }
         }
+        result.roofs = hardware.roofs(problem.dtype)
+        result.waterfall = SpeedupWaterfall.of(result, workload: workload)
         try PhysicalInvariants.check(result, hardware: hardware, workload: workload)
         return result
     }

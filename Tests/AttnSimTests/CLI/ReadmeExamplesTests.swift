@@ -13,17 +13,9 @@ import Testing
 
     @Test(.enabled(if: hasPython3, "python3 is not installed")) func readmeExamplesPrintWhatTheReadmeShows() throws {
         let executable = try #require(CLI.executable, "attnsim executable not found next to the tests")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/bash")
-        process.arguments = [Repo.path("scripts/check-readme.sh"), "--fast", executable.path]
-        process.currentDirectoryURL = Repo.root
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "\(text)")
+        let (status, text) = try runProcess(URL(fileURLWithPath: "/bin/bash"),
+                                            [Repo.path("scripts/check-readme.sh"), "--fast", executable.path])
+        #expect(status == 0, "\(text)")
         #expect(text.contains("check-readme: ") && text.contains(" 0 mismatch(es)"), "\(text)")
     }
 }

@@ -175,9 +175,9 @@ import Testing
         let browser = try #require(["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"].first {
             FileManager.default.isExecutableFile(atPath: $0)
         })
-        let dom = try SweepReportTests.run(URL(fileURLWithPath: browser), ["--headless", "--disable-gpu", "--no-sandbox",
-                                           "--user-data-dir=" + dir.path + "/profile", "--virtual-time-budget=8000", "--dump-dom",
-                                           page.absoluteString], keepStderr: false).stdout
+        let dom = try runProcess(URL(fileURLWithPath: browser), ["--headless", "--disable-gpu", "--no-sandbox",
+                                 "--user-data-dir=" + dir.path + "/profile", "--virtual-time-budget=8000", "--dump-dom",
+                                 page.absoluteString]).output
         let probed = try #require(dom.range(of: "data-probe=\"").map { dom[$0.upperBound...].prefix { $0 != "\"" } })
         let parts = probed.components(separatedBy: " | ")
         #expect(parts.count == 4, "\(probed)")

@@ -46,24 +46,6 @@ import Testing
         return items[i]
     }
 
-    /// Runs a program; returns its exit status, stdout and stderr (read after stdout, so only a short one is kept:
-    /// `keepStderr: false` drops it).
-    static func run(_ executable: URL, _ arguments: [String], environment: [String: String] = [:],
-                    keepStderr: Bool = true) throws -> (status: Int32, stdout: String, stderr: String) {
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = keepStderr ? err : FileHandle.nullDevice
-        try process.run()
-        let stdout = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        let stderr = keepStderr ? String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self) : ""
-        process.waitUntilExit()
-        return (process.terminationStatus, stdout, stderr)
-    }
-
     /// The rows of a dataset (the points with the columns they all share put back, as the page's script does).
     static func rows(_ html: String, _ name: String) throws -> [JSONValue] {
         let data = try data(html)
@@ -83,14 +65,14 @@ import Testing
             ("compute", .array([.object([("unit", .string("SM")), ("flops_per_s", .number(1e15))])])),
             ("memory", .array([.object([("level", .string("HBM")), ("bytes_per_s", .number(2e12))])])),
         ]) : .null
-        let waterfall: JSONValue = hardware == "h100-sxm5-80gb" ? .object([("steps", .array([
-            .object([("name", .string("flop_bound")), ("label", .string("FLOP-wise bound")), ("factor", .number(1)), ("time_s", .number(0)),
-                     ("speedup", .number(11.1))]),
-            .object([("name", .string("tile_quantisation")), ("label", .string("tile quantisation")), ("factor", .number(0.5)),
-                     ("time_s", .number(1e-3)), ("speedup", .number(5.55))]),
-            .object([("name", .string("end_to_end")), ("label", .string("prediction")), ("factor", .number(speedup / 5.55)),
-                     ("time_s", .number(2e-3)), ("speedup", .number(speedup))]),
-        ]))]) : .null
+        let steps: [(name: String, label: String, factor: Double, time: Double, speedup: Double)] = [
+            ("flop_bound", "FLOP-wise bound", 1, 0, 11.1), ("tile_quantisation", "tile quantisation", 0.5, 1e-3, 5.55),
+            ("end_to_end", "prediction", speedup / 5.55, 2e-3, speedup),
+        ]
+        let waterfall: JSONValue = hardware != "h100-sxm5-80gb" ? .null : .object([("steps", .array(steps.map { step in
+            JSONValue.object([("name", .string(step.name)), ("label", .string(step.label)), ("factor", .number(step.factor)),
+                              ("time_s", .number(step.time)), ("speedup", .number(step.speedup)), ("modelled", .bool(true))])
+        }))])
         return .object([
             ("hardware", .string(hardware)), ("workload", .string("hunyuan-gna")),
             ("flops", .object([("dense", .number(dense)), ("effective", .number(dense / 11.1))])),
@@ -487,7 +469,7 @@ import Testing
         for file in VegaLibrary.files {
             let line = try #require(readme.split(separator: "\n").first { $0.hasPrefix("| `\(file)`") })
             let pinned = try #require(line.split(separator: "`").dropFirst(3).first).description
-            let output = try Self.run(URL(fileURLWithPath: "/usr/bin/env"), ["sha256sum", Repo.path("vendor/vega/" + file)]).stdout
+            let output = try runProcess(URL(fileURLWithPath: "/usr/bin/env"), ["sha256sum", Repo.path("vendor/vega/" + file)]).output
             #expect(output.hasPrefix(pinned + " "), "\(file)")
         }
         let library = try VegaLibrary.load(folder: Repo.path("vendor/vega"))
@@ -514,9 +496,9 @@ import Testing
         try #require(FileManager.default.isExecutableFile(atPath: binary.path), "no built attnsim next to the tests")
         let directory = try Self.folder(Self.fixture())
         let empty = try Self.folder(nil)
-        let run = try Self.run(binary, ["report", directory], environment: ["ATTNSIM_VEGA_DIR": empty])
-        #expect(run.status == 2, "\(run.stderr)")
-        #expect(run.stderr.contains("vega-5.21.0.js") && run.stderr.contains("missing"), "\(run.stderr)")
+        let run = try runProcess(binary, ["report", directory], environment: ["ATTNSIM_VEGA_DIR": empty])
+        #expect(run.status == 2, "\(run.output)")
+        #expect(run.output.contains("vega-5.21.0.js") && run.output.contains("missing"), "\(run.output)")
         #expect(!FileManager.default.fileExists(atPath: directory + "/report.html"))
     }
 
