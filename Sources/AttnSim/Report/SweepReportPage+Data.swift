@@ -302,11 +302,7 @@ extension SweepReportPage {
         }
         var datasets: [(String, VL)] = [("points", .list(points))]
         datasets += self.charts.datasets
-        var waterfalls: [(String, VL)] = []
-        for point in report.okPoints {
-            guard let steps = point.result?.waterfall else { continue }
-            waterfalls.append((String(point.index), .list(waterfallRows(point, steps))))
-        }
+        let waterfalls = compactWaterfalls()
         let charts: [VL] = charts.list.map { chart in
             var pairs: [(String, VL)] = [("id", .string(chart.id)), ("spec", chart.spec)]
             if !chart.brush.isEmpty {
@@ -320,10 +316,10 @@ extension SweepReportPage {
             "constants": .object(constants),
             "datasets": .object(datasets),
             "table": ["columns": .list(table.columns), "limit": .value(.integer(Int64(SweepReport.tableLimit)))],
-            "waterfalls": .object(waterfalls),
+            "waterfalls": waterfalls.data,
             "charts": .list(charts),
         ]
-        if !waterfalls.isEmpty { data = data.with(("focus", Self.waterfallSpec(data: "waterfall_focus", faceted: false))) }
+        if waterfalls.count > 0 { data = data.with(("focus", Self.waterfallSpec(data: "waterfall_focus", faceted: false))) }
         return data.json
     }
 }

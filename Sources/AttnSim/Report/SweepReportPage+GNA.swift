@@ -83,8 +83,13 @@ extension SweepReportPage {
         if !layout.aggregated.isEmpty {
             caption += "; each cell shows the best over \(codes(layout.aggregated.map(\.title))) (more panels than \(Self.panelLimit) otherwise)"
         }
-        caption += ". The colour control switches between the <em>prediction</em> (attnsim's model) and the <em>upper bounds</em>; "
-            + "bounds are what no kernel can beat, predictions are what attnsim expects. Drag to brush cells (the points table keeps "
+        if choices.contains(where: { $0.label.contains("upper bound") }) {
+            caption += ". The colour control switches between the <em>prediction</em> (attnsim's model) and the <em>upper bounds</em>; "
+                + "bounds are what no kernel can beat, predictions are what attnsim expects"
+        } else {
+            caption += ". The colour control switches among the <em>predictions</em> (\(choices.map(\.label).joined(separator: ", ")))"
+        }
+        caption += ". Drag to brush cells (the points table keeps "
             + "what you brush; double-click clears); hover a cell for the whole point, click it for its waterfall. "
             + "<code>attnsim report --x AXIS --y AXIS</code> chooses the axes."
         let brush: [(field: String, kind: String)] = [(layout.x.key, "set"), (layout.y.key, "set")]

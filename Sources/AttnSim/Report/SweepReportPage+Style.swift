@@ -136,11 +136,18 @@ extension SweepReportPage {
     body.appendChild(tr);});
     table.tBodies[0].replaceChildren(body);
     if(status)status.textContent=rows.length+' of '+P.length+' points'+(rows.length>T.limit?' (the first '+T.limit+' shown)':'')+(preds.length?' \\u00b7 brushed':'');}
+    function waterfallRows(i){var W=D.waterfalls,e=W&&W.points[String(i)];if(!e)return null;
+    var r=byIndex[i],rows=[],before=0;
+    e.forEach(function(s,k){var st=W.steps[s[0]],total=k===0||k===e.length-1;
+    rows.push({index:i,point:r?r.name:'#'+i,order:k,step:st.label,start:total?0:before,end:s[1],
+    kind:total?'total':(s[1]>=before?'raises':'lowers'),factor:k===0||before===0?1:s[1]/before,time_s:s[2],speedup:s[1],
+    detail:s[3]>=0?W.details[s[3]]:''});before=s[1];});
+    return rows;}
     function focus(i){
     focused=i;
     document.querySelectorAll('tr[data-index]').forEach(function(tr){tr.classList.toggle('focus',tr.getAttribute('data-index')===String(i));});
     var noteEl=document.getElementById('focus-note');if(!noteEl||!D.focus)return;
-    var W=D.waterfalls[String(i)],r=byIndex[i];
+    var W=waterfallRows(i),r=byIndex[i];
     var chart={id:'chart-focus',spec:D.focus,view:focusChart.view};focusChart=chart;
     if(!W){noteEl.textContent='Point '+(r?r.name:'#'+i)+' has no waterfall (no sparsity, or its result predates the waterfall).';
     if(chart.view){chart.view.finalize();chart.view=null;}var el=document.getElementById('chart-focus');while(el.firstChild)el.removeChild(el.firstChild);return;}

@@ -279,8 +279,12 @@ import Testing
         #expect(best.map { $0["end"]?.doubleValue } == [11.1, 5.55, 11.1])
         #expect(best.map { $0["kind"] } == ["total", "lowers", "total"].map(JSONValue.string))
         // Every H100 point's waterfall is there for the clicked point; none for B200's.
-        guard case .object(let all)? = try Self.data(html)["waterfalls"] else { Issue.record("no waterfalls"); return }
+        guard case .object(let all)? = try Self.data(html)["waterfalls"]?["points"] else { Issue.record("no waterfalls"); return }
         #expect(all.map(\.0) == ["0", "1", "2", "3"])
+        // Point 0 (1×1×1: speedup 1 + 1/60): [step, speedup after it, time it adds, detail] per step, to 5 digits.
+        let first = try #require(all.first?.1)
+        #expect(Self.item(first, 1) == .array([.number(1), .number(5.55), .number(1e-3), .number(-1)]))
+        #expect(Self.item(first, 2)?.serialized(pretty: false) == "[2,1.0167,0.002,-1]")
         #expect(try Self.data(html)["focus"]?["layer"] != nil)
     }
 
