@@ -1,4 +1,4 @@
-/// A fragment of HTML (or of SVG inside it) that is safe by construction: text and attribute values are escaped
+/// A fragment of HTML that is safe by construction: text and attribute values are escaped
 /// as they are added, and markup comes only from string literals in the source, from ``element(_:_:_:)``, or
 /// from an explicit ``raw(_:)`` for trusted fragments (the page's inline style sheet and script).
 ///
