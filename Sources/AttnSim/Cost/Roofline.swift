@@ -22,7 +22,7 @@ public struct Roofline: Sendable, Equatable {
 /// The roofs of a roofline chart (Williams, Waterman, Patterson, "Roofline", CACM 2009): a flat roof per compute
 /// unit at its peak rate, and a slanted roof per memory level at its bandwidth (time ≥ bytes ÷ bandwidth at every
 /// level, so achieved FLOP/s ≤ intensity × bandwidth).
-public struct Roofs: Sendable, Equatable {
+public struct HardwareRoofs: Sendable, Equatable {
     public struct Compute: Sendable, Equatable {
         public var name: String
         public var flopsPerSecond: Double
@@ -41,8 +41,8 @@ public struct Roofs: Sendable, Equatable {
 extension HardwareSpec {
     /// The device's roofs for `dtype`: its matrix and vector peaks (GPU, CPU) or each array's (spatial: 2 FLOP
     /// per PE per cycle for MAC arrays, 1 op otherwise), and every memory level with a bandwidth.
-    public func roofs(_ dtype: DType) -> Roofs {
-        var compute: [Roofs.Compute] = []
+    public func roofs(_ dtype: DType) -> HardwareRoofs {
+        var compute: [HardwareRoofs.Compute] = []
         switch kind {
         case .gpu, .cpu:
             let unit = units?.name ?? "unit"
@@ -54,11 +54,11 @@ extension HardwareSpec {
                 compute.append(.init(name: array.name, flopsPerSecond: Double(array.lanes) * perLane * clock))
             }
         }
-        let memory = self.memory.compactMap { level -> Roofs.Memory? in
+        let memory = self.memory.compactMap { level -> HardwareRoofs.Memory? in
             guard let bandwidth = level.bandwidth, bandwidth > 0 else { return nil }
             let copies = level.perUnit ? Double(units?.count ?? 1) : 1
             return .init(name: level.name, bytesPerSecond: bandwidth * copies)
         }
-        return Roofs(compute: compute.filter { $0.flopsPerSecond > 0 }, memory: memory)
+        return HardwareRoofs(compute: compute.filter { $0.flopsPerSecond > 0 }, memory: memory)
     }
 }

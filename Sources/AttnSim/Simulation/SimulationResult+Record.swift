@@ -67,7 +67,7 @@ extension SimulationRecord.Pruning {
 }
 
 extension SimulationRecord.Simulated.Roofs {
-    init(_ roofs: Roofs) {
+    init(_ roofs: HardwareRoofs) {
         self.init(compute: roofs.compute.map { .init(unit: $0.name, flopsPerS: $0.flopsPerSecond) },
                   memory: roofs.memory.map { .init(level: $0.name, bytesPerS: $0.bytesPerSecond) })
     }

@@ -102,7 +102,7 @@ public struct SimulationResult: Sendable {
     /// Energy by component (spatial arrays with per-action energies); `simulated.energy` is its total.
     public var energy: SpatialEnergy?
     /// The hardware's roofs for the problem's element type (JSON `simulated.roofs`).
-    public var roofs: Roofs? = nil
+    public var roofs: HardwareRoofs? = nil
     /// Where the speedup went (JSON `simulated.waterfall`).
     public var waterfall: SpeedupWaterfall? = nil
     /// What the model left out for this point, in words (printed under the table; JSON key `notes`).
