@@ -107,6 +107,9 @@ def workload_yaml(cfg):
     elif kind == "vertical_slash":
         mask = (f"{{kind: vertical_slash, vertical: {m['vertical']}, slash: {m['slash']}, "
                 f"placement: {m['placement']}}}")
+    elif kind == "block":
+        mask = (f"{{kind: block, block: {m['block']}, density: {m['density']}, "
+                f"causal: {'true' if m.get('causal') else 'false'}}}")
     else:
         raise ValueError(kind)
     backend = "flash" if cfg["backend"] == "sdpa" else "flex"

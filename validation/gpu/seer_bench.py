@@ -118,19 +118,20 @@ def block_sparse_attention(q, k, v, mask, lut, count, variant):
     return out
 
 
-def random_block_mask(b, h, n, density, seed):
+def random_block_mask(b, h, n, density, seed, block=BLOCK, device="cuda"):
     """benchmark_sparse_attn.py's rule: row r keeps max(1, int(density x (r + 1))) of its causal blocks; here the
-    diagonal is always one of them and the rest are drawn at random per head."""
-    nb = (n + BLOCK - 1) // BLOCK
-    g = torch.Generator(device="cuda").manual_seed(seed)
-    rows = torch.arange(nb, device="cuda")
+    diagonal is always one of them and the rest are drawn at random per head. `block` tokens per block (this
+    file's kernels: 64; backward_bench.py's FlexAttention masks: 128)."""
+    nb = (n + block - 1) // block
+    g = torch.Generator(device=device).manual_seed(seed)
+    rows = torch.arange(nb, device=device)
     keep = torch.clamp((density * (rows + 1).double()).floor().long(), min=1)  # kept per row, diagonal included
-    scores = torch.rand((b, h, nb, nb), device="cuda", generator=g)
+    scores = torch.rand((b, h, nb, nb), device=device, generator=g)
     below = rows[None, :] < rows[:, None]                                      # columns before the diagonal
     scores = torch.where(below, scores, -1.0)
     rank = scores.argsort(-1, descending=True).argsort(-1)                     # 0 = highest score in the row
     mask = (rank < (keep - 1)[:, None]) & below
-    mask |= torch.eye(nb, dtype=torch.bool, device="cuda")
+    mask |= torch.eye(nb, dtype=torch.bool, device=device)
     return mask, keep
 
 
