@@ -78,6 +78,19 @@ public struct KernelCall: Sendable {
         return reduced.simulate().time
     }
 
+    /// The call's time at every level, in `Mechanisms` order, given its whole time (`simulate().time`, which the
+    /// engine already has). A level whose mechanisms change nothing for this call (no partially masked or skipped
+    /// tiles, no fixed costs) is the level before it, not another run.
+    public func levelTimes(whole: Double) -> [Double] {
+        let maskWork = cost.maskedTileCost != 1 && (cost.maskAllTiles || grid.tiles.contains { $0.partial > 0 })
+            || cost.skippedTileTime > 0 && grid.tiles.contains { $0.skipped > 0 }
+        let fixedWork = cost.perCTA > 0 || cost.launch > 0 || hostOverhead != nil
+        let schedule = time(upTo: .schedule)
+        let mask = maskWork ? time(upTo: .maskEvaluation) : schedule
+        let fixed = fixedWork || maskWork ? time(upTo: .fixedCosts) : mask
+        return [schedule, mask, fixed, whole]
+    }
+
     /// Seconds of the call's tensor-core work spread evenly over every slot: its tiles' FLOPs at the kernel's rate,
     /// with no schedule, masking, fixed cost or memory (the tile-quantised ideal).
     public var tileWorkTime: Double {

@@ -122,8 +122,8 @@ extension SpeedupWaterfall {
     /// The waterfall of a simulated point, or nil where there is no speedup to explain (a dense workload against its
     /// own kernel) or no time.
     ///
-    /// - Complexity: four more runs of the sparse and of the dense grid for GPU and CPU points (the event
-    ///   simulator's O(CTAs · log CTAs) each); constant otherwise.
+    /// - Complexity: up to three more runs of the sparse and of the dense grid for GPU and CPU points (the event
+    ///   simulator's O(CTAs · log CTAs) each; a dense grid's identical CTAs are a closed form); constant otherwise.
     public static func of(_ result: SimulationResult, workload: Workload) -> SpeedupWaterfall? {
         let simulated = result.simulated
         guard let time = simulated.time, let denseTime = simulated.denseTime, time > 0, denseTime > 0 else { return nil }
@@ -134,7 +134,8 @@ extension SpeedupWaterfall {
 
         var levels: [Level] = []
         if let outcome = result.gpu, let sparse = outcome.sparseCall, let dense = outcome.denseCall {
-            levels = gpuLevels(sparse: sparse, dense: dense, flopRatio: flopRatio)
+            levels = gpuLevels(sparse: sparse, dense: dense, sparseTime: outcome.sparse.time,
+                               denseTime: outcome.dense.time, flopRatio: flopRatio)
         } else {
             let name: StepName = simulated.model == .roofline ? .memory : .otherCosts
             let detail = simulated.model == .roofline ? "the roofline: FLOPs at peak or bytes at bandwidth"
@@ -173,7 +174,8 @@ extension SpeedupWaterfall {
 
     /// Levels 0–6 of a GPU or CPU call pair: the FLOP ratio, tile quantisation, the kernel's rate (only when the
     /// baseline's differs), then the calls with their mechanisms switched on one at a time.
-    static func gpuLevels(sparse: KernelCall, dense: KernelCall, flopRatio: Double?) -> [Level] {
+    static func gpuLevels(sparse: KernelCall, dense: KernelCall, sparseTime: Double, denseTime: Double,
+                          flopRatio: Double?) -> [Level] {
         let ideal = dense.tileWorkTime
         let tiles = ideal * sparse.executedFLOPs / dense.executedFLOPs
         var levels = [Level(name: .flopBound, dense: ideal, sparse: flopRatio.map { ideal / $0 } ?? tiles,
@@ -184,11 +186,10 @@ extension SpeedupWaterfall {
         if abs(own / tiles - 1) > 1e-9 {
             levels.append(Level(name: .kernelRate, dense: ideal, sparse: own))
         }
-        let steps: [(StepName, KernelCall.Mechanisms)] = [(.wavesAndTail, .schedule), (.maskEvaluation, .maskEvaluation),
-                                                          (.fixedCosts, .fixedCosts), (.memory, .memory)]
-        for (name, mechanisms) in steps {
-            levels.append(Level(name: name, dense: dense.time(upTo: mechanisms),
-                                sparse: sparse.time(upTo: mechanisms)))
+        let names: [StepName] = [.wavesAndTail, .maskEvaluation, .fixedCosts, .memory]
+        let sparseLevels = sparse.levelTimes(whole: sparseTime), denseLevels = dense.levelTimes(whole: denseTime)
+        for (index, name) in names.enumerated() {
+            levels.append(Level(name: name, dense: denseLevels[index], sparse: sparseLevels[index]))
         }
         return levels
     }

@@ -31,6 +31,18 @@ import Testing
         #expect(abs(hosted.time(upTo: .fixedCosts) - 100e-6) < 1e-15)
     }
 
+    /// The levels the waterfall reads skip runs that cannot differ (no partial tiles, no fixed costs) and agree
+    /// with timing every level.
+    @Test func levelTimesAgreeWithEveryRun() {
+        var full = Self.call(ctas: 7)
+        full.grid.tiles = full.grid.tiles.map { QTileVisit(visited: $0.visited, full: $0.visited) }
+        for call in [Self.call(ctas: 5, perCTA: 3e-6, launch: 4e-6, host: 30e-6), Self.call(ctas: 6), full,
+                     Self.call(ctas: 4, bandwidth: 1e12, bytesPerTile: 1e6)] {
+            let every = KernelCall.Mechanisms.allCases.map { call.time(upTo: $0) }
+            #expect(call.levelTimes(whole: call.simulate().time) == every)
+        }
+    }
+
     /// Memory: 4 CTAs (one wave) each moving 10 tiles × 1 MB at 1 TB/s shared — 40 MB take 40 µs, longer than the
     /// 12 µs of work, so only the memory level sees it.
     @Test func memoryLevel() {
