@@ -23,15 +23,8 @@ public struct VegaLibrary: Sendable {
     static func candidateFolders() -> [String] {
         if let named = ProcessInfo.processInfo.environment["ATTNSIM_VEGA_DIR"], !named.isEmpty { return [named] }
         var folders: [String] = []
-        if let executable = Bundle.main.executableURL?.resolvingSymlinksInPath() {
-            var url = executable.deletingLastPathComponent()
-            for _ in 0..<4 {
-                url = url.deletingLastPathComponent()
-                if FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path) {
-                    folders.append(url.appendingPathComponent("vendor/vega").path)
-                    break
-                }
-            }
+        if let repository = Presets.executableRepository {
+            folders.append((repository as NSString).appendingPathComponent("vendor/vega"))
         }
         folders.append((FileManager.default.currentDirectoryPath as NSString).appendingPathComponent("vendor/vega"))
         var seen: Set<String> = []

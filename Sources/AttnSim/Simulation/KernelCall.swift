@@ -96,7 +96,4 @@ public struct KernelCall: Sendable {
     public var tileWorkTime: Double {
         Double(grid.visited) * Double(instances) * cost.computeTileTime / Double(cost.slots)
     }
-
-    /// FLOPs the call's tiles execute (padding and masked-out elements of visited tiles included).
-    public var executedFLOPs: Double { Double(grid.visited) * Double(instances) * cost.tileFLOPs }
 }

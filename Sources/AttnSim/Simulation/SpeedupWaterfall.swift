@@ -134,8 +134,8 @@ extension SpeedupWaterfall {
 
         var levels: [Level] = []
         if let outcome = result.gpu, let sparse = outcome.sparseCall, let dense = outcome.denseCall {
-            levels = gpuLevels(sparse: sparse, dense: dense, sparseTime: outcome.sparse.time,
-                               denseTime: outcome.dense.time, flopRatio: flopRatio)
+            levels = gpuLevels(sparse: sparse, dense: dense, sparseRun: outcome.sparse, denseRun: outcome.dense,
+                               flopRatio: flopRatio)
         } else {
             let name: StepName = simulated.model == .roofline ? .memory : .otherCosts
             let detail = simulated.model == .roofline ? "the roofline: FLOPs at peak or bytes at bandwidth"
@@ -174,10 +174,11 @@ extension SpeedupWaterfall {
 
     /// Levels 0–6 of a GPU or CPU call pair: the FLOP ratio, tile quantisation, the kernel's rate (only when the
     /// baseline's differs), then the calls with their mechanisms switched on one at a time.
-    static func gpuLevels(sparse: KernelCall, dense: KernelCall, sparseTime: Double, denseTime: Double,
+    static func gpuLevels(sparse: KernelCall, dense: KernelCall, sparseRun: GPUSimulation, denseRun: GPUSimulation,
                           flopRatio: Double?) -> [Level] {
         let ideal = dense.tileWorkTime
-        let tiles = ideal * sparse.executedFLOPs / dense.executedFLOPs
+        // Whole tiles: the FLOPs the tensor cores execute (`GPUSimulation.executedFLOPs`), padding included.
+        let tiles = ideal * sparseRun.executedFLOPs / denseRun.executedFLOPs
         var levels = [Level(name: .flopBound, dense: ideal, sparse: flopRatio.map { ideal / $0 } ?? tiles,
                             modelled: flopRatio != nil,
                             detail: flopRatio == nil ? "unknown for this mask: starts at the tile step" : nil),
@@ -187,7 +188,7 @@ extension SpeedupWaterfall {
             levels.append(Level(name: .kernelRate, dense: ideal, sparse: own))
         }
         let names: [StepName] = [.wavesAndTail, .maskEvaluation, .fixedCosts, .memory]
-        let sparseLevels = sparse.levelTimes(whole: sparseTime), denseLevels = dense.levelTimes(whole: denseTime)
+        let sparseLevels = sparse.levelTimes(whole: sparseRun.time), denseLevels = dense.levelTimes(whole: denseRun.time)
         for (index, name) in names.enumerated() {
             levels.append(Level(name: name, dense: denseLevels[index], sparse: sparseLevels[index]))
         }

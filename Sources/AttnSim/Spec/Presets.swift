@@ -11,20 +11,22 @@ public enum Presets {
         public var noun: String { self == .hardware ? "hardware" : "workload" }
     }
 
+    /// The repository the running executable was built in: .build/<configuration>/attnsim (or
+    /// .build/<triple>/<configuration>/attnsim) → the folder above it holding `Package.swift`; nil elsewhere.
+    public static var executableRepository: String? {
+        guard let executable = Bundle.main.executableURL?.resolvingSymlinksInPath() else { return nil }
+        var url = executable.deletingLastPathComponent()
+        for _ in 0..<4 {
+            url = url.deletingLastPathComponent()
+            if FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path) { return url.path }
+        }
+        return nil
+    }
+
     /// The folders searched, nearest first, that exist.
     static func directories(_ kind: Kind) -> [String] {
         var roots = [FileManager.default.currentDirectoryPath]
-        if let executable = Bundle.main.executableURL?.resolvingSymlinksInPath() {
-            // .build/<configuration>/attnsim (or .build/<triple>/<configuration>/attnsim) → the repository root.
-            var url = executable.deletingLastPathComponent()
-            for _ in 0..<4 {
-                url = url.deletingLastPathComponent()
-                if FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path) {
-                    roots.append(url.path)
-                    break
-                }
-            }
-        }
+        if let repository = executableRepository { roots.append(repository) }
         var seen: Set<String> = []
         return roots.map { ($0 as NSString).appendingPathComponent(kind.rawValue) }.filter { directory in
             var isDirectory: ObjCBool = false
