@@ -11,17 +11,22 @@ public struct CascadeReport: Sendable {
     public var cost: CascadeCost
     public var passes: PassAnalysis
 
-    public init(workload: Workload, rank: String = "m") throws(Diagnostic) {
+    /// - Parameter backward: report the backward cascade (`backward_cascade:`) instead of the forward one; by default
+    ///   for a `pass: backward` workload.
+    public init(workload: Workload, rank: String = "m", backward: Bool? = nil) throws(Diagnostic) {
+        let backward = backward ?? (workload.pass == .backward)
+        let cascade = backward ? workload.backwardCascade : workload.cascade
         self.workload = workload.name
-        cascadeName = workload.cascadeName
+        cascadeName = backward ? workload.backwardCascadeName : workload.cascadeName
         self.rank = rank
         binding = RankBinding.attention(workload.problem)
         do {
-            cost = try workload.cascade.opCounts(binding: binding, multiplier: Double(workload.problem.instances))
+            cost = try cascade.opCounts(binding: binding, multiplier: Double(workload.problem.instances))
         } catch {
-            throw Diagnostic(file: workload.file, path: "cascade", message: "cannot bind the cascade's ranks: \(error)")
+            throw Diagnostic(file: workload.file, path: backward ? "backward_cascade" : "cascade",
+                             message: "cannot bind the cascade's ranks: \(error)")
         }
-        passes = workload.cascade.passes(over: rank)
+        passes = cascade.passes(over: rank)
     }
 
     public var table: String {

@@ -40,6 +40,9 @@ public protocol Mask: Sendable {
     func isTractable(_ tiling: MaskTiling) -> Bool
     /// The Q tiles of one instance under `tiling`, in launch order, with their visited and full KV tiles.
     func tileGrid(_ tiling: MaskTiling, head: Int) -> QTileGrid
+    /// The KV tiles of one instance of P queries × M keys under `tiling`, each with the Q tiles that touch it: the
+    /// backward kernel's grid (`KVMajorGrid.swift`; the default counts it from `cover`).
+    func kvMajorGrid(_ tiling: MaskTiling, head: Int, queries: Int, keys: Int) -> QTileGrid
     /// The counts of `tileGrid` (a family may compute them faster, e.g. GNA's per-axis closed forms).
     func tileWork(_ tiling: MaskTiling, head: Int) -> TileWork
     /// Whether a kernel that tests the whole problem before running (NATTEN's Hopper/Blackwell FNA, a

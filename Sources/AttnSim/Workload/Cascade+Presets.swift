@@ -5,8 +5,13 @@
 /// cascade?.passes().total                                 // 1
 /// ```
 extension Cascade {
-    /// Names accepted by ``preset(named:)``: `attention-3pass`, `attention-2pass`, `attention-1pass`, `unfused`.
+    /// The forward presets (`cascade:`): `attention-3pass`, `attention-2pass`, `attention-1pass`, `unfused`.
+    /// ``preset(named:)`` also knows ``backwardPresetNames`` (`backward_cascade:`, `Cascade+Backward.swift`).
     public static let presetNames = ["attention-3pass", "attention-2pass", "attention-1pass", "unfused"]
+    /// The backward cascades: `attention-backward` (FlashAttention-2's), `attention-backward-d-from-p`,
+    /// `attention-backward-recompute`.
+    public static let backwardPresetNames = ["attention-backward", "attention-backward-d-from-p",
+                                             "attention-backward-recompute"]
 
     /// The named preset, or nil for an unknown name. Parsed once per process (design sweeps ask for them per point).
     public static func preset(named name: String) -> Cascade? {
@@ -15,11 +20,14 @@ extension Cascade {
 
     private static let parsedPresets: [String: Cascade] = {
         var presets: [String: Cascade] = [:]
-        for name in presetNames {
+        for name in presetNames + backwardPresetNames {
             let lines: [String]
             switch name {
             case "attention-3pass", "unfused": lines = threePass
             case "attention-2pass": lines = twoPass
+            case "attention-backward": lines = backward
+            case "attention-backward-d-from-p": lines = backwardDFromP
+            case "attention-backward-recompute": lines = backwardRecompute
             default: lines = onePass
             }
             presets[name] = try? Cascade.parse(name: name, lines: lines)

@@ -12,7 +12,8 @@
 /// - The **family** of rank `m` is `m` and its tile ranks `m0`, `m1`, … (`m` followed by digits).
 /// - `pass(E) = max(1, max over the tensors E reads, and their producers Pr earlier in the cascade, of
 ///   pass(Pr) + δ)`; an Einsum reading only cascade inputs (or initialized tensors) is in pass 1.
-/// - δ = 1 when the tensor as read has had the whole family reduced away (Pr's output has no family rank, or E
+/// - δ = 1 when the tensor as read has had the whole family reduced away (Pr depends on the rank, and Pr's output
+///   has no family rank, or E
 ///   reads it at an iterative endpoint such as `RD[M1,p]` and by no other family rank) **and** E iterates the
 ///   rank's elements: `m` itself or its innermost tile rank `m0` indexes one of E's inputs. A coarser tile rank
 ///   (`m1`) walks only M1-length fibers, which this analysis does not count as a pass over M (the 2-pass
@@ -68,6 +69,15 @@ extension Cascade {
     /// Counts the passes over `rank` and its tile ranks (see ``PassAnalysis``).
     public func passes(over rank: String = "m") -> PassAnalysis {
         var pass = Array(repeating: 0, count: einsums.count)
+        // Whether an Einsum's value depends on the rank: it reads an access carrying a rank of the family, or a
+        // tensor produced earlier that does.
+        var dependsOnRank = Array(repeating: false, count: einsums.count)
+        for (index, einsum) in einsums.enumerated() {
+            dependsOnRank[index] = einsum.reads.contains { access in
+                access.carriesRank(ofFamily: rank)
+                    || producers(of: access.name).contains { $0 < index && dependsOnRank[$0] }
+            }
+        }
         for (index, einsum) in einsums.enumerated() where sections[index] == .extended {
             let iterates = einsum.reads.contains { access in
                 access.ranks.contains { PassAnalysis.isElementRank($0, of: rank) }
@@ -79,7 +89,10 @@ extension Cascade {
                 }
                 for producer in producers(of: access.name)
                 where producer < index && sections[producer] == .extended {
-                    let reduced = !einsums[producer].output.carriesRank(ofFamily: rank) || readsEndpoint
+                    // A tensor that never depended on the rank (D = rowsum(dO ∘ O) in the backward) had nothing of
+                    // it reduced away: reading it needs no earlier pass.
+                    let reduced = dependsOnRank[producer]
+                        && (!einsums[producer].output.carriesRank(ofFamily: rank) || readsEndpoint)
                     current = max(current, pass[producer] + (reduced && iterates ? 1 : 0))
                 }
             }

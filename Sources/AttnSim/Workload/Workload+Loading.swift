@@ -1,7 +1,7 @@
 /// Loading and validating workload files (README.md, "Files").
 extension Workload {
-    static let topKeys = ["attnsim", "name", "description", "problem", "cascade", "mask", "pruning", "kernel",
-                          "estimator", "model", "sources"]
+    static let topKeys = ["attnsim", "name", "description", "pass", "problem", "cascade", "backward_cascade", "mask",
+                          "pruning", "kernel", "estimator", "model", "sources"]
 
     /// `estimator: {kind: minference, last_q: 64, vertical: 1000, slash: 6096}` (the counts default to a
     /// `vertical_slash` mask's) or `estimator: {kind: seer_gate, block: 64, hidden: 128}`.
@@ -57,6 +57,15 @@ extension Workload {
         if let cascade = fields.optional("cascade") {
             (workload.cascadeName, workload.cascade) = try decodeCascade(cascade, problem: problem)
         }
+        if let pass = fields.optional("pass") { workload.pass = try pass.choice(TrainingPass.self) }
+        if let backward = fields.optional("backward_cascade") {
+            guard workload.pass.runsBackward else {
+                throw backward.error("`backward_cascade` needs `pass: backward` or `pass: training`; this "
+                                             + "workload is forward only (`pass` defaults to forward)")
+            }
+            (workload.backwardCascadeName, workload.backwardCascade) = try decodeCascade(
+                backward, problem: problem, presets: Cascade.backwardPresetNames)
+        }
         if let mask = fields.optional("mask") {
             workload.mask = try MaskRegistry.decode(mask, problem: problem, workloadFile: root.file)
         }
@@ -105,13 +114,16 @@ extension Workload {
         return problem
     }
 
-    static func decodeCascade(_ node: SpecNode, problem: Problem) throws(Diagnostic) -> (String, Cascade) {
+    /// A preset among `presets` (the forward ones for `cascade:`, the backward ones for `backward_cascade:`) or a list
+    /// of Einsums, bound to the problem's ranks.
+    static func decodeCascade(_ node: SpecNode, problem: Problem,
+                              presets: [String] = Cascade.presetNames) throws(Diagnostic) -> (String, Cascade) {
         let cascade: Cascade
         let name: String
         if node.isSequence {
             let items = try node.sequence()
             guard !items.isEmpty else {
-                throw node.error("an empty cascade computes nothing; expected a preset (\(Cascade.presetNames.joined(separator: ", "))) "
+                throw node.error("an empty cascade computes nothing; expected a preset (\(presets.joined(separator: ", "))) "
                     + "or a list of Einsums such as - \"QK[m,p] = Q[e,p] * K[e,m]\"")
             }
             var lines: [String] = []
@@ -125,9 +137,9 @@ extension Workload {
             name = "inline"
         } else {
             name = try node.string()
-            guard let preset = Cascade.preset(named: name) else {
-                throw node.error("unknown cascade preset \"\(name)\"\(DidYouMean.hint(for: name, among: Cascade.presetNames)); "
-                    + "expected one of: \(Cascade.presetNames.joined(separator: ", ")), or a list of Einsums")
+            guard presets.contains(name), let preset = Cascade.preset(named: name) else {
+                throw node.error("unknown cascade preset \"\(name)\"\(DidYouMean.hint(for: name, among: presets)); "
+                    + "expected one of: \(presets.joined(separator: ", ")), or a list of Einsums")
             }
             cascade = preset
         }
@@ -377,15 +389,22 @@ extension Workload {
 
 extension Workload {
     /// The same workload with another cascade preset (for `attnsim cascade --cascade`), checked like a file's.
+    /// A backward preset replaces the backward cascade and makes the workload's pass `backward` (unless it trains).
     public func replacingCascade(withPreset name: String) throws(Diagnostic) -> Workload {
+        let names = Cascade.presetNames + Cascade.backwardPresetNames
         guard let preset = Cascade.preset(named: name) else {
             throw Diagnostic(file: file, path: "cascade", message: "unknown cascade preset \"\(name)\""
-                + "\(DidYouMean.hint(for: name, among: Cascade.presetNames)); expected one of: "
-                + Cascade.presetNames.joined(separator: ", "))
+                + "\(DidYouMean.hint(for: name, among: names)); expected one of: " + names.joined(separator: ", "))
         }
         var copy = self
-        copy.cascadeName = name
-        copy.cascade = preset
+        if Cascade.backwardPresetNames.contains(name) {
+            copy.backwardCascadeName = name
+            copy.backwardCascade = preset
+            if copy.pass == .forward { copy.pass = .backward }
+        } else {
+            copy.cascadeName = name
+            copy.cascade = preset
+        }
         return copy
     }
 }

@@ -13,6 +13,11 @@ public struct Workload: Sendable {
     /// The preset name, or "inline" for a cascade written in the file.
     public var cascadeName: String
     public var cascade: Cascade
+    /// `pass:` forward (default), backward or training.
+    public var pass: TrainingPass = .forward
+    /// The backward cascade (`backward_cascade:`, default `attention-backward`), for `pass: backward | training`.
+    public var backwardCascadeName = "attention-backward"
+    public var backwardCascade: Cascade = Cascade.preset(named: "attention-backward")!
     /// Which scores are computed: one of `MaskRegistry.families`.
     public var mask: any Mask
     public var pruning: PruningSpec?

@@ -232,6 +232,50 @@ public struct BlockMask: Mask {
         return QTileGrid(tiles: tiles, denseKVTiles: kvTiles, qTileTokens: tq, kvTileTokens: tkv)
     }
 
+    /// The block table seen from the keys (FlexAttention's backward reads the transposed table, `q_num_blocks` and
+    /// `q_indices`): each listed block counts on the KV tiles it overlaps, once per overlapping Q tile; a pair is full
+    /// when every block it covers is listed full.
+    /// - Complexity: O(listed blocks · overlap).
+    public func kvMajorGrid(_ tiling: MaskTiling, head: Int, queries: Int, keys: Int) -> QTileGrid {
+        let h = table.heads[head]
+        let (bq, bkv) = table.blockSize
+        let (tq, tkv) = (tiling.qTileTokens, tiling.kvTileTokens)
+        var tiles = [QTileVisit](repeating: QTileVisit(visited: 0, full: 0), count: ceilDiv(self.keys, tkv))
+        if tq == bq && tkv == bkv {
+            for q in 0..<h.full.rows {
+                for k in h.full.row(q) { tiles[Int(k)].visited += 1; tiles[Int(k)].full += 1 }
+                for k in h.partial.row(q) { tiles[Int(k)].visited += 1 }
+            }
+        } else {
+            // (Q tile, KV tile) pair → blocks listed in it, and how many of them full.
+            var pairs: [Int: (listed: Int, full: Int)] = [:]
+            let qTiles = ceilDiv(self.queries, tq)
+            for (table, isFull) in [(h.full, true), (h.partial, false)] {
+                for qb in 0..<table.rows {
+                    let q0 = qb * bq, q1 = min(q0 + bq, self.queries)
+                    for k in table.row(qb) {
+                        let k0 = Int(k) * bkv, k1 = min(k0 + bkv, self.keys)
+                        for kt in (k0 / tkv) ..< ceilDiv(k1, tkv) {
+                            for qt in (q0 / tq) ..< ceilDiv(q1, tq) {
+                                pairs[kt * qTiles + qt, default: (0, 0)].listed += 1
+                                if isFull { pairs[kt * qTiles + qt, default: (0, 0)].full += 1 }
+                            }
+                        }
+                    }
+                }
+            }
+            for (pair, count) in pairs {
+                let (kt, qt) = (pair / qTiles, pair % qTiles)
+                let q0 = qt * tq, q1 = min(q0 + tq, self.queries)
+                let k0 = kt * tkv, k1 = min(k0 + tkv, self.keys)
+                let covered = (ceilDiv(q1, bq) - q0 / bq) * (ceilDiv(k1, bkv) - k0 / bkv)
+                tiles[kt].visited += 1
+                if count.full == covered { tiles[kt].full += 1 }
+            }
+        }
+        return QTileGrid(tiles: tiles, denseKVTiles: ceilDiv(self.queries, tq), qTileTokens: tkv, kvTileTokens: tq)
+    }
+
     /// A FlexAttention-style kernel reads the block table per tile and, on a partial block, evaluates the mask
     /// function per element; the file does not name that function, so one table load and one comparison are
     /// charged (a boolean lookup).

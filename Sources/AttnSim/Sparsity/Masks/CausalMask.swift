@@ -38,6 +38,10 @@ public struct CausalMask: Mask, Equatable {
         .causal(queries: queries, keys: keys, qTile: tiling.qTileTokens, kvTile: tiling.kvTileTokens)
     }
 
+    public func kvMajorGrid(_ tiling: MaskTiling, head: Int, queries: Int, keys: Int) -> QTileGrid {
+        .causalKVMajor(queries: queries, keys: keys, qTile: tiling.qTileTokens, kvTile: tiling.kvTileTokens)
+    }
+
     /// Rows at positions a' … b' (i + M − P) attend keys ≤ b', and all of them keys ≤ a'.
     /// - Complexity: O(1).
     public func cover(rows: Range<Int>, columns: Range<Int>, head: Int) -> TileCover {

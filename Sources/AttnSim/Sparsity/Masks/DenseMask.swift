@@ -25,6 +25,10 @@ public struct DenseMask: Mask, Equatable {
         .dense(queries: queries, keys: keys, qTile: tiling.qTileTokens, kvTile: tiling.kvTileTokens)
     }
 
+    public func kvMajorGrid(_ tiling: MaskTiling, head: Int, queries: Int, keys: Int) -> QTileGrid {
+        .denseKVMajor(queries: queries, keys: keys, qTile: tiling.qTileTokens, kvTile: tiling.kvTileTokens)
+    }
+
     public func cover(rows: Range<Int>, columns: Range<Int>, head: Int) -> TileCover { .full }
     public func pairs(rows: Range<Int>, columns: Range<Int>, head: Int) -> Int { rows.count * columns.count }
     public var coversRectanglesFast: Bool { true }

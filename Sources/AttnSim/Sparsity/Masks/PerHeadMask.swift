@@ -92,6 +92,9 @@ public struct PerHeadMask: Mask {
     }
 
     public func tileGrid(_ tiling: MaskTiling, head: Int) -> QTileGrid { mask(of: head).tileGrid(tiling, head: 0) }
+    public func kvMajorGrid(_ tiling: MaskTiling, head: Int, queries: Int, keys: Int) -> QTileGrid {
+        mask(of: head).kvMajorGrid(tiling, head: 0, queries: queries, keys: keys)
+    }
     public func tileWork(_ tiling: MaskTiling, head: Int) -> TileWork { mask(of: head).tileWork(tiling, head: 0) }
 
     /// The most work any group's mask function does, and one comparison of the head index choosing the group: a

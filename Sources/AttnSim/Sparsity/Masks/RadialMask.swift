@@ -174,6 +174,9 @@ public struct RadialMask: Mask {
     public var isDense: Bool { blocks.table.heads[0].full.count == blocks.table.heads[0].full.rows * blocks.table.heads[0].full.rows }
     public func attends(query: Int, key: Int, head: Int) -> Bool { blocks.attends(query: query, key: key, head: 0) }
     public func tileGrid(_ tiling: MaskTiling, head: Int) -> QTileGrid { blocks.tileGrid(tiling, head: 0) }
+    public func kvMajorGrid(_ tiling: MaskTiling, head: Int, queries: Int, keys: Int) -> QTileGrid {
+        blocks.kvMajorGrid(tiling, head: 0, queries: queries, keys: keys)
+    }
 
     /// The kernel runs whole blocks: no element mask. Under other tile sizes a FlexAttention-style kernel looks the
     /// block up, as for a block-mask file.
