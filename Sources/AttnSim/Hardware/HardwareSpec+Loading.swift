@@ -214,7 +214,40 @@ extension HardwareSpec {
 
     static let kernelKeys = ["q_tile_tokens", "kv_tile_tokens", "tile_shapes", "efficiency", "masked_tile_cost", "masked_tile_cost_per_axis", "mask_scope", "masks",
                              "per_cta", "skipped_tile", "stages", "persistent", "memory_efficiency", "per_call", "efficiency_by_head_dim",
-                             "mask_cost", "mask_cost_by_head_dim", "mask_build", "host_overhead", "split_kv", "held_out", "held_out_by_family", "sources"]
+                             "mask_cost", "mask_cost_by_head_dim", "mask_build", "host_overhead", "split_kv", "held_out", "held_out_by_family", "backward", "sources"]
+
+    /// A profile's `backward:` block (`BackwardKernel`).
+    static func backwardKernel(_ node: SpecNode) throws(Diagnostic) -> BackwardKernel {
+        let map = try node.mapping(allowed: ["dq", "q_tile_tokens", "kv_tile_tokens", "efficiency", "efficiency_by_head_dim",
+                                             "per_cta", "host_overhead", "stages", "preprocess", "sources"])
+        var backward = BackwardKernel(dq: try map.optional("dq")?.choice(BackwardKernel.DQ.self) ?? .atomic)
+        for (key, path) in [("q_tile_tokens", \BackwardKernel.qTileTokens), ("kv_tile_tokens", \BackwardKernel.kvTileTokens)] {
+            guard let item = map.optional(key) else { continue }
+            let tokens = try item.int(atLeast: 1)
+            try Workload.checkTileSize([tokens], at: item)
+            backward[keyPath: path] = tokens
+        }
+        func fraction(_ item: SpecNode) throws(Diagnostic) -> Double {
+            let value = try item.physicalQuantity(.number)
+            guard value > 0 && value <= 1 else { throw item.error("expected a fraction of peak in (0, 1], found \(value)") }
+            return value
+        }
+        backward.efficiency = try map.optional("efficiency").map { (item) throws(Diagnostic) in try fraction(item) }
+        if let table = map.optional("efficiency_by_head_dim") {
+            for entry in try table.mappingEntries() {
+                guard let dim = Int(entry.key), dim >= 1 else {
+                    throw entry.keyNode.error("expected a head dimension (an integer ≥ 1) as the key, found \"\(entry.key)\"")
+                }
+                backward.efficiencyByHeadDim[dim] = try fraction(entry.value)
+            }
+        }
+        backward.perCTA = try map.optional("per_cta")?.physicalQuantity(.time, zeroAllowed: true)
+        backward.hostOverhead = try map.optional("host_overhead")?.physicalQuantity(.time, zeroAllowed: true)
+        backward.stages = try map.optional("stages")?.int(atLeast: 1)
+        backward.preprocess = try map.optional("preprocess")?.bool() ?? true
+        backward.sources = try map.optional("sources")?.stringList() ?? []
+        return backward
+    }
 
     static func kernelProfiles(_ node: SpecNode) throws(Diagnostic) -> [String: KernelProfile] {
         var result: [String: KernelProfile] = [:]
@@ -342,6 +375,7 @@ extension HardwareSpec {
                                                      perElementLoad: try factor("per_element_load", "a table load"))
             }
             profile.splitKV = try map.optional("split_kv")?.bool()
+            if let item = map.optional("backward") { profile.backward = try backwardKernel(item) }
             if let perAxis = map.optional("masked_tile_cost_per_axis") {
                 profile.maskedTileCostPerAxis = try perAxis.physicalQuantity(.number, zeroAllowed: true)
             }

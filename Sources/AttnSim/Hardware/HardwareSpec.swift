@@ -175,6 +175,8 @@ public struct KernelProfile: Sendable, Equatable {
     /// second kernel (FlashDecoding; FlashAttention-2's split-KV path): the mapper then ranks split counts
     /// (`SplitKV.candidates`) and a workload may set `kernel.kv_splits`. nil: no.
     public var splitKV: Bool?
+    /// The backward pass (`backward:`); nil: the backend has no modelled backward.
+    public var backward: BackwardKernel?
     public var sources: [String] = []
 
     /// The share of peak a full tile reaches at `headDim`: the measured value for that head dimension, else

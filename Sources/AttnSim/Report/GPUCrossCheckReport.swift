@@ -226,6 +226,17 @@ public struct GPUCrossCheckReport: Sendable {
             parts.append(String(format: "mask_build fixed %.2f ms, per_element %.3f ps, cycle_scale %.2f",
                                 build.fixed * 1e3, build.perElement * 1e12, build.cycleScale))
         }
+        if let backward = profile.backward {
+            var words = ["backward: dq \(backward.dq.rawValue)"]
+            if !backward.efficiencyByHeadDim.isEmpty {
+                words.append("efficiency by head_dim " + backward.efficiencyByHeadDim.sorted { $0.key < $1.key }
+                    .map { String(format: "%d: %.3f", $0.key, $0.value) }.joined(separator: ", "))
+            } else if let efficiency = backward.efficiency {
+                words.append(String(format: "efficiency %.3f", efficiency))
+            }
+            if let host = backward.hostOverhead { words.append(String(format: "host_overhead %.1f us", host * 1e6)) }
+            parts.append(words.joined(separator: ", "))
+        }
         return parts.joined(separator: "; ")
     }
 

@@ -11,6 +11,9 @@ public enum GPUEngine {
         /// The sparse and dense calls as the engine timed them (`KernelCall`), for the speedup waterfall.
         public var sparseCall: KernelCall? = nil
         public var denseCall: KernelCall? = nil
+        /// The backward kernels of a `pass: backward | training` workload (nil for a forward one).
+        public var sparseBackward: BackwardRun? = nil
+        public var denseBackward: BackwardRun? = nil
 
         public var speedup: Double { dense.time / sparse.time }
     }
@@ -100,10 +103,19 @@ public enum GPUEngine {
                                   qTileTokens: mapping.qTileTokens, kvTileTokens: mapping.kvTileTokens, layout: layout,
                                   kvSplits: mapping.kvSplits, persistent: mapping.persistent,
                                   mask: MaskEvaluation(workload), maskAllTiles: maskAllTiles, launch: launch)
-        let sparse = trace ? sparseCall.simulate(trace: true) : untraced
+        let forwardSparse = trace ? sparseCall.simulate(trace: true) : untraced
+        let pass = workload.pass
+        var sparseBackward: BackwardRun?
+        if pass.runsBackward {
+            sparseBackward = try backward(hardware: hardware, profile: profile, backend: mapping.backend,
+                                          workload: workload, mapping: mapping, dense: false, launch: launch)
+        }
+        let sparse = Self.passRun(pass, forward: forwardSparse, backward: sparseBackward)
+        // The waterfall re-runs one forward call's mechanisms; a backward or training pass is several kernels.
+        let waterfallCall = pass == .forward ? sparseCall : nil
         guard runDense else {
             return Outcome(mapping: mapping, sparse: sparse, dense: sparse, grid: grid, packedHeads: layout.packedHeads,
-                           sparseCall: sparseCall)
+                           sparseCall: waterfallCall, sparseBackward: sparseBackward)
         }
         let denseQ = baseline == nil ? mapping.qTileTokens : (baselineProfile.qTileTokens ?? mapping.qTileTokens)
         let denseKV = baseline == nil ? mapping.kvTileTokens : (baselineProfile.kvTileTokens ?? mapping.kvTileTokens)
@@ -114,12 +126,36 @@ public enum GPUEngine {
         let denseSplits = baseline == nil ? mapping.kvSplits : baselineProfile.splitKV != true ? 1
             : SplitKV.flashAttention2Splits(batchHeadsMBlocks: denseGrid.tiles.count * denseLayout.instances,
                                             sms: 2 * (hardware.units?.count ?? 1), nBlocks: denseGrid.denseKVTiles)
-        let (denseCall, dense) = try call(hardware: hardware, profile: baselineProfile, problem: problem, grid: denseGrid,
+        let (denseCall, forwardDense) = try call(hardware: hardware, profile: baselineProfile, problem: problem, grid: denseGrid,
                                  qTileTokens: denseQ, kvTileTokens: denseKV, layout: denseLayout, kvSplits: denseSplits,
                                  persistent: baseline == nil ? mapping.persistent : (baselineProfile.persistent ?? false),
                                  launch: launch)
+        var denseBackward: BackwardRun?
+        if pass.runsBackward {
+            var denseMapping = mapping
+            denseMapping.backend = baseline ?? mapping.backend
+            if baseline != nil {
+                denseMapping.qTile = [denseQ]
+                denseMapping.kvTile = [denseKV]
+                denseMapping.tiling = .single_dim
+            }
+            denseBackward = try backward(hardware: hardware, profile: baselineProfile, backend: denseMapping.backend,
+                                         workload: workload, mapping: denseMapping, dense: true, launch: launch)
+        }
+        let dense = Self.passRun(pass, forward: forwardDense, backward: denseBackward)
         return Outcome(mapping: mapping, sparse: sparse, dense: dense, grid: grid,
-                       packedHeads: layout.packedHeads, sparseCall: sparseCall, denseCall: denseCall)
+                       packedHeads: layout.packedHeads, sparseCall: waterfallCall,
+                       denseCall: pass == .forward ? denseCall : nil,
+                       sparseBackward: sparseBackward, denseBackward: denseBackward)
+    }
+
+    /// The run of `pass`: the forward call, the backward's kernels, or both in sequence.
+    static func passRun(_ pass: TrainingPass, forward: GPUSimulation, backward: BackwardRun?) -> GPUSimulation {
+        switch pass {
+        case .forward: forward
+        case .backward: backward?.total ?? forward
+        case .training: backward.map { GPUSimulation.sequence([forward, $0.total]) } ?? forward
+        }
     }
 
     /// Costs `grid` (one instance's Q tiles) for `profile` at the clock the GPU sustains for the call, split
@@ -128,11 +164,13 @@ public enum GPUEngine {
     static func call(hardware: HardwareSpec, profile: KernelProfile, problem: Problem, grid: QTileGrid,
                      qTileTokens: Int, kvTileTokens: Int, layout: GPUHeadLayout, kvSplits: Int, persistent: Bool,
                      mask: MaskEvaluation = .none, maskAllTiles: Bool = false,
-                     launch: KernelChoice.Launch = .eager) throws(Diagnostic) -> (call: KernelCall, run: GPUSimulation) {
+                     launch: KernelChoice.Launch = .eager,
+                     work: KernelWork = .forward) throws(Diagnostic) -> (call: KernelCall, run: GPUSimulation) {
         var cost = try GPUKernelCost(hardware: hardware, profile: profile, problem: problem, qTileTokens: qTileTokens,
                                      kvTileTokens: kvTileTokens, grid: grid, instances: layout.instances,
-                                     mask: mask, kvSharing: layout.kvSharing, kvSplits: kvSplits,
-                                     queryRows: layout.rows, headsPerInstance: layout.headsPerInstance)
+                                     mask: mask, kvSharing: work == .forward ? layout.kvSharing : 1, kvSplits: kvSplits,
+                                     queryRows: work == .forward ? layout.rows : nil,
+                                     headsPerInstance: layout.headsPerInstance, work: work)
         cost.maskAllTiles = maskAllTiles
         let splitGrid = grid.splittingKV(into: kvSplits)
         var call = KernelCall(grid: splitGrid, instances: layout.instances, cost: cost, persistent: persistent,

@@ -101,7 +101,8 @@ public struct GPUKernelCost: Sendable, Equatable {
     ///   `headsPerInstance` the heads `grid` holds one after another, each with its own K and V (per-head masks).
     public init(hardware: HardwareSpec, profile: KernelProfile, problem: Problem, qTileTokens tq: Int,
                 kvTileTokens tkv: Int, grid: QTileGrid, instances: Int, mask: MaskEvaluation = .none, kvSharing: Int = 1,
-                kvSplits: Int = 1, queryRows: Int? = nil, headsPerInstance: Int = 1) throws(Diagnostic) {
+                kvSplits: Int = 1, queryRows: Int? = nil, headsPerInstance: Int = 1,
+                work: KernelWork = .forward) throws(Diagnostic) {
         guard hardware.kind != .spatial, let units = hardware.units, let peak = hardware.peakFLOPs(problem.dtype) else {
             throw Diagnostic(file: hardware.file, message: "\(hardware.name) has no peak for \(problem.dtype.rawValue) per unit")
         }
@@ -110,10 +111,13 @@ public struct GPUKernelCost: Sendable, Equatable {
         let smem = hardware.memory.first { $0.perUnit }?.size ?? 228 * 1024
         // A kernel compiled for a large head dimension pipelines fewer K/V stages so that its tiles fit in shared
         // memory (FlashAttention's and Triton's configurations do): the most stages, up to the profile's, that fit.
-        let stageBytes = Double(tkv) * (e + f) * bytes, qBytes = Double(tq) * e * bytes
+        // The CTA's own tile (`tq` tokens) stays in shared memory while the streamed tiles (`tkv` tokens) pass
+        // through `stages` buffers; its fp32 accumulators and score tiles sit in registers (`KernelWork`).
+        let streamed = work.streamedBytesPerToken(headDim: e, valueDim: f, bytes: bytes)
+        let stageBytes = Double(tkv) * streamed, qBytes = Double(tq) * work.ownBytesPerToken(headDim: e, valueDim: f, bytes: bytes)
         let stages = max(1, min(Double(profile.stages ?? 2), ((smem - qBytes) / stageBytes).rounded(.down)))
         let smemPerCTA = qBytes + stages * stageBytes
-        let regsPerCTA = Double(tq) * (f + Double(tkv)) * 4
+        let regsPerCTA = work.registerBytes(ownTokens: Double(tq), streamedTokens: Double(tkv), headDim: e, valueDim: f)
         let fit = min(smem / smemPerCTA, Self.registerFileBytes / regsPerCTA)
         sms = units.count
         // A CPU runs one work item per core (one thread each); a GPU SM as many CTAs as fit.
@@ -123,11 +127,11 @@ public struct GPUKernelCost: Sendable, Equatable {
         // rows it has, padded to the tensor cores' MMA height (`mmaRows`), as decode kernels do (cuDNN's measured on
         // the H200 is 16×128×128; FlashDecoding packs the group into the M dimension).
         let rows = min(tq, queryRows.map { ceilDiv(max(1, $0), Self.mmaRows) * Self.mmaRows } ?? tq)
-        tileFLOPs = 2 * Double(rows) * Double(tkv) * (e + f)
+        tileFLOPs = Double(rows) * Double(tkv) * work.flopsPerPair(headDim: problem.headDim, valueDim: problem.valueDim)
         // A tile set too large for one SM still runs (spilling), but slower: charge the overflow.
         computeTileTime = tileFLOPs / smPeak * Double(ctasPerSM) / (hardware.kind == .cpu ? 1 : min(1, fit))
 
-        kvTileBytes = Double(tkv) * (e + f) * bytes
+        kvTileBytes = Double(tkv) * streamed
         // DRAM serves each KV tile of an instance once per pass of its Q tiles: once if the instance's K and V
         // stay in its share of L2 while its CTAs run, else once per wave of its Q tiles (the CTAs of a wave
         // stream K and V in step, so within a wave L2 catches the rest).
@@ -152,7 +156,7 @@ public struct GPUKernelCost: Sendable, Equatable {
             let rows = Double(min(tq, queryRows ?? tq))
             qoBytesPerCTA = rows * e * bytes + rows * Self.partialBytesPerRow(valueDim: problem.valueDim)
         } else {
-            qoBytesPerCTA = Double(tq) * (e + f) * bytes
+            qoBytesPerCTA = Double(tq) * work.ownTrafficPerToken(headDim: e, valueDim: f, bytes: bytes)
         }
         self.bandwidth = bandwidth
         if let latency = hardware.offChip.latency { ctaBandwidth = stages * stageBytes / latency }
@@ -213,5 +217,72 @@ public struct GPUKernelCost: Sendable, Equatable {
         var scaled = self
         scaled.computeTileTime = computeTileTime / factor
         return scaled
+    }
+}
+
+/// Which kernel of a training step a CTA runs, and so what its own tile, its streamed tiles and one (own, streamed)
+/// pair of tiles hold and cost (references.md [FlashAttention-2] Algorithms 1 and 2).
+///
+/// | work | own tile (stays on chip) | streamed tile | FLOPs per pair of tokens | DRAM per own token |
+/// |---|---|---|---|---|
+/// | forward | Q (read), O (written) | K, V | 2(E + F) | (E + F) elements |
+/// | backward, KV-major | K, V (read), dK, dV (written) | Q, dO, and L, Delta in fp32 | 2(3E + 2F) with dQ, 2(2E + 2F) without | 2(E + F) elements |
+/// | backward, dQ pass | Q, dO, L, Delta (read), dQ (written) | K, V | 2(2E + F) | (2E + F) elements + 8 bytes |
+///
+/// Registers hold the own tile's fp32 accumulators (O; dK and dV; dQ) and the score tiles of one pair (S; in the
+/// backward S/P and dP/dS), 4 bytes each.
+public enum KernelWork: Sendable, Equatable {
+    case forward
+    /// A CTA owns a K, V tile and walks the Q tiles that touch it (the KV-major grid); with `dq` it also adds its
+    /// share of dQ = dS K to an fp32 buffer with atomics, else a separate pass computes dQ.
+    case backwardKeyValue(dq: Bool)
+    /// A CTA owns a Q tile and walks its KV tiles, recomputing S and dP to form dQ (the separate dQ pass).
+    case backwardQuery
+
+    /// fp32 log-sum-exp and Delta per query row: what a backward CTA streams or holds beside Q and dO.
+    static let rowStatisticsBytes = 8.0
+
+    func flopsPerPair(headDim e: Int, valueDim f: Int) -> Double {
+        switch self {
+        case .forward: PassFLOPs.forward(headDim: e, valueDim: f)
+        case .backwardKeyValue(let dq): dq ? PassFLOPs.backward(headDim: e, valueDim: f)
+            : PassFLOPs.backwardKeyValue(headDim: e, valueDim: f)
+        case .backwardQuery: PassFLOPs.backwardQuery(headDim: e, valueDim: f)
+        }
+    }
+
+    /// Shared-memory bytes per token of the own tile.
+    func ownBytesPerToken(headDim e: Double, valueDim f: Double, bytes: Double) -> Double {
+        switch self {
+        case .forward: e * bytes
+        case .backwardKeyValue: (e + f) * bytes
+        case .backwardQuery: (e + f) * bytes + Self.rowStatisticsBytes
+        }
+    }
+
+    /// Bytes per token of a streamed tile (what DRAM or L2 serves for each visit).
+    func streamedBytesPerToken(headDim e: Double, valueDim f: Double, bytes: Double) -> Double {
+        switch self {
+        case .forward, .backwardQuery: (e + f) * bytes
+        case .backwardKeyValue: (e + f) * bytes + Self.rowStatisticsBytes
+        }
+    }
+
+    /// DRAM bytes per token of the own tile, read and written once per CTA.
+    func ownTrafficPerToken(headDim e: Double, valueDim f: Double, bytes: Double) -> Double {
+        switch self {
+        case .forward: (e + f) * bytes
+        case .backwardKeyValue: 2 * (e + f) * bytes
+        case .backwardQuery: (2 * e + f) * bytes + Self.rowStatisticsBytes
+        }
+    }
+
+    /// Register bytes of one CTA: fp32 accumulators of the own tile and the pair's fp32 score tiles.
+    func registerBytes(ownTokens t: Double, streamedTokens s: Double, headDim e: Double, valueDim f: Double) -> Double {
+        switch self {
+        case .forward: t * (f + s) * 4
+        case .backwardKeyValue: t * (e + f + 2 * s) * 4
+        case .backwardQuery: t * (e + 2 * s) * 4
+        }
     }
 }

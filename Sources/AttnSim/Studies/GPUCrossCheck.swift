@@ -79,6 +79,9 @@ public struct GPUCrossCheck: Sendable {
     /// Whether no config trains a fit: a file measured after the profiles were fitted says so with
     /// `"held_out": "all"`, and every config in it is held out.
     public var allHeldOut = false
+    /// Whether the file holds forward + backward runs (`attnsim_gpu_training_runs`): `fit` then fits the backward
+    /// profiles alone (`fitBackward`).
+    public var isTraining = false
 
     /// Reads the measured JSON (validation/gpu/protocol_bench.py's `attnsim_gpu_runs` files, or flex_gna_bench.py's);
     /// errors name the file and the config. A config that did not run, or whose workload attnsim cannot model, is
@@ -96,6 +99,11 @@ public struct GPUCrossCheck: Sendable {
         allHeldOut = root["held_out"] as? String == "all"
         if root["attnsim_gpu_runs"] != nil {
             (measurements, skipped) = Self.protocolMeasurements(configs, path: path)
+            return
+        }
+        if root["attnsim_gpu_training_runs"] != nil {
+            isTraining = true
+            (measurements, skipped) = Self.trainingMeasurements(configs, path: path)
             return
         }
         var list: [Measurement] = []
@@ -180,6 +188,37 @@ public struct GPUCrossCheck: Sendable {
         return (list, skipped)
     }
 
+    /// validation/gpu/backward_bench.py's records (`attnsim_gpu_training_runs`): each carries its forward workload
+    /// (`workload_yaml`), checked here as `pass: training` against the measured forward + backward time
+    /// (`fwd_bwd.ms`), with the dense baseline of the same backend and shape (`dense.fwd_bwd_ms`; a dense run is its
+    /// own).
+    static func trainingMeasurements(_ configs: [[String: Any]], path: String) -> ([Measurement], [String]) {
+        var list: [Measurement] = []
+        var skipped: [String] = []
+        for (index, config) in configs.enumerated() {
+            let id = config["id"] as? String ?? "config \(index)"
+            let measured = ((config["fwd_bwd"] as? [String: Any])?["ms"] as? NSNumber)?.doubleValue
+            guard let yaml = config["workload_yaml"] as? String, let measured, measured > 0 else {
+                skipped.append("\(id) (no measured forward + backward time)")
+                continue
+            }
+            let workload: Workload
+            do {
+                workload = try Workload.parse(text: yaml + "pass: training\n", file: "\(path): \(id)")
+            } catch {
+                skipped.append("\(id) (\(error.message))")
+                continue
+            }
+            let dense = workload.mask.isDense ? measured
+                : ((config["dense"] as? [String: Any])?["fwd_bwd_ms"] as? NSNumber)?.doubleValue
+            let blocks = config["blocks"] as? [String: Any]
+            list.append(Measurement(id: id, family: config["family"] as? String ?? "?", workload: workload,
+                                    backendFixed: true, denseTime: dense.map { $0 / 1e3 }, sparseTime: measured / 1e3,
+                                    partialBlocks: blocks?["partial"] as? Int, fullBlocks: blocks?["full"] as? Int))
+        }
+        return (list, skipped)
+    }
+
     /// Every third config (by position in the file, starting with the first) trains the fit; the rest are held out.
     public static func isTraining(_ index: Int) -> Bool { index % 3 == 0 }
 
@@ -209,6 +248,7 @@ public struct GPUCrossCheck: Sendable {
     /// flex_gna_bench.py's files the checked backend's efficiency, masked-tile cost and per-CTA cost; for protocol
     /// files every backend they ran, with the parameters its training configs inform (`ProfileFit.parameters`).
     public func fit(hardware: HardwareSpec, backend: String) throws(Diagnostic) -> [String: KernelProfile] {
+        if isTraining { return try fitBackward(hardware: hardware) }
         let training = measurements.enumerated().filter { trains($0.element, index: $0.offset) }.map(\.element)
         guard training.allSatisfy(\.backendFixed) else {
             // A backend not yet in the file starts as FlexAttention does: 128-token tiles, mask on partial tiles only.

@@ -1,0 +1,84 @@
+import Foundation
+
+/// Fits the backward profiles (`BackwardKernel`) of the backends in a training-runs file on its training configs
+/// (every third, `GPUCrossCheck.trains`), leaving every forward cost as it is: the forward profiles were fitted on
+/// other runs, so a training point's forward half is a held-out prediction too.
+///
+/// Per backend the parameters are the backward efficiency at each head dimension its training configs ran, and the
+/// host's issue time of the whole backward; each is set in turn by golden-section search on Σ log²(predicted ÷
+/// measured forward + backward time) over that backend's training configs, three rounds.
+extension GPUCrossCheck {
+    func fitBackward(hardware: HardwareSpec) throws(Diagnostic) -> [String: KernelProfile] {
+        let training = measurements.enumerated().filter { trains($0.element, index: $0.offset) }.map(\.element)
+        var spec = hardware
+        var fitted: [String: KernelProfile] = [:]
+        for name in Set(training.map(\.backend)).sorted() {
+            var profile = try GPUEngine.profile(hardware, backend: name, file: hardware.file)
+            guard var backward = profile.backward else { continue }
+            let samples = training.filter { $0.backend == name }
+            let headDims = Set(samples.map(\.workload.problem.headDim)).sorted()
+            func loss(_ candidate: BackwardKernel) -> Double {
+                var trial = spec
+                trial.kernels[name]?.backward = candidate
+                var sum = 0.0
+                for sample in samples {
+                    guard let time = try? Simulator.run(hardware: trial, workload: sample.workload).gpu?.sparse.time,
+                          time > 0 else { return .infinity }
+                    sum += pow(log(time / sample.sparseTime), 2)
+                }
+                return sum
+            }
+            for dim in headDims where backward.efficiencyByHeadDim[dim] == nil {
+                backward.efficiencyByHeadDim[dim] = backward.efficiency(headDim: dim, forward: profile) ?? 0.5
+            }
+            for _ in 0..<3 {
+                for dim in headDims {
+                    let best = Self.goldenSection(0.1, 1.0) { value in
+                        var candidate = backward
+                        candidate.efficiencyByHeadDim[dim] = value
+                        return loss(candidate)
+                    }
+                    backward.efficiencyByHeadDim[dim] = (best * 1000).rounded() / 1000
+                }
+                let host = Self.goldenSection(0, 2e-3) { value in
+                    var candidate = backward
+                    candidate.hostOverhead = value
+                    return loss(candidate)
+                }
+                backward.hostOverhead = (host * 1e7).rounded() / 1e7
+            }
+            profile.backward = backward
+            spec.kernels[name] = profile
+            fitted[name] = profile
+        }
+        return fitted
+    }
+
+    /// The minimiser of a unimodal `f` on [low, high] to about 1e-4 of the interval.
+    static func goldenSection(_ low: Double, _ high: Double, _ f: (Double) -> Double) -> Double {
+        let ratio = (sqrt(5) - 1) / 2
+        var (a, b) = (low, high)
+        var c = b - ratio * (b - a), d = a + ratio * (b - a)
+        var (fc, fd) = (f(c), f(d))
+        for _ in 0..<20 {
+            if fc < fd {
+                (b, d, fd) = (d, c, fc)
+                c = b - ratio * (b - a)
+                fc = f(c)
+            } else {
+                (a, c, fc) = (c, d, fd)
+                d = a + ratio * (b - a)
+                fd = f(d)
+            }
+        }
+        return (a + b) / 2
+    }
+}
+
+extension BackwardKernel {
+    /// The backward efficiency at `headDim` (its table, interpolated as the forward's is, else `efficiency`), or
+    /// nil where the profile gives none and the forward's applies.
+    func efficiency(headDim: Int, forward: KernelProfile) -> Double? {
+        profile(from: forward).efficiency(headDim: headDim)
+    }
+}
