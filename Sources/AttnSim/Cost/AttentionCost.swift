@@ -11,12 +11,18 @@ public struct AttentionCost: Sendable, Equatable {
     public var effectiveFLOPs: Double?
     public var denseBytes: Double
 
-    public init(_ problem: Problem, mask: any Mask) {
-        let perPair = 2 * Double(problem.headDim + problem.valueDim)
+    /// - Parameter pass: the forward (default), the backward or both (`PassFLOPs`): the backward's FLOPs are its five
+    ///   products, 2(3E + 2F) per pair, and its compulsory bytes read Q, K, V, O and dO and write dQ, dK and dV.
+    public init(_ problem: Problem, mask: any Mask, pass: TrainingPass = .forward) {
+        let perPair = PassFLOPs.perPair(pass, headDim: problem.headDim, valueDim: problem.valueDim)
         let instances = Double(problem.instances)
         denseFLOPs = instances * Double(problem.queryTokens) * Double(problem.keyTokens) * perPair
         effectiveFLOPs = mask.attendedPairs.map { instances * $0 * perPair }
-        denseBytes = problem.queryOutputBytes + problem.keyValueBytes
+        let forwardBytes = problem.queryOutputBytes + problem.keyValueBytes
+        // Backward: Q, O, dO read and dQ written (Q, O are queryOutputBytes; dO and dQ as much again), K and V read and
+        // dK and dV written.
+        let backwardBytes = 2 * problem.queryOutputBytes + 2 * problem.keyValueBytes
+        denseBytes = (pass.runsForward ? forwardBytes : 0) + (pass.runsBackward ? backwardBytes : 0)
     }
 
     /// Dense FLOPs over effective FLOPs: the FLOP-wise speedup bound.

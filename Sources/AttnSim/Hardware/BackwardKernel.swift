@@ -27,6 +27,9 @@ public struct BackwardKernel: Sendable, Equatable {
     public var stages: Int?
     /// Whether a D = rowsum(dO ∘ O) kernel runs first (FlashAttention-2, cuDNN, FlexAttention do); default true.
     public var preprocess = true
+    /// How held-out forward + backward measurements fell around this profile's training predictions (`held_out:`):
+    /// the 80 % interval of a `pass: backward | training` prediction.
+    public var heldOut: HeldOutSpread?
     public var sources: [String] = []
 
     public init(dq: DQ = .atomic) { self.dq = dq }

@@ -216,10 +216,25 @@ extension HardwareSpec {
                              "per_cta", "skipped_tile", "stages", "persistent", "memory_efficiency", "per_call", "efficiency_by_head_dim",
                              "mask_cost", "mask_cost_by_head_dim", "mask_build", "host_overhead", "split_kv", "held_out", "held_out_by_family", "backward", "sources"]
 
+    /// A `held_out: {time: [low, high], speedup: [low, high], configs: n}` spread.
+    static func heldOutSpread(_ item: SpecNode) throws(Diagnostic) -> HeldOutSpread {
+        let spread = try item.mapping(allowed: ["time", "speedup", "configs"])
+        func ratios(_ key: String) throws(Diagnostic) -> ClosedRange<Double> {
+            let node = try spread.required(key, expecting: "[low, high], measured ÷ predicted at the 10th and 90th percentiles")
+            let values = try node.sequence().map { (item) throws(Diagnostic) in try item.physicalQuantity(.number) }
+            guard values.count == 2, values[0] > 0, values[0] <= values[1] else {
+                throw node.error("expected [low, high] with 0 < low ≤ high (measured ÷ predicted), found \(values)")
+            }
+            return values[0]...values[1]
+        }
+        return HeldOutSpread(time: try ratios("time"), speedup: try ratios("speedup"),
+                             configs: try spread.required("configs", expecting: "the number of held-out runs").int(atLeast: 1))
+    }
+
     /// A profile's `backward:` block (`BackwardKernel`).
     static func backwardKernel(_ node: SpecNode) throws(Diagnostic) -> BackwardKernel {
         let map = try node.mapping(allowed: ["dq", "q_tile_tokens", "kv_tile_tokens", "efficiency", "efficiency_by_head_dim",
-                                             "per_cta", "host_overhead", "stages", "preprocess", "sources"])
+                                             "per_cta", "host_overhead", "stages", "preprocess", "held_out", "sources"])
         var backward = BackwardKernel(dq: try map.optional("dq")?.choice(BackwardKernel.DQ.self) ?? .atomic)
         for (key, path) in [("q_tile_tokens", \BackwardKernel.qTileTokens), ("kv_tile_tokens", \BackwardKernel.kvTileTokens)] {
             guard let item = map.optional(key) else { continue }
@@ -245,6 +260,7 @@ extension HardwareSpec {
         backward.hostOverhead = try map.optional("host_overhead")?.physicalQuantity(.time, zeroAllowed: true)
         backward.stages = try map.optional("stages")?.int(atLeast: 1)
         backward.preprocess = try map.optional("preprocess")?.bool() ?? true
+        backward.heldOut = try map.optional("held_out").map { (item) throws(Diagnostic) in try heldOutSpread(item) }
         backward.sources = try map.optional("sources")?.stringList() ?? []
         return backward
     }
@@ -311,19 +327,6 @@ extension HardwareSpec {
                         .physicalQuantity(.time, zeroAllowed: true),
                     cycleScale: try build.required("cycle_scale", expecting: "a scale ≥ 0 on the mask_cost cycles, e.g. 2")
                         .physicalQuantity(.number, zeroAllowed: true))
-            }
-            func heldOutSpread(_ item: SpecNode) throws(Diagnostic) -> HeldOutSpread {
-                let spread = try item.mapping(allowed: ["time", "speedup", "configs"])
-                func ratios(_ key: String) throws(Diagnostic) -> ClosedRange<Double> {
-                    let node = try spread.required(key, expecting: "[low, high], measured ÷ predicted at the 10th and 90th percentiles")
-                    let values = try node.sequence().map { (item) throws(Diagnostic) in try item.physicalQuantity(.number) }
-                    guard values.count == 2, values[0] > 0, values[0] <= values[1] else {
-                        throw node.error("expected [low, high] with 0 < low ≤ high (measured ÷ predicted), found \(values)")
-                    }
-                    return values[0]...values[1]
-                }
-                return HeldOutSpread(time: try ratios("time"), speedup: try ratios("speedup"),
-                                     configs: try spread.required("configs", expecting: "the number of held-out runs").int(atLeast: 1))
             }
             profile.heldOut = try map.optional("held_out").map { (item) throws(Diagnostic) in try heldOutSpread(item) }
             if let table = map.optional("held_out_by_family") {

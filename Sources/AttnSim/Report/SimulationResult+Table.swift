@@ -11,8 +11,10 @@ extension SimulationResult {
         func count(_ x: Double?, _ unit: String) -> String {
             x.map { Quantity.formatCount($0, unit) } ?? "—"
         }
-        var table = TextTable(title: "attnsim simulate: \(workload) on \(hardware)")
-        table.section("work")
+        var table = TextTable(title: "attnsim simulate: \(workload) on \(hardware)"
+            + (pass == .forward ? "" : pass == .training ? " (training: forward + backward)" : " (backward pass)"))
+        table.section("work" + (pass == .forward ? "" : " (FLOPs of the \(pass == .training ? "forward and backward" : "backward"): "
+            + "2(3E + 2F) per pair for the backward's five products)"))
         table.add("dense FLOPs", count(denseFLOPs, "FLOP"))
         table.add("effective FLOPs", count(effectiveFLOPs, "FLOP"))
         if let heads, let kvHeads {
@@ -28,7 +30,14 @@ extension SimulationResult {
             table.add("worst Q tile", "\(work.worstVisited) of \(work.kvTilesSelfAttention) KV tiles (\(work.worstFull) full)")
             table.add("fully block-sparse", "\(work.isFullyBlockSparse ? "yes" : "no") (kernel fast path: \(analysis.kernelSkipsMask ? "yes" : "no"))")
         }
-        table.section("bounds (upper bounds on speedup over dense)")
+        if let kv = kvMajorTiles {
+            table.section("backward tiles (KV-major: each KV tile with the Q tiles that touch it)")
+            table.add("KV tiles", "\(kv.qTiles)")
+            table.add("Q tiles visited", "\(kv.visited) (\(kv.full) full, \(kv.partial) partially masked)")
+            table.add("worst KV tile", "\(kv.worstVisited) of \(kv.kvTilesSelfAttention) Q tiles")
+        }
+        table.section("bounds (upper bounds on speedup over dense"
+            + (pass == .training ? "; forward and backward combined by their FLOPs)" : pass == .backward ? "; backward grid)" : ")"))
         table.add("FLOP-wise", times(bounds.flopSpeedup))
         table.add("tile-wise (NATTEN)", times(bounds.tileSpeedup))
         table.add("wave-aware", times(bounds.waveSpeedup))
@@ -41,6 +50,11 @@ extension SimulationResult {
                 + "\(gpu.sparse.waves) waves, \(String(format: "%.1f %%", gpu.sparse.waveEfficiency * 100)) wave efficiency")
             if gpu.packedHeads > 1 {
                 table.add("GQA packing", "\(gpu.packedHeads) query heads per CTA (one K/V head's group in a Q tile)")
+            }
+            if let backward = gpu.sparseBackward {
+                let kernels = backward.kernels.map { "\($0.name) \(Quantity.format($0.run.time, .time))" }
+                table.add("backward kernels", kernels.joined(separator: ", ")
+                    + (backward.total.time > backward.kernels.reduce(0) { $0 + $1.run.time } ? " (host-bound)" : ""))
             }
             if gpu.sparse.combineTime > 0 {
                 table.add("split-KV combine", value(gpu.sparse.combineTime, .time) + " (second kernel, in the time)")

@@ -9,6 +9,9 @@ public struct SimulationRecord: Codable, Sendable, Equatable {
     public var hardware: String
     /// The workload file's `name:`.
     public var workload: String
+    /// `backward` or `training` for a workload that says so (`pass:`); absent for the forward pass. The keys below
+    /// then describe that pass: FLOPs, bounds and times of the backward, or of forward and backward together.
+    @OmittedWhenNil public var pass: String? = nil
     public var flops: FLOPs
     /// Tile counts per (batch, head) instance under the kernel's tiling (all null without a tile analysis).
     public var tiles: Tiles
@@ -25,7 +28,7 @@ public struct SimulationRecord: Codable, Sendable, Equatable {
     public var notes: [String]
 
     enum CodingKeys: String, CodingKey {
-        case schemaVersion = "schema_version", hardware, workload, flops, tiles, bounds, blockSparse = "block_sparse"
+        case schemaVersion = "schema_version", hardware, workload, pass, flops, tiles, bounds, blockSparse = "block_sparse"
         case simulated, pruning, endToEnd = "end_to_end", notes
     }
 
@@ -57,11 +60,30 @@ public struct SimulationRecord: Codable, Sendable, Equatable {
         @OmittedWhenNil public var kvTile: [Int]? = nil
         /// Head patterns summed in the counts (per-head masks); absent for one pattern.
         @OmittedWhenNil public var headPatterns: Int? = nil
+        /// A backward or training pass: the same mask seen from the keys, the backward kernel's grid (each KV tile with
+        /// the Q tiles that touch it).
+        @OmittedWhenNil public var kvMajor: KVMajor? = nil
+
+        /// `tiles.kv_major`: KV tiles, the Q tiles of dense attention each would see, visited and full (KV tile, Q tile)
+        /// pairs, and the Q tiles of the most-visited KV tile.
+        public struct KVMajor: Codable, Sendable, Equatable {
+            public var kvTiles: Int
+            public var qTilesSelfAttention: Int
+            public var visited: Int
+            public var full: Int
+            public var partial: Int
+            public var worstVisited: Int
+
+            enum CodingKeys: String, CodingKey {
+                case kvTiles = "kv_tiles", qTilesSelfAttention = "q_tiles_self_attention", visited, full, partial
+                case worstVisited = "worst_visited"
+            }
+        }
 
         enum CodingKeys: String, CodingKey {
             case qTiles = "q_tiles", kvTilesSelfAttention = "kv_tiles_self_attention", visited, full, partial
             case worstVisited = "worst_visited", worstFull = "worst_full", tiling, kvTiling = "kv_tiling"
-            case qTile = "q_tile", kvTile = "kv_tile", headPatterns = "head_patterns"
+            case qTile = "q_tile", kvTile = "kv_tile", headPatterns = "head_patterns", kvMajor = "kv_major"
         }
     }
 
@@ -140,6 +162,19 @@ public struct SimulationRecord: Codable, Sendable, Equatable {
         /// Where the speedup went, from the FLOP-wise bound to the prediction (`SpeedupWaterfall`); absent where
         /// there is no speedup to explain.
         @OmittedWhenNil public var waterfall: Waterfall? = nil
+        /// The kernels a GPU backward ran, in launch order (`preprocess`, `dk_dv_dq_atomic` or `dk_dv`, `convert_dq`
+        /// or `dq`), each with its time and DRAM bytes; absent for a forward pass.
+        @OmittedWhenNil public var backwardKernels: [BackwardKernel]? = nil
+
+        public struct BackwardKernel: Codable, Sendable, Equatable {
+            public var name: String
+            public var timeS: Double?
+            public var dramBytes: ByteCount?
+
+            enum CodingKeys: String, CodingKey {
+                case name, timeS = "time_s", dramBytes = "dram_bytes"
+            }
+        }
 
         public struct Roofs: Codable, Sendable, Equatable {
             public var compute: [Compute]
@@ -234,6 +269,7 @@ public struct SimulationRecord: Codable, Sendable, Equatable {
             case speedupInterval = "speedup_interval", maskBuildS = "mask_build_s"
             case speedupWithMaskBuild = "speedup_with_mask_build", estimator
             case speedupWithEstimator = "speedup_with_estimator", roofs, waterfall
+            case backwardKernels = "backward_kernels"
         }
     }
 

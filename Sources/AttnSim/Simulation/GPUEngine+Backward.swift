@@ -19,8 +19,9 @@ extension GPUEngine {
     public struct BackwardRun: Sendable {
         /// Kernels in launch order, with their runs.
         public var kernels: [(name: String, run: GPUSimulation)]
-        /// The KV-major grid (one instance).
+        /// The KV-major grid (one instance) and the tiling it was counted under.
         public var kvMajorGrid: QTileGrid
+        public var tiling: MaskTiling
         /// Everything in sequence, floored by the host's issue time.
         public var total: GPUSimulation
     }
@@ -105,7 +106,7 @@ extension GPUEngine {
         }
         var total = GPUSimulation.sequence(kernels.map(\.run))
         if launch == .eager { total = total.waitingForHost(profile.hostOverhead) }
-        return BackwardRun(kernels: kernels, kvMajorGrid: kvGrid, total: total)
+        return BackwardRun(kernels: kernels, kvMajorGrid: kvGrid, tiling: tiling, total: total)
     }
 }
 

@@ -34,7 +34,9 @@ extension GPUEngine: Engine {
             simulated.estimator = (estimator.name, cost.time, cost.host, cost.gpu)
         }
         // Error bars where the profile says how held-out measurements of this family fell around its predictions.
-        if let spread = hardware.kernels[outcome.mapping.backend]?.heldOut(for: workload) {
+        // A backward or training pass carries its backward profile's spread, measured on forward + backward runs.
+        let profile = hardware.kernels[outcome.mapping.backend]
+        if let spread = workload.pass == .forward ? profile?.heldOut(for: workload) : profile?.backward?.heldOut {
             simulated.timeInterval = (sparse.time * spread.time.lowerBound)...(sparse.time * spread.time.upperBound)
             let speedup = outcome.speedup
             simulated.speedupInterval = (speedup * spread.speedup.lowerBound)...(speedup * spread.speedup.upperBound)

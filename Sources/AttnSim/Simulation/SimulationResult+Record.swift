@@ -5,10 +5,15 @@ extension SimulationResult {
                                                    visited: tiles?.visited, full: tiles?.full, partial: tiles?.partial,
                                                    worstVisited: tiles?.worstVisited)
         let mapping = gpu.map { SimulationRecord.Mapping($0.mapping) } ?? spatial.map { SimulationRecord.Mapping($0.mapping) }
-        return SimulationRecord(
+        var tilesRecord = tileAnalysis?.tilesRecord ?? fallbackTiles
+        tilesRecord.kvMajor = kvMajorTiles.map {
+            .init(kvTiles: $0.qTiles, qTilesSelfAttention: $0.kvTilesSelfAttention, visited: $0.visited, full: $0.full,
+                  partial: $0.partial, worstVisited: $0.worstVisited)
+        }
+        var record = SimulationRecord(
             hardware: hardware, workload: workload,
             flops: .init(dense: denseFLOPs, effective: finite(effectiveFLOPs)),
-            tiles: tileAnalysis?.tilesRecord ?? fallbackTiles,
+            tiles: tilesRecord,
             bounds: .init(flopSpeedup: finite(bounds.flopSpeedup), tileSpeedup: finite(bounds.tileSpeedup),
                           tileSpeedupMean: finite(bounds.tileSpeedupMean), waveSpeedup: finite(bounds.waveSpeedup),
                           tileSpeedupQpad: finite(tileAnalysis?.bounds.qPadding), tileSpeedupRange: finite(tileAnalysis?.bounds.tileRange)),
@@ -35,6 +40,11 @@ extension SimulationResult {
             endToEnd: .init(speedup: finite(endToEndSpeedup), flopSpeedup: finite(endToEndFLOPBound),
                             tileSpeedup: finite(endToEndTileBound), linearTimeS: finite(linearTime), layerTimeS: finite(layerTime)),
             notes: notes)
+        record.pass = pass == .forward ? nil : pass.rawValue
+        record.simulated.backwardKernels = gpu?.sparseBackward.map { run in
+            run.kernels.map { .init(name: $0.name, timeS: finite($0.run.time), dramBytes: ByteCount($0.run.dramBytes)) }
+        }
+        return record
     }
 }
 

@@ -93,6 +93,11 @@ public struct SimulationResult: Sendable {
     public var layerTime: Double?
     /// The mask's tile analysis under the kernel's tiling (masked workloads with fixed or mapped tile shapes).
     public var tileAnalysis: TileAnalysis?
+    /// Which pass the result times (`pass:`; forward for inference workloads).
+    public var pass: TrainingPass = .forward
+    /// The KV-major tile counts of a backward or training pass (`tiles.kv_major`): `qTiles` are KV tiles, `visited` the
+    /// (KV tile, Q tile) pairs, `worstVisited` the Q tiles of the most-visited KV tile.
+    public var kvMajorTiles: Tiles? = nil
     /// The GPU event simulation (mapping, waves, trace), when the GPU engine timed the point.
     public var gpu: GPUEngine.Outcome?
     /// The spatial-array evaluation (dataflow, P partition, cycles per Einsum), when the spatial engine timed it.

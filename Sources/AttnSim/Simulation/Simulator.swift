@@ -15,7 +15,7 @@ public enum Simulator {
         let (engine, declined) = try EngineRegistry.engine(for: hardware, workload: workload)
         let run = try engine.run(hardware: hardware, workload: workload, options: options)
         let pruned = workload.pruning != nil
-        let cost = pruned ? nil : run.cost ?? AttentionCost(problem, mask: workload.mask)
+        let cost = pruned ? nil : run.cost ?? AttentionCost(problem, mask: workload.mask, pass: workload.pass)
         var notes: [String] = []
         if let cost, cost.effectiveFLOPs == nil {
             notes.append("the \(workload.mask.kind) mask does not fix its attended pairs; "
@@ -71,6 +71,8 @@ public enum Simulator {
                 result.notes.append("tile bounds need fixed tile shapes: set kernel.q_tile and kernel.kv_tile")
             }
         }
+        result.pass = workload.pass
+        if workload.pass.runsBackward && !pruned { backwardBounds(&result, hardware: hardware, workload: workload) }
         if let layer = workload.layer, let attention = result.simulated.time {
             result.linearTime = layer.linearTime(batch: problem.batch, tokens: problem.queryTokens, hardware: hardware,
                                                  dtype: problem.dtype)
@@ -85,6 +87,45 @@ public enum Simulator {
         result.waterfall = SpeedupWaterfall.of(result, workload: workload)
         try PhysicalInvariants.check(result, hardware: hardware, workload: workload)
         return result
+    }
+
+    /// The KV-major tiles of a backward or training pass (`tiles.kv_major`) and the bounds of the pass: the backward's
+    /// from its KV-major grid as the forward's come from the Q-major one (a KV tile's CTA walks the Q tiles that
+    /// touch it), and a training pass's as the harmonic combination of the two weighted by the passes' dense FLOPs
+    /// (`PassFLOPs`: each pass can gain at most its own bound on its own share of the work).
+    static func backwardBounds(_ result: inout SimulationResult, hardware: HardwareSpec, workload: Workload) {
+        let problem = workload.problem
+        let mask = workload.mask
+        let backward = result.gpu?.sparseBackward
+        guard let tiling = backward?.tiling ?? result.tileAnalysis?.tiling ?? fixedTiling(workload),
+              mask.isDense || mask.isTractable(tiling) else { return }
+        let grid = backward?.kvMajorGrid
+            ?? mask.combinedKVMajorGrid(tiling, queries: problem.queryTokens, keys: problem.keyTokens)
+        let swapped = MaskTiling(qTile: tiling.kvTile, kvTile: tiling.qTile, tiling: tiling.tiling, kvTiling: .static)
+        let work = TileWork(grid: grid, tiling: swapped)
+        result.kvMajorTiles = SimulationResult.Tiles(work)
+        guard !mask.isDense else { return }
+        let bounds = TileBounds(work: work, flop: nil, queries: problem.keyTokens, keys: problem.queryTokens,
+                                patterns: mask.headPatterns)
+        var tile = bounds.tile, mean = bounds.tileMean
+        var wave: Double? = nil
+        if mask.waveBoundHolds, let units = hardware.units {
+            wave = bounds.wave(units: units.count, instances: mask.headPatterns > 1 ? problem.batch : problem.instances)
+        }
+        if workload.pass == .training {
+            let f = PassFLOPs.forward(headDim: problem.headDim, valueDim: problem.valueDim)
+            let b = PassFLOPs.backward(headDim: problem.headDim, valueDim: problem.valueDim)
+            func combined(_ forward: Double?, _ backward: Double?) -> Double? {
+                guard let forward, let backward else { return nil }
+                return (f + b) / (f / forward + b / backward)
+            }
+            tile = combined(result.bounds.tileSpeedup, tile) ?? tile
+            mean = combined(result.bounds.tileSpeedupMean, mean) ?? mean
+            wave = combined(result.bounds.waveSpeedup, wave)
+        }
+        result.bounds.tileSpeedup = tile
+        result.bounds.tileSpeedupMean = mean
+        result.bounds.waveSpeedup = wave
     }
 
     /// The hardware's peak rate for the workload's element type, or an error naming the types it has.

@@ -85,10 +85,14 @@ public struct BlockMask: Mask {
             let rows = Double(extent(r, size: block, length: queries))
             let allowed = causal ? min(r + 1, kvBlocks) : kvBlocks
             let kept = max(1, Int((density * Double(allowed)).rounded(.down)))
+            // The kept blocks are spread evenly over the row from a phase that changes from row to row (the golden
+            // ratio's multiples), so that no column is kept by every row: the benchmark draws them at random, and a
+            // rule that always kept block 0 would give the backward's KV-major grid one column every row visits.
+            let phase = (Double(r) * 0.6180339887498949).truncatingRemainder(dividingBy: 1)
             if causal {
                 let others = kept - 1
                 for i in 0..<others {
-                    let k = i * r / others
+                    let k = Int((Double(i) + phase) * Double(r) / Double(others))
                     full.indices.append(Int32(k))
                     pairs += rows * Double(extent(k, size: block, length: keys))
                 }
@@ -96,7 +100,7 @@ public struct BlockMask: Mask {
                 pairs += rows * (rows + 1) / 2
             } else {
                 for i in 0..<kept {
-                    let k = i * allowed / kept
+                    let k = Int((Double(i) + phase) * Double(allowed) / Double(kept))
                     full.indices.append(Int32(k))
                     pairs += rows * Double(extent(k, size: block, length: keys))
                 }
