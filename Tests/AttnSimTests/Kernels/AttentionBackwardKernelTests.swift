@@ -208,4 +208,14 @@ import Testing
             generated.attends(query: $0, key: $1, head: 0)
         }
     }
+
+    /// The timing entry runs both passes and reports each.
+    @Test func timeTraining() {
+        let check = CPUCrossCheck(threads: 2, repetitions: 1)
+        let plan = AttentionPlan.causal(queries: 64, keys: 64, qTile: 16, kvTile: 16)
+        for mode in AttentionBackwardKernel.DQMode.allCases {
+            let times = check.timeTraining(plan: plan, instances: 2, headDim: 16, valueDim: 16, dqMode: mode)
+            #expect(times.forward > 0 && times.backward > 0)
+        }
+    }
 }
