@@ -14,14 +14,22 @@ public enum AttentionKernel {
     /// Runs `plan` on every instance: out = softmax(q·kᵀ / √E) · v.
     /// `workspace` holds the packed K and V between calls (a caching allocator's role: a run then costs no page
     /// faults for it); without one the call allocates its own.
+    /// `logSumExp` (instances × queries × 1), when given, receives each query row's L = log Σ_j exp(q·k_jᵀ / √E)
+    /// over its attended keys (natural log; +∞ for a row that attends nothing), what the backward pass
+    /// (`AttentionBackwardKernel`) recomputes P from — the running max and sum the loop already keeps.
     public static func run(plan: AttentionPlan, q: Tensor, k: Tensor, v: Tensor, out: Tensor, threads: Int,
-                           workspace: Workspace? = nil) {
+                           workspace: Workspace? = nil, logSumExp: Tensor? = nil) {
         precondition(q.instances == k.instances && k.instances == v.instances && out.instances == q.instances)
         precondition(q.width == k.width && out.width == v.width && q.tokens == plan.queries && k.tokens == plan.keys
                      && v.tokens == plan.keys && out.tokens == plan.queries)
+        if let logSumExp {
+            precondition(logSumExp.instances == q.instances && logSumExp.tokens == plan.queries && logSumExp.width == 1)
+        }
         let layout = Layout(plan: plan, e: q.width, f: v.width)
         let tiles = plan.kvOffsets.count - 1
         let space = workspace ?? Workspace()
+        // Swift may release an object after its last use: the packed tiles are freed with `space`.
+        defer { withExtendedLifetime(space) {} }
         let packed = Shared(space.floats(max(1, q.instances * tiles * layout.packedTile)))
         let workers = max(1, threads)
 
@@ -39,7 +47,7 @@ public enum AttentionKernel {
             let instance = item / qTiles, tile = item % qTiles
             let kvBase = packed.pointer + instance * tiles * layout.packedTile
             runQTile(plan: plan, tile: tile, instance: instance, q: q, out: out, packed: kvBase, layout: layout,
-                     scratch: scratch[worker])
+                     scratch: scratch[worker], logSumExp: logSumExp)
         }
     }
 
@@ -67,10 +75,11 @@ public enum AttentionKernel {
         init(_ pointer: UnsafeMutablePointer<Float>) { self.pointer = pointer }
     }
 
-    /// Tile geometry: rows padded to 4 (register block), keys to 16, F to 16.
+    /// Tile geometry: rows padded to 4 (register block), keys to 16, F (and E, for the backward's products) to 16.
     struct Layout {
         let e: Int
         let f: Int
+        let ePad: Int
         let fPad: Int
         let qPad: Int
         let kvPad: Int
@@ -79,6 +88,7 @@ public enum AttentionKernel {
         init(plan: AttentionPlan, e: Int, f: Int) {
             self.e = e
             self.f = f
+            ePad = (e + 15) / 16 * 16
             fPad = (f + 15) / 16 * 16
             qPad = max(4, (plan.maxQTile + 3) / 4 * 4)
             kvPad = max(16, (plan.maxKVTile + 15) / 16 * 16)
@@ -128,7 +138,7 @@ public enum AttentionKernel {
     }
 
     static func runQTile(plan: AttentionPlan, tile: Int, instance: Int, q: Tensor, out: Tensor,
-                         packed: UnsafeMutablePointer<Float>, layout: Layout, scratch: Scratch) {
+                         packed: UnsafeMutablePointer<Float>, layout: Layout, scratch: Scratch, logSumExp: Tensor?) {
         let e = layout.e, fPad = layout.fPad, kvPad = layout.kvPad
         let qStart = plan.qOffsets[tile], nq = plan.qOffsets[tile + 1] - qStart
         let rowsPad = (nq + 3) / 4 * 4
@@ -157,7 +167,9 @@ public enum AttentionKernel {
             let kt = packed + kvTile * layout.packedTile
             let vs = kt + e * kvPad
             let colsPad = (nk + 15) / 16 * 16
-            scores(q: scratch.q, kt: kt, s: scratch.s, rows: rowsPad, cols: colsPad, e: e, ldk: kvPad)
+            // S = Q·Kᵀ (scaled), then O += P·V below.
+            multiply(a: scratch.q, lda: e, b: kt, ldb: kvPad, c: scratch.s, ldc: kvPad, rows: rowsPad, cols: colsPad,
+                     depth: e, accumulate: false)
             // Padding keys, and on a partial tile the element mask, score -inf.
             for i in 0..<nq {
                 let row = scratch.s + i * kvPad
@@ -168,7 +180,8 @@ public enum AttentionKernel {
             }
             softmaxUpdate(s: scratch.s, lds: kvPad, rows: nq, rowsPad: rowsPad, cols: colsPad, m: scratch.m,
                           l: scratch.l, acc: scratch.acc, fPad: fPad)
-            accumulate(p: scratch.s, lds: kvPad, vs: vs, acc: scratch.acc, rows: rowsPad, keys: nk, fPad: fPad)
+            multiply(a: scratch.s, lda: kvPad, b: vs, ldb: fPad, c: scratch.acc, ldc: fPad, rows: rowsPad, cols: fPad,
+                     depth: nk, accumulate: true)
         }
         plan.qRows.withUnsafeBufferPointer { rows in
             for i in 0..<nq {
@@ -178,71 +191,53 @@ public enum AttentionKernel {
                 let src = scratch.acc + i * fPad
                 for f in 0..<layout.f { dst[f] = src[f] * inverse }
             }
+            // L = ln 2 · (m + log2 l): m and the scores are in log2 units.
+            if let logSumExp {
+                for i in 0..<nq {
+                    let l = scratch.l[i]
+                    logSumExp.row(instance, Int(rows[qStart + i]))[0] =
+                        l > 0 ? (scratch.m[i] + log2(l)) * 0.6931471805599453 : .infinity
+                }
+            }
         }
     }
 
-    /// s[i][j] = Σ_d q[i][d]·kt[d][j] for i < rows (a multiple of 4), j < cols (a multiple of 16).
+    /// c[i][j] = (c[i][j] if `accumulate`) + Σ_{d < depth} a[i][d]·b[d][j] for i < rows (a multiple of 4) and
+    /// j < cols (a multiple of 16), every matrix row-major with its own row stride: the register-blocked product
+    /// (4 rows × 16 columns of C in eight SIMD8 accumulators, one FMA per A value and B vector) behind the
+    /// forward's scores and P·V and the backward's five products.
     @inline(__always)
-    static func scores(q: UnsafeMutablePointer<Float>, kt: UnsafeMutablePointer<Float>, s: UnsafeMutablePointer<Float>,
-                       rows: Int, cols: Int, e: Int, ldk: Int) {
+    static func multiply(a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
+                         c: UnsafeMutablePointer<Float>, ldc: Int, rows: Int, cols: Int, depth: Int, accumulate: Bool) {
         var i = 0
         while i < rows {
-            let q0 = q + i * e, q1 = q0 + e, q2 = q1 + e, q3 = q2 + e
+            let a0 = a + i * lda, a1 = a0 + lda, a2 = a1 + lda, a3 = a2 + lda
             var j = 0
             while j < cols {
+                let o0 = c + i * ldc + j, o1 = o0 + ldc, o2 = o1 + ldc, o3 = o2 + ldc
                 var c00 = V8(), c01 = V8(), c10 = V8(), c11 = V8(), c20 = V8(), c21 = V8(), c30 = V8(), c31 = V8()
-                var kp = kt + j
-                for d in 0..<e {
-                    let k0 = SIMDMath.load(kp), k1 = SIMDMath.load(kp + 8)
-                    let a0 = V8(repeating: q0[d]), a1 = V8(repeating: q1[d])
-                    let a2 = V8(repeating: q2[d]), a3 = V8(repeating: q3[d])
-                    c00 = c00.addingProduct(a0, k0); c01 = c01.addingProduct(a0, k1)
-                    c10 = c10.addingProduct(a1, k0); c11 = c11.addingProduct(a1, k1)
-                    c20 = c20.addingProduct(a2, k0); c21 = c21.addingProduct(a2, k1)
-                    c30 = c30.addingProduct(a3, k0); c31 = c31.addingProduct(a3, k1)
-                    kp += ldk
+                if accumulate {
+                    c00 = SIMDMath.load(o0); c01 = SIMDMath.load(o0 + 8)
+                    c10 = SIMDMath.load(o1); c11 = SIMDMath.load(o1 + 8)
+                    c20 = SIMDMath.load(o2); c21 = SIMDMath.load(o2 + 8)
+                    c30 = SIMDMath.load(o3); c31 = SIMDMath.load(o3 + 8)
                 }
-                let s0 = s + i * ldk + j, s1 = s0 + ldk, s2 = s1 + ldk, s3 = s2 + ldk
-                SIMDMath.store(c00, s0); SIMDMath.store(c01, s0 + 8)
-                SIMDMath.store(c10, s1); SIMDMath.store(c11, s1 + 8)
-                SIMDMath.store(c20, s2); SIMDMath.store(c21, s2 + 8)
-                SIMDMath.store(c30, s3); SIMDMath.store(c31, s3 + 8)
-                j += 16
-            }
-            i += 4
-        }
-    }
-
-    /// acc[i][:] += Σ_{j < keys} p[i][j]·vs[j][:] for i < rows (a multiple of 4).
-    @inline(__always)
-    static func accumulate(p: UnsafeMutablePointer<Float>, lds: Int, vs: UnsafeMutablePointer<Float>,
-                           acc: UnsafeMutablePointer<Float>, rows: Int, keys: Int, fPad: Int) {
-        var i = 0
-        while i < rows {
-            let p0 = p + i * lds, p1 = p0 + lds, p2 = p1 + lds, p3 = p2 + lds
-            var f = 0
-            while f < fPad {
-                let o0 = acc + i * fPad + f, o1 = o0 + fPad, o2 = o1 + fPad, o3 = o2 + fPad
-                var c00 = SIMDMath.load(o0), c01 = SIMDMath.load(o0 + 8)
-                var c10 = SIMDMath.load(o1), c11 = SIMDMath.load(o1 + 8)
-                var c20 = SIMDMath.load(o2), c21 = SIMDMath.load(o2 + 8)
-                var c30 = SIMDMath.load(o3), c31 = SIMDMath.load(o3 + 8)
-                var vp = vs + f
-                for j in 0..<keys {
-                    let v0 = SIMDMath.load(vp), v1 = SIMDMath.load(vp + 8)
-                    let a0 = V8(repeating: p0[j]), a1 = V8(repeating: p1[j])
-                    let a2 = V8(repeating: p2[j]), a3 = V8(repeating: p3[j])
-                    c00 = c00.addingProduct(a0, v0); c01 = c01.addingProduct(a0, v1)
-                    c10 = c10.addingProduct(a1, v0); c11 = c11.addingProduct(a1, v1)
-                    c20 = c20.addingProduct(a2, v0); c21 = c21.addingProduct(a2, v1)
-                    c30 = c30.addingProduct(a3, v0); c31 = c31.addingProduct(a3, v1)
-                    vp += fPad
+                var bp = b + j
+                for d in 0..<depth {
+                    let b0 = SIMDMath.load(bp), b1 = SIMDMath.load(bp + 8)
+                    let x0 = V8(repeating: a0[d]), x1 = V8(repeating: a1[d])
+                    let x2 = V8(repeating: a2[d]), x3 = V8(repeating: a3[d])
+                    c00 = c00.addingProduct(x0, b0); c01 = c01.addingProduct(x0, b1)
+                    c10 = c10.addingProduct(x1, b0); c11 = c11.addingProduct(x1, b1)
+                    c20 = c20.addingProduct(x2, b0); c21 = c21.addingProduct(x2, b1)
+                    c30 = c30.addingProduct(x3, b0); c31 = c31.addingProduct(x3, b1)
+                    bp += ldb
                 }
                 SIMDMath.store(c00, o0); SIMDMath.store(c01, o0 + 8)
                 SIMDMath.store(c10, o1); SIMDMath.store(c11, o1 + 8)
                 SIMDMath.store(c20, o2); SIMDMath.store(c21, o2 + 8)
                 SIMDMath.store(c30, o3); SIMDMath.store(c31, o3 + 8)
-                f += 16
+                j += 16
             }
             i += 4
         }

@@ -56,6 +56,22 @@ public struct CPUCrossCheck: Sendable {
         return (times.first, times.second)
     }
 
+    /// Median seconds of a training step's forward pass (with its log-sum-exp) and backward pass
+    /// (`AttentionBackwardKernel`, dQ by `dqMode`) on `plan` over `instances` instances, timed in turn
+    /// (`AlternatingTimer`: a warm-up of each, the forward first, then `repetitions` rounds) on `threads` workers.
+    public func timeTraining(plan: AttentionPlan, instances: Int, headDim: Int, valueDim: Int,
+                             dqMode: AttentionBackwardKernel.DQMode = .separatePass) -> (forward: Double, backward: Double) {
+        let backward = AttentionBackwardPlan(plan)
+        let inputs = AttentionTrainingInputs(plan: plan, instances: instances, e: headDim, f: valueDim)
+        defer { inputs.deallocate() }
+        let times = AlternatingTimer.medians(runs: repetitions, {
+            inputs.runForward(plan, threads: threads)
+        }, {
+            inputs.runBackward(backward, threads: threads, dqMode: dqMode)
+        })
+        return (times.first, times.second)
+    }
+
     /// The most dense FLOPs one workload's kernels may run, over every timed run and the warm-up (README.md,
     /// "Limits": about 45 GFLOP/s on two cores of this host, so 5·10¹¹ take about 11 s), and the most bytes its
     /// Q, K, V and O tensors may take (2 GB).

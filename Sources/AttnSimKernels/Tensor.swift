@@ -56,9 +56,51 @@ public struct AttentionInputs: @unchecked Sendable {
         v.fillRandom(seed: 3)
     }
 
-    public func run(_ plan: AttentionPlan, threads: Int) {
-        AttentionKernel.run(plan: plan, q: q, k: k, v: v, out: out, threads: threads, workspace: workspace)
+    public func run(_ plan: AttentionPlan, threads: Int, logSumExp: Tensor? = nil) {
+        AttentionKernel.run(plan: plan, q: q, k: k, v: v, out: out, threads: threads, workspace: workspace,
+                            logSumExp: logSumExp)
     }
 
     public func deallocate() { [q, k, v, out].forEach { $0.deallocate() } }
+}
+
+/// A training step's tensors for `plan`: the forward's inputs and output (`AttentionInputs`), its log-sum-exp, a
+/// reproducible random dO, and the gradients — what a timed forward-and-backward run sets up before the clock starts.
+public struct AttentionTrainingInputs: @unchecked Sendable {
+    public let forward: AttentionInputs
+    public let logSumExp: Tensor
+    public let dOut: Tensor
+    public let dq: Tensor
+    public let dk: Tensor
+    public let dv: Tensor
+    /// The backward's packed tiles, kept across the timed runs.
+    public let workspace = AttentionKernel.Workspace()
+
+    public init(plan: AttentionPlan, instances: Int, e: Int, f: Int) {
+        forward = AttentionInputs(plan: plan, instances: instances, e: e, f: f)
+        logSumExp = Tensor(instances: instances, tokens: plan.queries, width: 1)
+        dOut = Tensor(instances: instances, tokens: plan.queries, width: f)
+        dq = Tensor(instances: instances, tokens: plan.queries, width: e)
+        dk = Tensor(instances: instances, tokens: plan.keys, width: e)
+        dv = Tensor(instances: instances, tokens: plan.keys, width: f)
+        dOut.fillRandom(seed: 4)
+    }
+
+    /// The forward pass, keeping L for the backward.
+    public func runForward(_ plan: AttentionPlan, threads: Int) {
+        forward.run(plan, threads: threads, logSumExp: logSumExp)
+    }
+
+    /// The backward pass on the last forward's output.
+    public func runBackward(_ plan: AttentionBackwardPlan, threads: Int,
+                            dqMode: AttentionBackwardKernel.DQMode = .separatePass) {
+        AttentionBackwardKernel.run(plan: plan, q: forward.q, k: forward.k, v: forward.v, out: forward.out, dOut: dOut,
+                                    logSumExp: logSumExp, dq: dq, dk: dk, dv: dv, threads: threads, dqMode: dqMode,
+                                    workspace: workspace)
+    }
+
+    public func deallocate() {
+        forward.deallocate()
+        [logSumExp, dOut, dq, dk, dv].forEach { $0.deallocate() }
+    }
 }
