@@ -128,6 +128,24 @@ extension Benchmark {
                 let mapping = try GPUEngine.chooseMapping(hardware: hardware, workload: workload)
                 return { (try? GPUEngine.simulate(hardware: hardware, workload: workload, mapping: mapping).sparse.time) ?? 0 }
             },
+            Benchmark(name: "simulate.training.gna2d-h200",
+                      summary: "a training point (forward + backward: Q-major and KV-major grids, the dQ pass) of "
+                        + "workloads/training-gna2d-32k.yaml on the H200 (issue target: at most twice its forward point, "
+                        + "simulate.forward.gna2d-h200)",
+                      target: 0.2) {
+                let hardware = try HardwareSpec.load(path: root + "/hardware/h200-sxm.yaml")
+                let workload = try Workload.load(path: root + "/workloads/training-gna2d-32k.yaml")
+                return { (try? Simulator.run(hardware: hardware, workload: workload).simulated.time ?? 0) ?? 0 }
+            },
+            Benchmark(name: "simulate.forward.gna2d-h200",
+                      summary: "the forward point of the same workload (pass: forward), for the training point's ratio",
+                      target: 0.1) {
+                let hardware = try HardwareSpec.load(path: root + "/hardware/h200-sxm.yaml")
+                var loaded = try Workload.load(path: root + "/workloads/training-gna2d-32k.yaml")
+                loaded.pass = .forward
+                let workload = loaded
+                return { (try? Simulator.run(hardware: hardware, workload: workload).simulated.time ?? 0) ?? 0 }
+            },
             Benchmark(name: "gpu.event.hunyuan-h100-200gbs",
                       summary: "the same grid memory-bound: H100 at 200 GB/s, the bandwidth shared among the running CTAs "
                         + "as a fluid (target ≤ 50 ms)",
