@@ -2,7 +2,8 @@
 /// hardware file: binds each Einsum to the 2D or 1D array, prices it from its operation counts and the arrays'
 /// operations, and picks the query partition that fits the buffer.
 ///
-/// Binding rule: tensor products (a sum reduction over a product) go to the 2D array. Element-wise work over
+/// Binding rule (``bind(_:of:dataflow:array2D:array1D:)``): tensor products (a sum reduction over a product whose
+/// operands are each reused: each misses a rank of the iteration space) go to the 2D array. Element-wise work over
 /// the full M × P space goes to the 2D array in the FuseMax dataflows when the 2D array can do all its
 /// operations (an `exp` is 6 MACs plus the subtract's add on an array without an exp unit, references.md
 /// [FuseMax-artifact] proposal.py); everything else goes to the 1D array. A point costs one cycle per operation
@@ -11,19 +12,7 @@
 public enum SpatialMapper {
     public static func mapping(_ dataflow: SpatialMapping.Dataflow, hardware: HardwareSpec, problem: Problem)
         throws(Diagnostic) -> SpatialMapping {
-        guard hardware.kind == .spatial else {
-            throw Diagnostic(file: hardware.file, path: "kind", message: "spatial dataflows need `kind: spatial` hardware")
-        }
-        let two = hardware.arrays.filter { $0.shape.count == 2 }
-        let one = hardware.arrays.filter { $0.shape.count == 1 }
-        guard let array2D = two.first, let array1D = one.first, array2D.ops.contains(.mac) else {
-            throw Diagnostic(file: hardware.file, path: "arrays",
-                             message: "the FuseMax/FLAT dataflows need a 2D MAC array and a 1D array")
-        }
-        guard array2D.shape[0] == array2D.shape[1] else {
-            throw Diagnostic(file: hardware.file, path: "arrays",
-                             message: "the FuseMax/FLAT dataflows tile M0 × P0 on a square 2D array; \(array2D.name) is \(array2D.shape)")
-        }
+        let (array2D, array1D) = try arrays(hardware)
         let tile = array2D.shape[0]
         let cascadeName = (dataflow == .flat || dataflow == .unfused) ? "attention-3pass" : "attention-1pass"
         let cascade = Cascade.preset(named: cascadeName)!
@@ -35,16 +24,8 @@ public enum SpatialMapper {
         } catch {
             throw Diagnostic(file: hardware.file, message: "cannot bind \(cascadeName): \(error)")
         }
-        let elementwiseOn2D = dataflow == .fusemax || dataflow == .fusemaxArch
-        var bindings: [SpatialMapping.Binding] = []
-        for einsum in cost.einsums where einsum.section == .extended {
-            let perPoint = einsum.ops * (1 / max(einsum.iterationPoints, 1))
-            let isProduct = perPoint.mac > 0
-            let fullSpace = einsum.ranks.contains("m0") || (einsum.ranks.contains("m") && einsum.ranks.contains("p"))
-            let onTwo = isProduct || (elementwiseOn2D && fullSpace && canRun(perPoint, on: array2D))
-            let array = onTwo ? array2D : array1D
-            let cycles = (dataflow == .flat || dataflow == .unfused) && !onTwo ? 1 : pointCost(perPoint, on: array)
-            bindings.append(.init(einsum: einsum.name, array: array.name, cost: cycles))
+        let bindings = cost.einsums.filter { $0.section == .extended }.map {
+            bind($0, of: cascade.einsums[$0.index], dataflow: dataflow, array2D: array2D, array1D: array1D)
         }
         guard let (p1, p2) = partition(dataflow, hardware: hardware, problem: problem, tile: tile) else {
             throw Diagnostic(file: hardware.file, path: "memory",
@@ -76,6 +57,56 @@ public enum SpatialMapper {
                               tile: tile, p1: p1, p2: p2, bindings: bindings, combination: combination,
                               stallPerN: stall,
                               bufferBytes: hardware.sharedBufferBytes)
+    }
+
+    /// The 2D and the 1D array of a spatial hardware file (the 2D array square, with MACs), or why not.
+    static func arrays(_ hardware: HardwareSpec) throws(Diagnostic) -> (array2D: PEArray, array1D: PEArray) {
+        guard hardware.kind == .spatial else {
+            throw Diagnostic(file: hardware.file, path: "kind", message: "spatial dataflows need `kind: spatial` hardware")
+        }
+        let two = hardware.arrays.filter { $0.shape.count == 2 }
+        let one = hardware.arrays.filter { $0.shape.count == 1 }
+        guard let array2D = two.first, let array1D = one.first, array2D.ops.contains(.mac) else {
+            throw Diagnostic(file: hardware.file, path: "arrays",
+                             message: "the FuseMax/FLAT dataflows need a 2D MAC array and a 1D array")
+        }
+        guard array2D.shape[0] == array2D.shape[1] else {
+            throw Diagnostic(file: hardware.file, path: "arrays",
+                             message: "the FuseMax/FLAT dataflows tile M0 × P0 on a square 2D array; \(array2D.name) is \(array2D.shape)")
+        }
+        return (array2D, array1D)
+    }
+
+    /// The binding rule (see the type's documentation) for one extended Einsum: a tensor product — a sum over a
+    /// product whose operands each miss a rank of the iteration space, so that each is reused across the array —
+    /// goes to the 2D array; element-wise work over the scores (a key and a query rank) goes there too in the FuseMax
+    /// dataflows when the 2D array can do all of it; the rest (a row-wise dot product such as rowsum(dO ∘ O)
+    /// included) goes to the 1D array.
+    static func bind(_ cost: EinsumCost, of einsum: Einsum, dataflow: SpatialMapping.Dataflow, array2D: PEArray,
+                        array1D: PEArray) -> SpatialMapping.Binding {
+        let perPoint = cost.ops * (1 / max(cost.iterationPoints, 1))
+        let operandsReused = einsum.reads.allSatisfy { access in !Set(cost.ranks).isSubset(of: access.ranks) }
+        let isProduct = perPoint.mac > 0 && operandsReused
+        let fullSpace = cost.ranks.contains("m0") || (cost.ranks.contains("m") && cost.ranks.contains("p"))
+        let elementwiseOn2D = dataflow == .fusemax || dataflow == .fusemaxArch
+        let onTwo = isProduct || (elementwiseOn2D && fullSpace && canRun(perPoint, on: array2D))
+        let array = onTwo ? array2D : array1D
+        let cycles = (dataflow == .flat || dataflow == .unfused) && !onTwo ? 1 : pointCost(perPoint, on: array)
+        return .init(einsum: cost.name, array: array.name, cost: cycles)
+    }
+
+    /// The largest divisor of `n` that is at most `limit` (1 when none is larger): O(√n) from the divisor pairs.
+    static func largestDivisor(of n: Int, atMost limit: Int) -> Int {
+        var best = 1
+        var d = 1
+        while d <= n / d {
+            if n % d == 0 {
+                if d <= limit { best = max(best, d) }
+                if n / d <= limit { best = max(best, n / d) }
+            }
+            d += 1
+        }
+        return best
     }
 
     /// Whether an array can perform every operation of a point (exp through MACs counts).
@@ -132,16 +163,7 @@ public enum SpatialMapper {
             let fitting = (available / perRow).rounded(.down)
             let limit = fitting >= Double(rows) ? rows : Int(max(0, fitting.isNaN ? 0 : fitting))
             guard limit >= 1 else { return nil }
-            // The largest divisor of rows up to limit, from the divisor pairs (d, rows / d): O(√rows), not O(limit).
-            var p1 = 1
-            var d = 1
-            while d <= rows / d {
-                if rows % d == 0 {
-                    if d <= limit { p1 = max(p1, d) }
-                    if rows / d <= limit { p1 = max(p1, rows / d) }
-                }
-                d += 1
-            }
+            let p1 = largestDivisor(of: rows, atMost: limit)
             return (p1, max(1, rows / p1))
         case .flat:
             // FLAT's DSE (references.md [FuseMax-artifact] flat_validation.csv, cloud): row granularity with the

@@ -1,6 +1,7 @@
 /// Mapping files: a spatial mapping written out (`attnsim map --write-mapping FILE`) and fed back through a
 /// workload's `kernel: {mapping: FILE}`, so a user can edit a binding, a cost or the stage structure and see
-/// what it does.
+/// what it does. A file gives the forward: for a `pass: backward | training` workload the backward's mapping is the
+/// mapper's for the file's dataflow (`SpatialMapper.attachBackward`).
 ///
 /// ```yaml
 /// attnsim: 1

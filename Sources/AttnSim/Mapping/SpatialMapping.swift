@@ -53,6 +53,20 @@ public struct SpatialMapping: Sendable, Equatable {
     public var stallPerN: Double
     /// The global buffer's capacity, bytes (FLAT decides from it whether its scores stay on chip).
     public var bufferBytes: Double
+    /// What the mapping runs: the forward above, the backward (`backward`) alone, or a training step's forward then
+    /// backward (the workload's `pass:`).
+    public var pass: TrainingPass = .forward
+    /// The backward's dataflow on the same arrays, for `pass: backward | training` (`SpatialMapper.backward`).
+    public var backward: SpatialBackwardMapping? = nil
+}
+
+extension SpatialMapping {
+    /// One line: the dataflow, its cascade, the tiles and the query partition, and the backward's when it runs one.
+    public var summary: String {
+        let forward = "\(dataflow.rawValue) (\(cascade)); M0 = P0 = \(tile), P1 = \(p1), P2 = \(p2)"
+        guard pass.runsBackward, let backward else { return forward }
+        return (pass.runsForward ? forward + "; " : "\(dataflow.rawValue); ") + "backward " + backward.summary
+    }
 }
 
 extension SpatialMapping {

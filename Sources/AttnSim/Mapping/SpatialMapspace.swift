@@ -1,5 +1,6 @@
 /// The spatial mapspace: the dataflows a workload may run as on a 2D + 1D array (`kernel.backend` fixes one;
-/// `auto` or no `kernel:` leaves all of them to the mapper).
+/// `auto` or no `kernel:` leaves all of them to the mapper), each with its backward when the workload's `pass:` runs
+/// one (the dataflows without a backward drop out).
 public struct SpatialMapspace: Mapspace {
     public var hardware: HardwareSpec
     public var workload: Workload
@@ -10,7 +11,7 @@ public struct SpatialMapspace: Mapspace {
     }
 
     public func candidates() -> [SpatialMapping] {
-        dataflows.compactMap { try? SpatialMapper.mapping($0, hardware: hardware, problem: workload.problem) }
+        dataflows.compactMap { try? SpatialMapper.mapping($0, hardware: hardware, workload: workload) }
     }
 
     var dataflows: [SpatialMapping.Dataflow] {

@@ -96,7 +96,7 @@ public struct MappingReport: Sendable {
             bestYAMLFile = all[0].mapping.yaml
             ranked = all.prefix(max(1, top)).map {
                 let m = $0.mapping
-                return Row(description: "\(m.dataflow.rawValue) (\(m.cascade)); M0 = P0 = \(m.tile), P1 = \(m.p1), P2 = \(m.p2)",
+                return Row(description: m.summary,
                            time: $0.cost, mapping: SimulationRecord.Mapping(m), yaml: "kernel: {backend: \(m.dataflow.rawValue)}")
             }
         case .cpu:

@@ -62,10 +62,30 @@ extension SimulationResult {
         }
         if let spatial {
             let mapping = spatial.mapping
-            table.add("dataflow", "\(mapping.dataflow.rawValue) (\(mapping.cascade)); M0 = P0 = \(mapping.tile), "
-                + "P1 = \(mapping.p1), P2 = \(mapping.p2)")
-            for (name, array, cycles) in spatial.einsumCycles {
-                table.add("  \(name) on \(array)", Quantity.format(cycles / spatial.clock, .time))
+            if mapping.pass.runsForward {
+                table.add("dataflow", "\(mapping.dataflow.rawValue) (\(mapping.cascade)); M0 = P0 = \(mapping.tile), "
+                    + "P1 = \(mapping.p1), P2 = \(mapping.p2)")
+                if let forward = spatial.forwardTime { table.add("forward", Quantity.format(forward, .time)) }
+                for (name, array, cycles) in spatial.einsumCycles {
+                    table.add("  \(name) on \(array)", Quantity.format(cycles / spatial.clock, .time))
+                }
+            }
+            if let backward = spatial.backward {
+                let b = backward.mapping
+                table.add("backward", "\(b.cascadeName) on \(mapping.dataflow.rawValue), KV-stationary: \(b.passes) "
+                    + "pass\(b.passes == 1 ? "" : "es") over m; M0 = P0 = \(mapping.tile), K1 = \(b.kvTiles), M2 = \(b.kvBlocks)")
+                let fibers = b.fibers.crossings.isEmpty ? ""
+                    : "; \(b.fibers.crossings.map(\.tensor).joined(separator: ", ")) between passes "
+                        + (b.fibersOnChip ? "held on chip" : "through DRAM (\(Quantity.format(backward.fiberBytes, .bytes)))")
+                table.add("  buffer", "\(Quantity.format(b.bufferNeed, .bytes, binary: true)) of "
+                    + "\(Quantity.format(b.bufferBytes, .bytes, binary: true))"
+                    + fibers)
+                table.add("  backward time", "\(Quantity.format(backward.time, .time)) (\(backward.bottleneck)-bound; DRAM "
+                    + "\(Quantity.format(backward.dramBytes, .bytes)))")
+                for (name, array, cycles) in backward.einsumCycles {
+                    table.add("  \(name) on \(array)" + (b.phase(of: name).map { $0 == 0 ? " (pre)" : b.passes > 1 ? " (pass \($0))" : "" } ?? ""),
+                              Quantity.format(cycles / spatial.clock, .time))
+                }
             }
         }
         if let pruning {

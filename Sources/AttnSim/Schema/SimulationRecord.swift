@@ -145,6 +145,10 @@ public struct SimulationRecord: Codable, Sendable, Equatable {
         @OmittedWhenNil public var packedHeads: Int? = nil
         /// GPU: seconds of the split-KV combine kernel, included in `time_s`; absent without split-KV.
         @OmittedWhenNil public var combineTimeS: Double? = nil
+        /// Seconds and DRAM bytes of the backward pass, included in `time_s` and `dram_bytes` (`pass: training`; all of
+        /// them for `pass: backward`); absent for a forward or where the engine does not split them.
+        @OmittedWhenNil public var backwardTimeS: Double? = nil
+        @OmittedWhenNil public var backwardDRAMBytes: ByteCount? = nil
         /// 80 % intervals `[low, high]` from the held-out spread of the profile's measurements; absent where no
         /// validation backs the engine (docs/schema/result.schema.json).
         @OmittedWhenNil public var timeIntervalS: [Double]? = nil
@@ -265,7 +269,8 @@ public struct SimulationRecord: Codable, Sendable, Equatable {
             case denseDRAMBytes = "dense_dram_bytes", utilization, energyJ = "energy_j"
             case energyAccounting = "energy_accounting", energyBreakdownJ = "energy_breakdown_j", bottleneck, waves
             case waveEfficiency = "wave_efficiency", ctas, ctasPerSM = "ctas_per_sm", mapping, kvHeads = "kv_heads"
-            case packedHeads = "packed_heads", combineTimeS = "combine_time_s", timeIntervalS = "time_interval_s"
+            case packedHeads = "packed_heads", combineTimeS = "combine_time_s", backwardTimeS = "backward_time_s"
+            case backwardDRAMBytes = "backward_dram_bytes", timeIntervalS = "time_interval_s"
             case speedupInterval = "speedup_interval", maskBuildS = "mask_build_s"
             case speedupWithMaskBuild = "speedup_with_mask_build", estimator
             case speedupWithEstimator = "speedup_with_estimator", roofs, waterfall
@@ -290,10 +295,43 @@ public struct SimulationRecord: Codable, Sendable, Equatable {
         @OmittedWhenNil public var p1: Int? = nil
         @OmittedWhenNil public var p2: Int? = nil
         @OmittedWhenNil public var bindings: [Binding]? = nil
+        /// Spatial: the backward's dataflow (`pass: backward | training`); absent for a forward.
+        @OmittedWhenNil public var backward: Backward? = nil
 
         enum CodingKeys: String, CodingKey {
             case backend, qTile = "q_tile", kvTile = "kv_tile", tiling, kvTiling = "kv_tiling", persistent
-            case kvSplits = "kv_splits", dataflow, cascade, tile, p1, p2, bindings
+            case kvSplits = "kv_splits", dataflow, cascade, tile, p1, p2, bindings, backward
+        }
+
+        /// The backward on a spatial array (`SpatialBackwardMapping`): its cascade and passes over m, the key
+        /// partition (K1 KV tiles resident per block, M2 blocks), the buffer it needs, whether the fibers carried
+        /// between passes stay on chip, and its Einsums' bindings.
+        public struct Backward: Codable, Sendable, Equatable {
+            public var cascade: String
+            public var passes: Int
+            public var kvTiles: Int
+            public var kvBlocks: Int
+            public var bufferNeedBytes: ByteCount?
+            public var bufferBytes: ByteCount?
+            public var fibersOnChip: Bool
+            public var bindings: [Binding]
+
+            public init(cascade: String, passes: Int, kvTiles: Int, kvBlocks: Int, bufferNeedBytes: ByteCount?,
+                        bufferBytes: ByteCount?, fibersOnChip: Bool, bindings: [Binding]) {
+                self.cascade = cascade
+                self.passes = passes
+                self.kvTiles = kvTiles
+                self.kvBlocks = kvBlocks
+                self.bufferNeedBytes = bufferNeedBytes
+                self.bufferBytes = bufferBytes
+                self.fibersOnChip = fibersOnChip
+                self.bindings = bindings
+            }
+
+            enum CodingKeys: String, CodingKey {
+                case cascade, passes, kvTiles = "kv_tiles", kvBlocks = "kv_blocks", bufferNeedBytes = "buffer_need_bytes"
+                case bufferBytes = "buffer_bytes", fibersOnChip = "fibers_on_chip", bindings
+            }
         }
 
         /// An Einsum bound to an array, at a cost in cycles per iteration point.

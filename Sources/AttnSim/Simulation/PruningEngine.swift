@@ -264,6 +264,8 @@ public enum PruningEngine {
             layerWorkload.problem = problem
             // The schedule's kept tokens already account for what is attended; each layer runs dense on the array.
             layerWorkload.mask = DenseMask(problem)
+            // A pruning schedule is inference (prefill or decode steps): each layer call is a forward.
+            layerWorkload.pass = .forward
             let mapping = try SpatialEngine.rank(hardware: hardware, workload: layerWorkload)[0].mapping
             let run = try SpatialEngine.evaluate(mapping, hardware: hardware, problem: problem)
             let known = (run.computeTime, run.energy(hardware: hardware)?.total)

@@ -28,6 +28,8 @@ extension SimulationResult {
                              ctas: gpu?.sparse.ctas, ctasPerSM: gpu?.sparse.ctasPerSM, mapping: mapping,
                              kvHeads: kvHeads, packedHeads: gpu.flatMap { $0.packedHeads > 1 ? $0.packedHeads : nil },
                              combineTimeS: gpu.flatMap { $0.sparse.combineTime > 0 ? finite($0.sparse.combineTime) : nil },
+                             backwardTimeS: spatial?.backward.flatMap { finite($0.time) },
+                             backwardDRAMBytes: spatial?.backward.flatMap { ByteCount($0.dramBytes) },
                              timeIntervalS: simulated.timeInterval.map { [$0.lowerBound, $0.upperBound] },
                              speedupInterval: simulated.speedupInterval.map { [$0.lowerBound, $0.upperBound] },
                              maskBuildS: finite(simulated.maskBuildTime),
@@ -56,8 +58,15 @@ extension SimulationRecord.Mapping {
     }
 
     public init(_ mapping: SpatialMapping) {
+        let backward = mapping.pass.runsBackward ? mapping.backward.map { b in
+            Backward(cascade: b.cascadeName, passes: b.passes, kvTiles: b.kvTiles, kvBlocks: b.kvBlocks,
+                     bufferNeedBytes: ByteCount(b.bufferNeed), bufferBytes: ByteCount(b.bufferBytes),
+                     fibersOnChip: b.fibersOnChip,
+                     bindings: b.bindings.map { .init(einsum: $0.einsum, array: $0.array, cyclesPerPoint: $0.cost) })
+        } : nil
         self.init(dataflow: mapping.dataflow.rawValue, cascade: mapping.cascade, tile: mapping.tile, p1: mapping.p1, p2: mapping.p2,
-                  bindings: mapping.bindings.map { .init(einsum: $0.einsum, array: $0.array, cyclesPerPoint: $0.cost) })
+                  bindings: mapping.bindings.map { .init(einsum: $0.einsum, array: $0.array, cyclesPerPoint: $0.cost) },
+                  backward: backward)
     }
 }
 

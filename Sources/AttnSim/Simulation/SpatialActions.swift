@@ -113,10 +113,18 @@ extension SpatialEngine {
             ]
         }
 
-        // Operations from the cascade, per array; an exp on an array without an exp unit is 6 MACs.
+        return SpatialActions(dramReads: traffic.reads, dramWrites: traffic.writes, bufferReads: bufferReads,
+                              bufferWrites: bufferWrites, registerFiles: files,
+                              operations: operations(mapping.bindings, cost: cost, hardware: hardware))
+    }
+
+    /// Operations from the cascade's op counts, per array, in binding order; an exp on an array without an exp unit is
+    /// 6 MACs.
+    static func operations(_ bindings: [SpatialMapping.Binding], cost: CascadeCost, hardware: HardwareSpec)
+        -> [(array: String, ops: OpCounts)] {
         let arrays = Dictionary(hardware.arrays.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
         var operations: [(array: String, ops: OpCounts)] = []
-        for bound in mapping.bindings {
+        for bound in bindings {
             guard let einsum = cost[bound.einsum], let array = arrays[bound.array] else { continue }
             var ops = einsum.ops
             if !array.ops.contains(.exp) {
@@ -129,7 +137,32 @@ extension SpatialEngine {
                 operations.append((bound.array, ops))
             }
         }
-        return SpatialActions(dramReads: traffic.reads, dramWrites: traffic.writes, bufferReads: bufferReads,
-                              bufferWrites: bufferWrites, registerFiles: files, operations: operations)
+        return operations
+    }
+}
+
+extension SpatialActions {
+    /// These actions and `other`'s together (a training step: the forward's and the backward's): DRAM and buffer
+    /// words and operations per array add; `other`'s register files are listed after these, their names suffixed
+    /// with `label`.
+    public func adding(_ other: SpatialActions, as label: String) -> SpatialActions {
+        var result = self
+        result.dramReads += other.dramReads
+        result.dramWrites += other.dramWrites
+        result.bufferReads += other.bufferReads
+        result.bufferWrites += other.bufferWrites
+        result.registerFiles += other.registerFiles.map { file in
+            var renamed = file
+            renamed.name += " (\(label))"
+            return renamed
+        }
+        for entry in other.operations {
+            if let index = result.operations.firstIndex(where: { $0.array == entry.array }) {
+                result.operations[index].ops += entry.ops
+            } else {
+                result.operations.append(entry)
+            }
+        }
+        return result
     }
 }

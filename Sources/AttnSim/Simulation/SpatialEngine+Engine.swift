@@ -16,8 +16,10 @@ extension SpatialEngine: Engine {
 
     public static func chooseMapping(hardware: HardwareSpec, workload: Workload) throws(Diagnostic) -> SpatialMapping {
         if let file = workload.kernel?.mapping {
-            return try SpatialMapping.load(path: workload.resolve(file), hardware: hardware, problem: workload.problem,
-                                          mask: workload.mask)
+            var mapping = try SpatialMapping.load(path: workload.resolve(file), hardware: hardware, problem: workload.problem,
+                                                  mask: workload.mask)
+            try SpatialMapper.attachBackward(&mapping, hardware: hardware, workload: workload)
+            return mapping
         }
         return try rank(hardware: hardware, workload: workload)[0].mapping
     }
@@ -38,8 +40,26 @@ extension SpatialEngine: Engine {
             model: model, time: run.time, denseTime: dense.time, dramBytes: run.dramBytes,
             denseDRAMBytes: dense.dramBytes, utilization: run.utilization, energy: energy?.total,
             bottleneck: run.bottleneck)
+        if let backward = mapping.backward, workload.pass.runsBackward {
+            notes.append("the backward runs attnsim's KV-stationary dataflow (no FuseMax backward is published): "
+                + "\(backward.cascadeName) bound by the \(mapping.dataflow.rawValue) rule, K and V blocks held while Q tiles "
+                + "stream, dQ summed over KV blocks in DRAM (SpatialBackwardMapping)")
+            if workload.kernel?.mapping != nil {
+                notes.append("the mapping file gives the forward; the backward is the mapper's for the same dataflow")
+            }
+        }
         let tiling = SpatialMapping.maskTiling(tile: mapping.tile)
-        return EngineResult(simulated: simulated, detail: .spatial(run, energy),
-                            tiling: workload.mask.isDense ? nil : tiling, notes: notes)
+        var result = EngineResult(simulated: simulated, detail: .spatial(run, energy),
+                                  tiling: workload.mask.isDense ? nil : tiling, notes: notes)
+        if workload.pass != .forward {
+            // The FLOPs of the pass: the products of the forward and/or the backward per attended pair (PassFLOPs).
+            var cost = AttentionCost(workload.problem, mask: workload.mask)
+            let scale = PassFLOPs.perPair(workload.pass, headDim: workload.problem.headDim, valueDim: workload.problem.valueDim)
+                / PassFLOPs.forward(headDim: workload.problem.headDim, valueDim: workload.problem.valueDim)
+            cost.denseFLOPs *= scale
+            cost.effectiveFLOPs = cost.effectiveFLOPs.map { $0 * scale }
+            result.cost = cost
+        }
+        return result
     }
 }

@@ -15,7 +15,7 @@ extension SpatialEngine {
         guard !ranked.isEmpty else {
             // Say why the first dataflow does not fit (the arrays, or a buffer too small for its blocks).
             let space = SpatialMapspace(hardware: hardware, workload: workload)
-            for dataflow in space.dataflows { _ = try SpatialMapper.mapping(dataflow, hardware: hardware, problem: workload.problem) }
+            for dataflow in space.dataflows { _ = try SpatialMapper.mapping(dataflow, hardware: hardware, workload: workload) }
             throw Diagnostic(file: hardware.file, path: "arrays",
                              message: "no spatial dataflow fits this hardware (it needs a square 2D MAC array and a 1D array)")
         }

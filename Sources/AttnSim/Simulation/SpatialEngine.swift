@@ -29,12 +29,21 @@ public struct SpatialEvaluation: Sendable {
     }
 
     public var bottleneck: String { memoryTime > computeTime ? "memory" : "compute" }
+
+    /// The backward's own evaluation, for `pass: backward | training`: the figures above include it (a training step's
+    /// are the forward's and the backward's summed), and `einsumCycles` are the forward's.
+    public var backward: SpatialBackwardEvaluation? = nil
+    /// The forward's time, seconds; nil when the mapping runs the backward alone.
+    public var forwardTime: Double? = nil
 }
 
 public enum SpatialEngine {
     /// - Parameter mask: the scores to compute; the array visits only the M0 × P0 tiles the mask's tile grid
     ///   lists (`SpatialMaskWork`) — skipped tiles cost no cycles, no K/V traffic and no energy — and applies the
     ///   element mask to partial tiles on the 1D array. nil: dense.
+    ///
+    /// A mapping of `pass` backward evaluates its backward (`evaluateBackward`), one of `pass` training the forward and
+    /// the backward, summed: time, traffic, busy cycles and actions.
     public static func evaluate(_ mapping: SpatialMapping, hardware: HardwareSpec, problem: Problem,
                                 mask: (any Mask)? = nil) throws(Diagnostic) -> SpatialEvaluation {
         if let mask, !SpatialMapping.canCountTiles(of: mask, tile: mapping.tile) {
@@ -43,6 +52,36 @@ public enum SpatialEngine {
                 + "expected a larger 2D array")
         }
         let masked = SpatialMaskWork(mask, tile: mapping.tile, problem: problem)
+        guard mapping.pass.runsBackward else {
+            return try forward(mapping, hardware: hardware, problem: problem, masked: masked)
+        }
+        guard let backwardMapping = mapping.backward else {
+            throw Diagnostic(file: hardware.file, message: "a `pass: \(mapping.pass.rawValue)` mapping needs its backward's "
+                + "mapping (SpatialMapper.attachBackward)")
+        }
+        let backward = try evaluateBackward(mapping, backwardMapping, hardware: hardware, problem: problem, masked: masked)
+        guard mapping.pass.runsForward else {
+            return SpatialEvaluation(
+                mapping: mapping, time: backward.time, computeTime: backward.computeTime, memoryTime: backward.memoryTime,
+                dramBytes: backward.dramBytes, busyCycles: backward.busyCycles, einsumCycles: [], clock: hardware.clock,
+                actions: backward.actions, backward: backward, forwardTime: nil)
+        }
+        var run = try forward(mapping, hardware: hardware, problem: problem, masked: masked)
+        run.forwardTime = run.time
+        run.time += backward.time
+        run.computeTime += backward.computeTime
+        run.memoryTime += backward.memoryTime
+        run.dramBytes += backward.dramBytes
+        let busy = Dictionary(backward.busyCycles, uniquingKeysWith: +)
+        run.busyCycles = run.busyCycles.map { ($0.0, $0.1 + (busy[$0.0] ?? 0)) }
+        run.actions = run.actions.adding(backward.actions, as: "backward")
+        run.backward = backward
+        return run
+    }
+
+    /// The forward of `mapping` (its dataflow's cascade, combination and traffic).
+    static func forward(_ mapping: SpatialMapping, hardware: HardwareSpec, problem: Problem, masked: SpatialMaskWork)
+        throws(Diagnostic) -> SpatialEvaluation {
         let cascade = Cascade.preset(named: mapping.cascade)!
         let binding = RankBinding.attention(M: problem.keyTokens, P: problem.queryTokens, E: problem.headDim,
                                             F: problem.valueDim, M0: mapping.tile, P0: mapping.tile)
@@ -53,19 +92,9 @@ public enum SpatialEngine {
             throw Diagnostic(file: hardware.file, message: "cannot bind \(mapping.cascade): \(error)")
         }
         cost = masked.scaled(cost)
-        let lanes = Dictionary(hardware.arrays.map { ($0.name, Double($0.lanes)) }, uniquingKeysWith: { a, _ in a })
-        var cycles: [String: (array: String, cycles: Double)] = [:]
-        var order: [String] = []
-        for bound in mapping.bindings {
-            guard let einsum = cost[bound.einsum], let width = lanes[bound.array] else { continue }
-            cycles[bound.einsum] = (bound.array, einsum.iterationPoints * bound.cost / width)
-            order.append(bound.einsum)
-        }
-        // The element mask of partial tiles runs where the scores are first consumed element by element.
-        if masked.maskOperations > 0, let consumer = SpatialMaskWork.firstElementwiseConsumer(order, cost),
-           let entry = cycles[consumer], let width = lanes[entry.array] {
-            cycles[consumer]!.cycles += masked.maskOperations / width
-        }
+        let ordered = einsumCycles(mapping.bindings, cost: cost, hardware: hardware, masked: masked)
+        let order = ordered.map(\.name)
+        let cycles = Dictionary(ordered.map { ($0.name, (array: $0.array, cycles: $0.cycles)) }, uniquingKeysWith: { a, _ in a })
         let f = hardware.clock
         let bandwidth = hardware.offChip.bandwidth!
         let word = hardware.word ?? 2
@@ -111,10 +140,28 @@ public enum SpatialEngine {
                              visited: masked.visitedFraction))
     }
 
+    /// Cycles of each bound Einsum, in binding order: its iteration points × its cycles per point ÷ its array's lanes;
+    /// a mask's element work (partial tiles) is added where the scores are first consumed element by element.
+    static func einsumCycles(_ bindings: [SpatialMapping.Binding], cost: CascadeCost, hardware: HardwareSpec,
+                             masked: SpatialMaskWork) -> [(name: String, array: String, cycles: Double)] {
+        let lanes = Dictionary(hardware.arrays.map { ($0.name, Double($0.lanes)) }, uniquingKeysWith: { a, _ in a })
+        var result: [(name: String, array: String, cycles: Double)] = []
+        for bound in bindings {
+            guard let einsum = cost[bound.einsum], let width = lanes[bound.array] else { continue }
+            result.append((bound.einsum, bound.array, einsum.iterationPoints * bound.cost / width))
+        }
+        if masked.maskOperations > 0, let consumer = SpatialMaskWork.firstElementwiseConsumer(result.map(\.name), cost),
+           let index = result.firstIndex(where: { $0.name == consumer }), let width = lanes[result[index].array] {
+            result[index].cycles += masked.maskOperations / width
+        }
+        return result
+    }
+
     /// DRAM bytes of a dataflow (closed forms derived from references.md [FuseMax-artifact]), in words of `word` bytes:
     /// - FuseMax and its ablations: Q read and AV written once; K and V read once per block of P2.
     /// - FLAT: Q, K, V, O plus K and V again per row block of P1; when its row block's scores do not fit the
-    ///   buffer, QK and A go off-chip: written and read back once each.
+    ///   buffer, the fibers its 3-pass cascade carries between passes (``PassFibers``: QK, then SN, the size of the
+    ///   artifact's QK and A) go off-chip: written and read back once each.
     /// - Unfused: each phase reads its inputs and writes its output (QK; QK → A; A and V → AV).
     /// `writes` is the part of `total` written (outputs, and scores that spill).
     /// With a mask, `visited` (the fraction of M0 × P0 tiles the array runs) scales everything that grows with M:
@@ -128,10 +175,13 @@ public enum SpatialEngine {
         case .fusemax, .fusemaxArch, .fusemaxCascade:
             return (w * bh * (e * p + f * p + Double(mapping.p2) * m * (e + f)), [], w * bh * f * p)
         case .flat:
+            // The 3-pass cascade's fibers (QK, then SN): on chip, or written once and read back once each.
             let blocks = (p / Double(mapping.p1)).rounded(.up)
+            let fibers = passFibers(mapping, problem: problem)
             let spills = !fitsRows(mapping, problem: problem, word: w)
-            let scores = spills ? 4 * w * bh * m * p : 0
-            return (scores + blocks * w * bh * m * (e + f) + w * bh * p * (e + f), [], w * bh * f * p + scores / 2)
+            let written = spills ? w * bh * m * p * fibers.writtenPerPair : 0
+            let scores = spills ? written + w * bh * m * p * fibers.readPerPair : 0
+            return (scores + blocks * w * bh * m * (e + f) + w * bh * p * (e + f), [], w * bh * f * p + written)
         case .unfused:
             let qk = w * bh * (e * p + e * m + m * p)
             let softmax = 2 * w * bh * m * p
@@ -140,8 +190,18 @@ public enum SpatialEngine {
         }
     }
 
-    /// Whether FLAT's row block of scores (P1 × M words) fits its buffer; recorded in the mapping's P1 choice.
+    /// Whether FLAT's row block of fibers (P1 rows × M × the words per pair its cascade carries across a pass
+    /// boundary: P1 × M words for the 3-pass cascade) fits its buffer; recorded in the mapping's P1 choice.
     static func fitsRows(_ mapping: SpatialMapping, problem: Problem, word: Double) -> Bool {
-        Double(mapping.p1) * Double(problem.keyTokens) * word <= mapping.bufferBytes
+        Double(mapping.p1) * Double(problem.keyTokens) * passFibers(mapping, problem: problem).heldPerPair * word
+            <= mapping.bufferBytes
+    }
+
+    /// The fibers the mapping's forward cascade carries between passes over m (none for a 1-pass cascade).
+    static func passFibers(_ mapping: SpatialMapping, problem: Problem) -> PassFibers {
+        let binding = RankBinding.attention(M: problem.keyTokens, P: problem.queryTokens, E: problem.headDim,
+                                            F: problem.valueDim, M0: mapping.tile, P0: mapping.tile)
+        return (try? Cascade.preset(named: mapping.cascade)?.passFibers(binding: binding))
+            ?? PassFibers(rank: "m", queryRank: "p", crossings: [])
     }
 }

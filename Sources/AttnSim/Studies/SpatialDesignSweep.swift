@@ -26,7 +26,7 @@ public struct SpatialDesignSweep: Sendable {
             for buffer in buffers {
                 let variant = try Self.variant(hardware, side: side, buffer: buffer)
                 do {
-                    let mapping = try SpatialMapper.mapping(dataflow, hardware: variant, problem: workload.problem)
+                    let mapping = try SpatialMapper.mapping(dataflow, hardware: variant, workload: workload)
                     let run = try SpatialEngine.evaluate(mapping, hardware: variant, problem: workload.problem)
                     points.append(Point(side: side, buffer: buffer, evaluation: run,
                                         energy: run.energy(hardware: variant)?.total))
