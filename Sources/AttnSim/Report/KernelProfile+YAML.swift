@@ -60,6 +60,28 @@ extension KernelProfile {
             add("held_out_by_family", "{" + heldOutByFamily.sorted { $0.key < $1.key }
                 .map { "\($0.key): \(spreadYAML($0.value))" }.joined(separator: ", ") + "}")
         }
+        if let backward {
+            lines.append("\(inner)backward:")
+            let deeper = inner + "  "
+            func put(_ key: String, _ value: String) { lines.append("\(deeper)\(key): \(value)") }
+            put("dq", backward.dq.rawValue)
+            if let q = backward.qTileTokens { put("q_tile_tokens", "\(q)") }
+            if let kv = backward.kvTileTokens { put("kv_tile_tokens", "\(kv)") }
+            if let efficiency = backward.efficiency { put("efficiency", number(efficiency)) }
+            if !backward.efficiencyByHeadDim.isEmpty {
+                put("efficiency_by_head_dim", "{" + backward.efficiencyByHeadDim.sorted { $0.key < $1.key }
+                    .map { "\($0.key): \(number($0.value))" }.joined(separator: ", ") + "}")
+            }
+            if let perCTA = backward.perCTA { put("per_cta", number(perCTA * 1e6) + " us") }
+            if let host = backward.hostOverhead { put("host_overhead", number(host * 1e6) + " us") }
+            if let stages = backward.stages { put("stages", "\(stages)") }
+            if !backward.preprocess { put("preprocess", "false") }
+            if let heldOut = backward.heldOut { put("held_out", spreadYAML(heldOut)) }
+            if !backward.sources.isEmpty {
+                lines.append("\(deeper)sources:")
+                lines += backward.sources.map { "\(deeper)  - \(quoted($0))" }
+            }
+        }
         if !sources.isEmpty {
             lines.append("\(inner)sources:")
             lines += sources.map { "\(inner)  - \(quoted($0))" }

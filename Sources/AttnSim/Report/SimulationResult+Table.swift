@@ -148,15 +148,22 @@ extension SimulationResult {
             }
         }
         if endToEndSpeedup != nil || endToEndFLOPBound != nil {
-            table.section("end to end (Amdahl over the step schedule)")
+            table.section(pass == .training && endToEndFLOPBound == nil
+                ? "end to end (the training step: dense attention + the rest, over sparse attention + the rest)"
+                : "end to end (Amdahl over the step schedule)")
             table.add("from the \(simulated.model.rawValue) time", times(endToEndSpeedup))
             table.add("FLOP-wise bound", times(endToEndFLOPBound))
             table.add("tile-wise bound", times(endToEndTileBound))
         }
         if let linearTime, let layerTime {
-            table.section("transformer layer (linear layers on the same hardware)")
+            table.section("transformer layer (linear layers on the same hardware"
+                + (pass == .forward ? ")" : ", at peak; forward and backward: dX and dW)"))
             table.add("linear layers", value(linearTime, .time))
-            table.add("layer (attention + linear)", value(layerTime, .time))
+            if let optimizerTime {
+                table.add("optimizer update", value(optimizerTime, .time) + " (its state's bytes at the off-chip bandwidth)")
+            }
+            table.add(optimizerTime == nil ? "layer (attention + linear)" : "training step (attention + linear + update)",
+                      value(layerTime, .time))
         }
         for note in notes { table.section("note: \(note)") }
         return table.rendered

@@ -168,9 +168,9 @@ public struct SimulationRecord: Codable, Sendable, Equatable {
         @OmittedWhenNil public var waterfall: Waterfall? = nil
         /// The kernels a GPU backward ran, in launch order (`preprocess`, `dk_dv_dq_atomic` or `dk_dv`, `convert_dq`
         /// or `dq`), each with its time and DRAM bytes; absent for a forward pass.
-        @OmittedWhenNil public var backwardKernels: [BackwardKernel]? = nil
+        @OmittedWhenNil public var backwardKernels: [BackwardKernelRun]? = nil
 
-        public struct BackwardKernel: Codable, Sendable, Equatable {
+        public struct BackwardKernelRun: Codable, Sendable, Equatable {
             public var name: String
             public var timeS: Double?
             public var dramBytes: ByteCount?
@@ -391,10 +391,12 @@ public struct SimulationRecord: Codable, Sendable, Equatable {
         public var tileSpeedup: Double?
         public var linearTimeS: Double?
         public var layerTimeS: Double?
+        /// A training step: the optimizer's update of the layer's weights (included in `layer_time_s`).
+        @OmittedWhenNil public var optimizerTimeS: Double? = nil
 
         enum CodingKeys: String, CodingKey {
             case speedup, flopSpeedup = "flop_speedup", tileSpeedup = "tile_speedup", linearTimeS = "linear_time_s"
-            case layerTimeS = "layer_time_s"
+            case layerTimeS = "layer_time_s", optimizerTimeS = "optimizer_time_s"
         }
     }
 }

@@ -43,6 +43,7 @@ extension SimulationResult {
                             tileSpeedup: finite(endToEndTileBound), linearTimeS: finite(linearTime), layerTimeS: finite(layerTime)),
             notes: notes)
         record.pass = pass == .forward ? nil : pass.rawValue
+        record.endToEnd.optimizerTimeS = finite(optimizerTime)
         record.simulated.backwardKernels = gpu?.sparseBackward.map { run in
             run.kernels.map { .init(name: $0.name, timeS: finite($0.run.time), dramBytes: ByteCount($0.run.dramBytes)) }
         }

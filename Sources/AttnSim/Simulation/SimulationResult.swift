@@ -91,6 +91,8 @@ public struct SimulationResult: Sendable {
     /// time with attention, seconds.
     public var linearTime: Double?
     public var layerTime: Double?
+    /// A training step's optimizer update of the layer's weights, seconds (`TrainingStep.swift`), in `layerTime`.
+    public var optimizerTime: Double? = nil
     /// The mask's tile analysis under the kernel's tiling (masked workloads with fixed or mapped tile shapes).
     public var tileAnalysis: TileAnalysis?
     /// Which pass the result times (`pass:`; forward for inference workloads).

@@ -75,8 +75,15 @@ public enum Simulator {
         if workload.pass.runsBackward && !pruned { backwardBounds(&result, hardware: hardware, workload: workload) }
         if let layer = workload.layer, let attention = result.simulated.time {
             result.linearTime = layer.linearTime(batch: problem.batch, tokens: problem.queryTokens, hardware: hardware,
-                                                 dtype: problem.dtype)
-            result.layerTime = result.linearTime.map { $0 + attention }
+                                                 dtype: problem.dtype, pass: workload.pass)
+            if workload.pass == .training { result.optimizerTime = layer.optimizerTime(layer.optimizer, hardware: hardware) }
+            let rest = result.linearTime.map { $0 + (result.optimizerTime ?? 0) }
+            result.layerTime = rest.map { $0 + attention }
+            // A training step's end-to-end speedup from its own parts, where no `attention_share` is given: dense
+            // attention and the same linear layers and update, over the sparse step.
+            if workload.pass == .training, workload.model == nil, let rest, let dense = result.simulated.denseTime {
+                result.endToEndSpeedup = (dense + rest) / (attention + rest)
+            }
         }
         if let model = workload.model {
             result.endToEndSpeedup = result.simulated.speedup.map { EndToEnd.speedup(attentionSpeedup: $0, model: model) }

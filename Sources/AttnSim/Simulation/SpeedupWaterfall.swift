@@ -165,6 +165,11 @@ extension SpeedupWaterfall {
             let speedup = EndToEnd.speedup(attentionSpeedup: last.dense / last.sparse, model: model)
             let dense = last.dense / model.attentionShare
             levels.append(Level(name: .endToEnd, dense: dense, sparse: dense / speedup))
+        } else if workload.pass == .training, let linear = result.linearTime {
+            // A training step: the linear layers' forward and backward and the optimizer's update, added to both.
+            let rest = linear + (result.optimizerTime ?? 0)
+            levels.append(Level(name: .endToEnd, dense: last.dense + rest, sparse: last.sparse + rest,
+                                detail: "the training step: linear layers and optimizer update added to both"))
         } else {
             levels.append(Level(name: .endToEnd, dense: last.dense, sparse: last.sparse, modelled: false,
                                 detail: "no `model:` in the workload"))

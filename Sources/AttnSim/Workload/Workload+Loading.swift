@@ -353,7 +353,7 @@ extension Workload {
     }
 
     static func decodeModel(_ node: SpecNode) throws(Diagnostic) -> (ModelRollup?, TransformerLayer?) {
-        let map = try node.mapping(allowed: ["attention_share", "steps", "d_model", "d_ffn"])
+        let map = try node.mapping(allowed: ["attention_share", "steps", "d_model", "d_ffn", "optimizer"])
         var layer: TransformerLayer?
         let dModel = try map.optional("d_model")?.int(atLeast: 1)
         let dFFN = try map.optional("d_ffn")?.int(atLeast: 1)
@@ -361,6 +361,12 @@ extension Workload {
         case let (d?, s?): layer = TransformerLayer(dModel: d, dFFN: s)
         case (nil, nil): break
         default: throw node.error("give both `d_model` and `d_ffn` (the transformer layer's widths), or neither")
+        }
+        if let item = map.optional("optimizer") {
+            guard layer != nil else {
+                throw item.error("`optimizer` prices the update of the linear layers' weights: give `d_model` and `d_ffn` too")
+            }
+            layer?.optimizer = try item.choice(Optimizer.self)
         }
         guard let shareNode = map.optional("attention_share") else {
             if layer == nil {

@@ -69,4 +69,32 @@ struct TrainingGPUTests {
             #expect(error.description.contains("backward:") && error.description.contains("flash, flex"))
         }
     }
+
+    /// The training-step roll-up: the linear layers do 6 FLOPs per weight and token (references.md [Megatron-LM] §5.1:
+    /// forward 2, backward 4), mixed-precision Adam streams 28 bytes per weight (its 16 bytes of state, references.md
+    /// [ZeRO] §3: the fp32 states and the gradient read, the fp32 states and the weight written), and the step's
+    /// speedup is its dense time over its sparse time with the same linear layers and update.
+    @Test func trainingStepRollUp() throws {
+        let hardware = try HardwareSpec.load(path: Self.h200)
+        let workload = try Workload.load(path: Repo.path("workloads/training-hunyuan-gna.yaml"))
+        let result = try Simulator.run(hardware: hardware, workload: workload)
+        let weights = 4.0 * 3072 * 3072 + 2.0 * 3072 * 12288
+        let tokens = 30.0 * 48 * 80
+        let peak = try #require(hardware.peakFLOPs(.bf16))
+        let linear = try #require(result.linearTime), update = try #require(result.optimizerTime)
+        #expect(abs(linear - 6 * weights * tokens / peak) <= 1e-9 * linear)
+        #expect(abs(update - weights * 28 / 4.8e12) <= 1e-9 * update)
+        let (sparse, dense) = (try #require(result.simulated.time), try #require(result.simulated.denseTime))
+        let step = try #require(result.layerTime)
+        #expect(abs(step - (sparse + linear + update)) <= 1e-12)
+        let speedup = try #require(result.endToEndSpeedup)
+        #expect(abs(speedup - (dense + linear + update) / (sparse + linear + update)) <= 1e-12)
+        let attentionSpeedup = try #require(result.simulated.speedup)
+        #expect(speedup > 1 && speedup < attentionSpeedup)
+        // An optimizer without the layer's widths is an error.
+        #expect(throws: Diagnostic.self) {
+            try Workload.parse(text: "attnsim: 1\nname: t\npass: training\nproblem: {head_dim: 64, tokens: 128}\n"
+                               + "model: {attention_share: 0.5, optimizer: adam}", file: "t.yaml")
+        }
+    }
 }
