@@ -58,6 +58,10 @@ SHAPES = [("n32768-d128-h16", 32768, 128, 16), ("n8192-d128-h16", 8192, 128, 16)
           ("n32768-d64-h24", 32768, 64, 24), ("n65536-d128-h16", 65536, 128, 16),
           ("n4096-d128-h24", 4096, 128, 24)]
 SMOKE_SHAPES = [("n1024-d32-h2", 1024, 32, 2)]
+# `--set second`: shapes none of the first set has, measured after the backward profiles were fitted on the first
+# set (every config held out): more heads and fewer tokens, a 128K layout, new windows and GNA layouts.
+SECOND_SHAPES = [("n16384-d128-h32", 16384, 128, 32), ("n2048-d64-h64", 2048, 64, 64),
+                 ("n131072-d128-h8", 131072, 128, 8), ("n16384-d64-h32", 16384, 64, 32)]
 
 # per shape: which configs. ("sdpa", kind) / ("flex", kind) with kind none|causal; ("swa", window);
 # ("block", density); ("gna", tokens, tile, window, stride)
@@ -80,6 +84,14 @@ PLAN = {
     "n65536-d128-h16": [("sdpa", "none"), ("sdpa", "causal"), ("flex", "none"), ("flex", "causal"),
                         ("swa", 4096)],
     "n4096-d128-h24": [("sdpa", "none"), ("sdpa", "causal")],
+    "n16384-d128-h32": [("sdpa", "none"), ("sdpa", "causal"), ("flex", "none"), ("flex", "causal"),
+                        ("block", 0.2), ("swa", 2048), ("gna", [16384], [128], [1024], [128]),
+                        ("gna", [128, 128], [8, 16], [48, 48], [1, 1]),
+                        ("gna", [16, 32, 32], [2, 8, 8], [8, 16, 16], [1, 1, 1])],
+    "n2048-d64-h64": [("sdpa", "none"), ("sdpa", "causal"), ("flex", "none"), ("flex", "causal"), ("swa", 512)],
+    "n131072-d128-h8": [("sdpa", "none"), ("sdpa", "causal"), ("flex", "none"), ("flex", "causal"),
+                        ("swa", 8192), ("gna", [131072], [128], [8192], [1])],
+    "n16384-d64-h32": [("sdpa", "none"), ("sdpa", "causal")],
     "n1024-d32-h2": [("sdpa", "none"), ("sdpa", "causal"), ("flex", "none"), ("flex", "causal"),
                      ("block", 0.3), ("swa", 256), ("gna", [1024], [128], [256], [1]),
                      ("gna", [32, 32], [8, 16], [8, 8], [1, 1]),
@@ -311,6 +323,7 @@ def sdpa_backend_of(names):
 # ------------------------------------------------------------------------------------------------------------
 class BackwardRunner:
     def __init__(self, args, device="cuda", dtype=None):
+        self.deterministic = getattr(args, "set", "first") == "second"
         import torch
         self.r = pb.Runner(args)           # the protocol's dynamo settings and compiled flex_attention
         self.torch, self.F = torch, self.r.F
@@ -482,6 +495,22 @@ class BackwardRunner:
                              "backward_ms": res["backward_ms"]}
             except Exception as e:  # noqa: BLE001
                 out[name] = {"error": f"{type(e).__name__}: {str(e)[:200]}"}
+        if self.deterministic:
+            # The same backends with torch.use_deterministic_algorithms(True): FlashAttention-2's backward then
+            # accumulates dQ in a fixed order (PyTorch passes the flag to mha_bwd's `deterministic`).
+            torch = self.torch
+            for name in ("FLASH_ATTENTION", "CUDNN_ATTENTION"):
+                try:
+                    torch.use_deterministic_algorithms(True, warn_only=False)
+                    with sdpa_kernel([getattr(SDPBackend, name)]):
+                        res, _, _ = self.measure(attn, q, k, v, dO, repeat=False)
+                    out[name + "_deterministic"] = {"forward_ms": res["forward"]["ms"],
+                                                    "fwd_bwd_ms": res["fwd_bwd"]["ms"],
+                                                    "backward_ms": res["backward_ms"]}
+                except Exception as e:  # noqa: BLE001
+                    out[name + "_deterministic"] = {"error": f"{type(e).__name__}: {str(e)[:200]}"}
+                finally:
+                    torch.use_deterministic_algorithms(False)
         return out
 
 
@@ -513,6 +542,8 @@ def print_table(doc):
 def run(args, cfgs, device="cuda", dtype=None):
     import torch
     doc = {"attnsim_gpu_training_runs": 1, "argv": sys.argv[1:], "configs": [], "errors": []}
+    if getattr(args, "set", "first") == "second":
+        doc["held_out"] = "all"   # measured after the backward profiles were fitted: nothing here trains a fit
     done = set()
     if args.resume and os.path.exists(args.resume):
         old = json.load(open(args.resume))
@@ -685,6 +716,9 @@ def main():
     ap.add_argument("--only", nargs="*", default=[])
     ap.add_argument("--resume")
     ap.add_argument("--deadline-s", type=float, default=480)
+    ap.add_argument("--set", choices=["first", "second"], default="first",
+                    help="first: the shapes the backward profiles were fitted on (every third); second: new shapes, "
+                         "all held out, with SDPA's deterministic backward timed beside")
     args = ap.parse_args()
     if args.selftest:
         sys.exit(0 if selftest() else 1)
@@ -694,7 +728,8 @@ def main():
         ok = not doc["errors"] and all(r.get("check", {}).get("pass", True) for r in doc["configs"])
         print("smoke:", "PASS" if ok else "FAIL")
         sys.exit(0 if ok else 1)
-    cfgs = [c for c in make_configs() if not args.only or any(s in c["id"] for s in args.only)]
+    shapes = SECOND_SHAPES if args.set == "second" else SHAPES
+    cfgs = [c for c in make_configs(shapes) if not args.only or any(s in c["id"] for s in args.only)]
     if args.list:
         for c in cfgs:
             print(c["id"])
