@@ -144,7 +144,10 @@ public struct GPUCrossCheckReport: Sendable {
     func rendered(rows showRows: Bool) -> String {
         let ms = { (x: Double) in String(format: "%.3f", x * 1e3) }
         let pct = { (x: Double) in String(format: "%+.1f %%", x * 100) }
-        var table = TextTable(title: "attnsim crosscheck-gpu: \(backend) on \(device) — predicted vs measured (ms)")
+        // Files whose configs name their own backends (protocol and training runs) are titled by those.
+        let named = rows.allSatisfy(\.measurement.backendFixed) && !rows.isEmpty
+            ? Set(rows.map(\.measurement.backend)).sorted().joined(separator: ", ") : backend
+        var table = TextTable(title: "attnsim crosscheck-gpu: \(named) on \(device) — predicted vs measured (ms)")
         table.add("config", "set", "dense meas/pred", "masked meas/pred", "speedup meas/pred", "error", "wave bound", "blocks F/P")
         for row in rows {
             let m = row.measurement
