@@ -9,13 +9,13 @@
 ///     backward: {dq: atomic, q_tile_tokens: 64, kv_tile_tokens: 128, efficiency_by_head_dim: {128: 0.55}}
 /// ```
 public struct BackwardKernel: Sendable, Equatable {
-    /// How dQ is formed (references.md [FlashAttention-2] §3.2): `atomic` — the KV-major CTAs add their dS K into an
-    /// fp32 buffer with atomics, zeroed before and converted to the input dtype after (FlashAttention-2, cuDNN:
-    /// `convert_dq_to_16bits`); `separate` — a second, Q-major pass recomputes S and dP and writes dQ directly
-    /// (FlexAttention's backward launches both kinds of program in one grid).
-    public enum DQ: String, Sendable, CaseIterable { case atomic, separate }
+    /// How dQ is formed (`BackwardDQ`; cuDNN's `convert_dq_to_16bits` is the atomic variant's conversion).
+    public typealias DQ = BackwardDQ
 
+    /// The variant the kernel runs unless the workload or the mapper picks another of `variants`.
     public var dq: DQ = .atomic
+    /// The variants the backend implements (`dq: [atomic, separate]`; one: `dq: atomic`), the default first.
+    public var variants: [DQ] = [.atomic]
     /// Tokens of the Q tile each KV-major CTA streams and of the KV tile it owns; nil: the forward's.
     public var qTileTokens: Int?
     public var kvTileTokens: Int?
@@ -32,7 +32,10 @@ public struct BackwardKernel: Sendable, Equatable {
     public var heldOut: HeldOutSpread?
     public var sources: [String] = []
 
-    public init(dq: DQ = .atomic) { self.dq = dq }
+    public init(dq: DQ = .atomic) {
+        self.dq = dq
+        variants = [dq]
+    }
 
     /// The forward profile with this backward's tiles and costs: what `GPUKernelCost` prices a backward CTA with.
     public func profile(from forward: KernelProfile) -> KernelProfile {

@@ -235,7 +235,18 @@ extension HardwareSpec {
     static func backwardKernel(_ node: SpecNode) throws(Diagnostic) -> BackwardKernel {
         let map = try node.mapping(allowed: ["dq", "q_tile_tokens", "kv_tile_tokens", "efficiency", "efficiency_by_head_dim",
                                              "per_cta", "host_overhead", "stages", "preprocess", "held_out", "sources"])
-        var backward = BackwardKernel(dq: try map.optional("dq")?.choice(BackwardKernel.DQ.self) ?? .atomic)
+        var backward = BackwardKernel()
+        if let item = map.optional("dq") {
+            // One variant, or the list of those the backend implements (the first is its default).
+            let variants = item.isSequence
+                ? try item.sequence().map { (entry) throws(Diagnostic) in try entry.choice(BackwardKernel.DQ.self) }
+                : [try item.choice(BackwardKernel.DQ.self)]
+            guard let first = variants.first, Set(variants).count == variants.count else {
+                throw item.error("expected atomic, separate or a list of distinct ones, found \(variants.map(\.rawValue))")
+            }
+            backward.dq = first
+            backward.variants = variants
+        }
         for (key, path) in [("q_tile_tokens", \BackwardKernel.qTileTokens), ("kv_tile_tokens", \BackwardKernel.kvTileTokens)] {
             guard let item = map.optional(key) else { continue }
             let tokens = try item.int(atLeast: 1)

@@ -12,6 +12,8 @@ public struct GPUMapping: Sendable, Hashable, CustomStringConvertible {
     /// CTAs per Q tile, each over a contiguous share of its KV tiles, then a combine kernel (split-KV,
     /// FlashDecoding; `SplitKV`); 1: one CTA visits all of them.
     public var kvSplits: Int
+    /// The backward's dQ variant (`BackwardDQ`) for a backward or training pass; nil: the backend's default.
+    public var dq: BackwardDQ? = nil
 
     public init(backend: String, qTile: [Int], kvTile: [Int], tiling: KernelChoice.Tiling = .multi_dim,
                 kvTiling: KernelChoice.KVTiling = .static, persistent: Bool = false, kvSplits: Int = 1) {
@@ -34,6 +36,7 @@ public struct GPUMapping: Sendable, Hashable, CustomStringConvertible {
         let shape = { (t: [Int]) in t.map(String.init).joined(separator: "×") }
         return "\(backend): Q \(shape(qTile)) / KV \(shape(kvTile)), \(tiling.rawValue), \(kvTiling.rawValue) KV, "
             + (persistent ? "persistent" : "waves") + (kvSplits > 1 ? ", KV split \(kvSplits)" : "")
+            + (dq.map { ", dQ \($0.rawValue)" } ?? "")
     }
 
     /// The workload `kernel:` block that reproduces this mapping.
@@ -41,6 +44,6 @@ public struct GPUMapping: Sendable, Hashable, CustomStringConvertible {
         let list = { (t: [Int]) in "[" + t.map(String.init).joined(separator: ", ") + "]" }
         return "kernel: {backend: \(backend), q_tile: \(list(qTile)), kv_tile: \(list(kvTile)), "
             + "tiling: \(tiling.rawValue), kv_tiling: \(kvTiling.rawValue)"
-            + (kvSplits > 1 ? ", kv_splits: \(kvSplits)" : "") + "}"
+            + (kvSplits > 1 ? ", kv_splits: \(kvSplits)" : "") + (dq.map { ", dq: \($0.rawValue)" } ?? "") + "}"
     }
 }

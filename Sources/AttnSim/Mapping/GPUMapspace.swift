@@ -35,6 +35,16 @@ public struct GPUMapspace: Mapspace {
         for backend in backends {
             guard let profile = hardware.kernels[backend], profile.efficiency(headDim: workload.problem.headDim) != nil || workload.kernel?.backend?.value == backend,
                   profile.masks?.contains(workload.mask.kind) ?? true else { continue }
+            // A backward or training pass needs the backend's backward; the mapper ranks the dQ variants it offers
+            // when the workload leaves them to it (`kernel.dq: auto`).
+            let pinned = workload.kernel?.backend?.value == backend
+            if workload.pass.runsBackward && profile.backward == nil && !pinned { continue }
+            let variants: [BackwardDQ?]
+            switch kernel?.dq {
+            case .fixed(let dq)?: variants = [dq]
+            case .auto? where workload.pass.runsBackward: variants = profile.backward?.variants ?? [nil]
+            default: variants = [nil]
+            }
             var shapes: [(q: [Int], kv: [Int], tiling: KernelChoice.Tiling)] = []
             let qTokens = profile.qTileTokens ?? 128
             let kvTokens = profile.kvTileTokens ?? qTokens
@@ -60,8 +70,13 @@ public struct GPUMapspace: Mapspace {
                                       kvTileTokens: shape.kv.reduce(1, *))
                 for persistent in schedules {
                     for split in splits {
-                        result.append(GPUMapping(backend: backend, qTile: shape.q, kvTile: shape.kv, tiling: shape.tiling,
-                                                 kvTiling: kvTiling, persistent: persistent, kvSplits: split))
+                        for dq in variants {
+                            var mapping = GPUMapping(backend: backend, qTile: shape.q, kvTile: shape.kv,
+                                                     tiling: shape.tiling, kvTiling: kvTiling, persistent: persistent,
+                                                     kvSplits: split)
+                            mapping.dq = dq
+                            result.append(mapping)
+                        }
                     }
                 }
             }

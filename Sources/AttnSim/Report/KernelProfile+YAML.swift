@@ -64,7 +64,8 @@ extension KernelProfile {
             lines.append("\(inner)backward:")
             let deeper = inner + "  "
             func put(_ key: String, _ value: String) { lines.append("\(deeper)\(key): \(value)") }
-            put("dq", backward.dq.rawValue)
+            put("dq", backward.variants.count > 1
+                ? "[" + backward.variants.map(\.rawValue).joined(separator: ", ") + "]" : backward.dq.rawValue)
             if let q = backward.qTileTokens { put("q_tile_tokens", "\(q)") }
             if let kv = backward.kvTileTokens { put("kv_tile_tokens", "\(kv)") }
             if let efficiency = backward.efficiency { put("efficiency", number(efficiency)) }

@@ -288,6 +288,8 @@ public struct SimulationRecord: Codable, Sendable, Equatable {
         @OmittedWhenNil public var persistent: Bool? = nil
         /// GPU: CTAs per Q tile over its KV tiles (split-KV); absent when 1.
         @OmittedWhenNil public var kvSplits: Int? = nil
+        /// GPU backward or training: the dQ variant the mapping runs (`atomic` or `separate`), where it picks one.
+        @OmittedWhenNil public var dq: String? = nil
         @OmittedWhenNil public var dataflow: String? = nil
         @OmittedWhenNil public var cascade: String? = nil
         /// M0 = P0 tile, and the P partition over the arrays.
@@ -300,7 +302,7 @@ public struct SimulationRecord: Codable, Sendable, Equatable {
 
         enum CodingKeys: String, CodingKey {
             case backend, qTile = "q_tile", kvTile = "kv_tile", tiling, kvTiling = "kv_tiling", persistent
-            case kvSplits = "kv_splits", dataflow, cascade, tile, p1, p2, bindings, backward
+            case kvSplits = "kv_splits", dq, dataflow, cascade, tile, p1, p2, bindings, backward
         }
 
         /// The backward on a spatial array (`SpatialBackwardMapping`): its cascade and passes over m, the key

@@ -52,7 +52,15 @@ extension GPUEngine {
     /// Times the backward of `workload` (or of the dense problem with `dense`) under the forward `mapping`.
     static func backward(hardware: HardwareSpec, profile forward: KernelProfile, backend: String, workload: Workload,
                          mapping: GPUMapping, dense: Bool, launch: KernelChoice.Launch) throws(Diagnostic) -> BackwardRun {
-        let spec = try backwardKernel(hardware, backend: backend, profile: forward, file: workload.file)
+        var spec = try backwardKernel(hardware, backend: backend, profile: forward, file: workload.file)
+        if let dq = mapping.dq {
+            guard spec.variants.contains(dq) else {
+                throw Diagnostic(file: workload.file, path: "kernel.dq",
+                                 message: "backend `\(backend)` forms dQ \(spec.variants.map(\.rawValue).joined(separator: " or ")) "
+                                    + "(its `backward.dq` in \(hardware.file)), not \(dq.rawValue)")
+            }
+            spec.dq = dq
+        }
         let profile = spec.profile(from: forward)
         let problem = workload.problem
         let tiling = backwardTiling(mapping, backward: spec)

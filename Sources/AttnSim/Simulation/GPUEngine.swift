@@ -244,13 +244,14 @@ public enum GPUEngine {
         }
         try checkSplits(hardware: hardware, workload: workload, profile: fixedProfile)
         if let kernel = workload.kernel, let backend = kernel.backend?.value, let profile = fixedProfile,
-           let q = kernel.qTile?.value, let kv = kernel.kvTile?.value, kernel.kvSplits != .auto {
+           let q = kernel.qTile?.value, let kv = kernel.kvTile?.value, kernel.kvSplits != .auto, kernel.dq != .auto {
             let tiling = workload.mask.allowsMultiDimTiling ? (kernel.tiling?.value ?? .multi_dim) : .single_dim
             let flatten = tiling == .single_dim
-            let mapping = GPUMapping(backend: backend, qTile: flatten ? [q.reduce(1, *)] : q,
+            var mapping = GPUMapping(backend: backend, qTile: flatten ? [q.reduce(1, *)] : q,
                                      kvTile: flatten ? [kv.reduce(1, *)] : kv, tiling: tiling,
                                      kvTiling: kernel.kvTiling?.value ?? .static, persistent: profile.persistent ?? false,
                                      kvSplits: kernel.kvSplits?.value ?? 1)
+            mapping.dq = kernel.dq?.value
             let space = GPUMapspace(hardware: hardware, workload: workload)
             guard space.isLegal(mapping) else { throw space.noLegalMapping }
             return mapping

@@ -56,6 +56,7 @@ extension SimulationRecord.Mapping {
         self.init(backend: mapping.backend, qTile: mapping.qTile, kvTile: mapping.kvTile, tiling: mapping.tiling.rawValue,
                   kvTiling: mapping.kvTiling.rawValue, persistent: mapping.persistent,
                   kvSplits: mapping.kvSplits > 1 ? mapping.kvSplits : nil)
+        dq = mapping.dq?.rawValue
     }
 
     public init(_ mapping: SpatialMapping) {

@@ -13,6 +13,15 @@ public enum TrainingPass: String, Sendable, CaseIterable, Codable {
     public var runsBackward: Bool { self != .forward }
 }
 
+/// How a backward kernel forms dQ (references.md [FlashAttention-2] §3.2): `atomic` — the KV-major CTAs add their dS·K
+/// into an fp32 buffer with atomics, zeroed before and converted to the input dtype after (FlashAttention-2, cuDNN);
+/// `separate` — a second, Q-major pass recomputes S and dP and writes dQ directly (FlexAttention launches both kinds
+/// of program in one grid). A workload may pick one (`kernel.dq`) or leave it to the mapper (`auto`) among those its
+/// backend's profile offers.
+public enum BackwardDQ: String, Sendable, CaseIterable {
+    case atomic, separate
+}
+
 /// The matrix-multiply FLOPs of each pass, per attended (query, key) pair, for head dims E (Q, K) and F (V).
 ///
 /// The forward multiplies QKᵀ and PV: 2(E + F). The backward (references.md [FlashAttention-2] §3.2, Algorithm 2)

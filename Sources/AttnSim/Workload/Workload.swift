@@ -172,6 +172,8 @@ public struct KernelChoice: Sendable, Equatable {
     public var maskOpsPerElement: Double?
     /// `launch: eager | graph` (default `eager`).
     public var launch: Launch = .eager
+    /// `dq: atomic | separate | auto`: how a backward forms dQ (`BackwardDQ`); absent: the backend's default variant.
+    public var dq: Choice<BackwardDQ>? = nil
 
     public init(backend: Choice<String>? = nil, qTile: Choice<[Int]>? = nil, kvTile: Choice<[Int]>? = nil,
                 kvTiling: Choice<KVTiling>? = nil, tiling: Choice<Tiling>? = nil, kvSplits: Choice<Int>? = nil,

@@ -97,4 +97,38 @@ struct TrainingGPUTests {
                                + "model: {attention_share: 0.5, optimizer: adam}", file: "t.yaml")
         }
     }
+
+    /// The mapper picks the dQ variant among those a profile offers: it ranks every candidate by its simulated time, so
+    /// its choice is the faster of the two variants simulated one by one; a variant the backend lacks is an error; and a
+    /// training pass with the backend left to the mapper skips backends without a backward.
+    @Test func mapperPicksTheDQVariant() throws {
+        var hardware = try HardwareSpec.load(path: Self.h200)
+        var both = try #require(hardware.kernels["flash"]?.backward)
+        both.variants = [.atomic, .separate]
+        hardware.kernels["flash"]?.backward = both
+        let shape = "problem: {heads: 16, head_dim: 128, tokens: 16384}\nmask: {kind: causal}\n"
+        func time(_ dq: String) throws -> Double {
+            let workload = try Self.workload("pass: training\n" + shape
+                + "kernel: {backend: flash, q_tile: [128], kv_tile: [128], dq: \(dq)}")
+            return try #require(try Simulator.run(hardware: hardware, workload: workload).simulated.time)
+        }
+        let (atomic, separate) = (try time("atomic"), try time("separate"))
+        #expect(atomic != separate)
+        let auto = try Self.workload("pass: training\n" + shape + "kernel: {backend: flash, q_tile: [128], kv_tile: [128], dq: auto}")
+        let ranked = try GPUEngine.rank(hardware: hardware, workload: auto)
+        #expect(ranked.map(\.mapping.dq).contains(.atomic) && ranked.map(\.mapping.dq).contains(.separate))
+        let chosen = try Simulator.run(hardware: hardware, workload: auto)
+        #expect(chosen.gpu?.mapping.dq == (atomic < separate ? .atomic : .separate))
+        #expect(chosen.simulated.time == min(atomic, separate))
+
+        let flex = try Self.workload("pass: training\n" + shape + "kernel: {backend: flex, q_tile: [128], kv_tile: [128], dq: atomic}")
+        #expect(throws: Diagnostic.self) { try Simulator.run(hardware: hardware, workload: flex) }
+
+        let block = try Self.workload("pass: training\nproblem: {heads: 8, head_dim: 128, tokens: 8192}\n"
+            + "mask: {kind: block, block: 128, density: 0.2, causal: true}\nkernel: {q_tile: [128], kv_tile: [128]}")
+        let picked = try Simulator.run(hardware: hardware, workload: block)
+        let backend = try #require(picked.gpu?.mapping.backend)
+        #expect(hardware.kernels[backend]?.backward != nil, "picked \(backend)")
+    }
 }
+
