@@ -25,6 +25,10 @@ public struct BackwardKernel: Sendable, Equatable {
     /// The host's time to issue the whole backward (autograd and every kernel launch); nil: the forward's.
     public var hostOverhead: Double?
     public var stages: Int?
+    /// `mask_cost_by_head_dim` for the backward's kernel configuration: a scale on the forward profile's `mask_cost`
+    /// cycles per head dimension, replacing the forward's table (the backward runs other block shapes and warps, so a
+    /// partially masked element costs it another share of SM cycles); empty: the forward's.
+    public var maskCostByHeadDim: [Int: Double] = [:]
     /// Whether a D = rowsum(dO ∘ O) kernel runs first (FlashAttention-2, cuDNN, FlexAttention do); default true.
     public var preprocess = true
     /// How held-out forward + backward measurements fell around this profile's training predictions (`held_out:`):
@@ -49,6 +53,7 @@ public struct BackwardKernel: Sendable, Equatable {
         profile.perCTA = perCTA ?? forward.perCTA
         profile.hostOverhead = hostOverhead ?? forward.hostOverhead
         profile.stages = stages ?? forward.stages
+        if !maskCostByHeadDim.isEmpty { profile.maskCostByHeadDim = maskCostByHeadDim }
         profile.splitKV = nil
         profile.backward = nil
         return profile

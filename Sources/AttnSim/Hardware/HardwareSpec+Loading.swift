@@ -234,7 +234,8 @@ extension HardwareSpec {
     /// A profile's `backward:` block (`BackwardKernel`).
     static func backwardKernel(_ node: SpecNode) throws(Diagnostic) -> BackwardKernel {
         let map = try node.mapping(allowed: ["dq", "q_tile_tokens", "kv_tile_tokens", "efficiency", "efficiency_by_head_dim",
-                                             "per_cta", "host_overhead", "stages", "preprocess", "held_out", "sources"])
+                                             "per_cta", "host_overhead", "stages", "preprocess", "held_out", "mask_cost_by_head_dim",
+                                             "sources"])
         var backward = BackwardKernel()
         if let item = map.optional("dq") {
             // One variant, or the list of those the backend implements (the first is its default).
@@ -265,6 +266,18 @@ extension HardwareSpec {
                     throw entry.keyNode.error("expected a head dimension (an integer ≥ 1) as the key, found \"\(entry.key)\"")
                 }
                 backward.efficiencyByHeadDim[dim] = try fraction(entry.value)
+            }
+        }
+        if let table = map.optional("mask_cost_by_head_dim") {
+            for entry in try table.mappingEntries() {
+                guard let dim = Int(entry.key), dim >= 1 else {
+                    throw entry.keyNode.error("expected a head dimension (an integer ≥ 1) as the key, found \"\(entry.key)\"")
+                }
+                let value = try entry.value.physicalQuantity(.number)
+                guard value > 0, value.isFinite else {
+                    throw entry.value.error("expected a positive scale on the mask_cost cycles, found \(value)")
+                }
+                backward.maskCostByHeadDim[dim] = value
             }
         }
         backward.perCTA = try map.optional("per_cta")?.physicalQuantity(.time, zeroAllowed: true)

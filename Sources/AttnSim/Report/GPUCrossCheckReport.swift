@@ -237,6 +237,10 @@ public struct GPUCrossCheckReport: Sendable {
             } else if let efficiency = backward.efficiency {
                 words.append(String(format: "efficiency %.3f", efficiency))
             }
+            if !backward.maskCostByHeadDim.isEmpty {
+                words.append("mask_cost scale by head_dim " + backward.maskCostByHeadDim.sorted { $0.key < $1.key }
+                    .map { String(format: "%d: %.2f", $0.key, $0.value) }.joined(separator: ", "))
+            }
             if let host = backward.hostOverhead { words.append(String(format: "host_overhead %.1f us", host * 1e6)) }
             parts.append(words.joined(separator: ", "))
         }

@@ -73,6 +73,10 @@ extension KernelProfile {
                 put("efficiency_by_head_dim", "{" + backward.efficiencyByHeadDim.sorted { $0.key < $1.key }
                     .map { "\($0.key): \(number($0.value))" }.joined(separator: ", ") + "}")
             }
+            if !backward.maskCostByHeadDim.isEmpty {
+                put("mask_cost_by_head_dim", "{" + backward.maskCostByHeadDim.sorted { $0.key < $1.key }
+                    .map { "\($0.key): \(number($0.value))" }.joined(separator: ", ") + "}")
+            }
             if let perCTA = backward.perCTA { put("per_cta", number(perCTA * 1e6) + " us") }
             if let host = backward.hostOverhead { put("host_overhead", number(host * 1e6) + " us") }
             if let stages = backward.stages { put("stages", "\(stages)") }

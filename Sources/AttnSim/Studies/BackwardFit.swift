@@ -31,6 +31,24 @@ extension GPUCrossCheck {
             for dim in headDims where backward.efficiencyByHeadDim[dim] == nil {
                 backward.efficiencyByHeadDim[dim] = backward.efficiency(headDim: dim, forward: profile) ?? 0.5
             }
+            // The mask's price in the backward's kernel, at the head dimensions where at least two training configs are
+            // mostly partially masked tiles (fewer cannot tell it from the efficiency); a profile priced by mask_cost only.
+            let maskDims = profile.maskCost == nil ? [] : headDims.filter { dim in
+                samples.filter { sample in
+                    let work = sample.workload
+                    guard work.problem.headDim == dim, !work.mask.isDense else { return false }
+                    let tiling = GPUEngine.backwardTiling(
+                        GPUMapping(backend: name, qTile: work.kernel?.qTile?.value ?? [128], kvTile: work.kernel?.kvTile?.value ?? [128],
+                                   tiling: (work.kernel?.qTile?.value?.count ?? 1) > 1 ? .multi_dim : .single_dim),
+                        backward: backward)
+                    guard work.mask.isTractable(tiling) else { return false }
+                    let grid = work.mask.combinedTileGrid(tiling)
+                    return grid.visited > 0 && Double(grid.visited - grid.full) >= 0.5 * Double(grid.visited)
+                }.count >= 2
+            }
+            for dim in maskDims where backward.maskCostByHeadDim[dim] == nil {
+                backward.maskCostByHeadDim[dim] = profile.maskCostScale(headDim: dim)
+            }
             for _ in 0..<3 {
                 for dim in headDims {
                     let best = Self.goldenSection(0.1, 1.0) { value in
@@ -39,6 +57,14 @@ extension GPUCrossCheck {
                         return loss(candidate)
                     }
                     backward.efficiencyByHeadDim[dim] = (best * 1000).rounded() / 1000
+                }
+                for dim in maskDims {
+                    let best = Self.goldenSection(0.2, 4.0) { value in
+                        var candidate = backward
+                        candidate.maskCostByHeadDim[dim] = value
+                        return loss(candidate)
+                    }
+                    backward.maskCostByHeadDim[dim] = (best * 100).rounded() / 100
                 }
                 let host = Self.goldenSection(0, 2e-3) { value in
                     var candidate = backward
