@@ -33,6 +33,25 @@ class Flops:
 
 
 @dataclass(frozen=True)
+class KVMajorTiles:
+    """A backward or training pass: the mask seen from the keys, each KV tile with the Q tiles that touch it."""
+    kv_tiles: int
+    q_tiles_self_attention: int
+    visited: int
+    full: int
+    partial: int
+    worst_visited: int
+
+
+@dataclass(frozen=True)
+class BackwardKernelRun:
+    """One kernel of a GPU backward (preprocess, dk_dv_dq_atomic or dk_dv, convert_dq or dq)."""
+    name: str
+    time_s: Optional[float]
+    dram_bytes: Optional[int]
+
+
+@dataclass(frozen=True)
 class Tiles:
     """Tile counts per (batch, head) instance under the kernel's tiling (null without a tile analysis)."""
     q_tiles: Optional[int]
@@ -47,6 +66,7 @@ class Tiles:
     q_tile: Optional[Tuple[int, ...]] = None
     kv_tile: Optional[Tuple[int, ...]] = None
     head_patterns: Optional[int] = None
+    kv_major: Optional[KVMajorTiles] = None
 
 
 @dataclass(frozen=True)
@@ -85,6 +105,7 @@ class KernelMapping:
     kv_tiling: Optional[str] = None
     persistent: Optional[bool] = None
     kv_splits: Optional[int] = None
+    dq: Optional[str] = None
     dataflow: Optional[str] = None
     cascade: Optional[str] = None
     tile: Optional[int] = None
@@ -166,6 +187,9 @@ class Simulated:
     speedup_with_estimator: Optional[float] = None
     roofs: Optional[Roofs] = None
     waterfall: Optional[Waterfall] = None
+    backward_kernels: Optional[Tuple[BackwardKernelRun, ...]] = None
+    backward_time_s: Optional[float] = None
+    backward_dram_bytes: Optional[int] = None
 
 
 @dataclass(frozen=True)
@@ -204,6 +228,7 @@ class EndToEnd:
     tile_speedup: Optional[float]
     linear_time_s: Optional[float]
     layer_time_s: Optional[float]
+    optimizer_time_s: Optional[float] = None
 
 
 @dataclass(frozen=True)
@@ -226,6 +251,11 @@ class Result:
     end_to_end: EndToEnd
     notes: Tuple[str, ...]
     raw: Dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    @property
+    def training_pass(self) -> str:
+        """The pass the result times: `forward`, `backward` or `training` (the JSON's `pass`, absent for a forward)."""
+        return self.raw.get("pass", "forward")
 
     @classmethod
     def from_dict(cls, obj: Mapping[str, Any]) -> "Result":

@@ -174,3 +174,17 @@ def test_find_binary_search_order(tmp_path, monkeypatch):
     monkeypatch.setenv("ATTNSIM_BINARY", str(tmp_path / "nothing"))
     with pytest.raises(attnsim.BinaryNotFoundError, match="ATTNSIM_BINARY"):
         attnsim.find_binary()
+
+
+def test_training_pass_is_typed(binary, repo):
+    """A `pass: training` workload: the pass, the KV-major tiles, the backward's kernels and the step's roll-up."""
+    path = str(repo / "workloads/training-hunyuan-gna.yaml")
+    r = attnsim.simulate("h200", path, binary=binary)
+    same_as_raw(r, raw_json(binary, "h200", path))
+    assert r.training_pass == "training"
+    assert r.tiles.kv_major is not None and r.tiles.kv_major.kv_tiles > 0
+    assert r.tiles.kv_major.visited == r.tiles.visited  # transposing keeps the (Q tile, KV tile) pairs
+    assert [k.name for k in r.simulated.backward_kernels] == ["preprocess", "dk_dv", "dq"]
+    assert r.end_to_end.optimizer_time_s > 0 and r.end_to_end.layer_time_s > r.simulated.time_s
+    forward = attnsim.simulate("h200", "hunyuan-gna-s16x8x8", binary=binary)
+    assert forward.training_pass == "forward" and forward.tiles.kv_major is None
