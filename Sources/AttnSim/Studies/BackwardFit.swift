@@ -13,10 +13,53 @@ extension GPUCrossCheck {
         var spec = hardware
         var fitted: [String: KernelProfile] = [:]
         for name in Set(training.map(\.backend)).sorted() {
-            var profile = try GPUEngine.profile(hardware, backend: name, file: hardware.file)
-            guard var backward = profile.backward else { continue }
             let samples = training.filter { $0.backend == name }
             let headDims = Set(samples.map(\.workload.problem.headDim)).sorted()
+            var profile: KernelProfile
+            // The host's issue time is fitted for a backend the file has; a new one issues its backward through the
+            // same framework path as `flash` (SDPA's autograd), so it takes that one's.
+            let fitHost = hardware.kernels[name] != nil
+            if let known = hardware.kernels[name] {
+                profile = known
+            } else {
+                // A backend the file lacks (FlashAttention-2 forced beside cuDNN) starts as the dense `flash` kernel
+                // does, with FlashAttention-2's backward tiles (64 × 128 at head_dim 128, references.md
+                // [FlashAttention-src] Flash_bwd_kernel_traits), and gets its forward efficiency fitted first, on the
+                // forward times of its training runs.
+                guard let start = hardware.kernels["flash"] else { continue }
+                profile = start
+                profile.heldOut = nil
+                profile.heldOutByFamily = [:]
+                profile.sources = []
+                profile.efficiencyByHeadDim = [:]
+                var backward = BackwardKernel(dq: .atomic)
+                backward.qTileTokens = 64
+                backward.kvTileTokens = 128
+                backward.hostOverhead = start.backward?.hostOverhead
+                profile.backward = backward
+                for dim in headDims {
+                    let forwards = samples.filter { $0.workload.problem.headDim == dim && $0.forwardTime != nil }
+                    guard !forwards.isEmpty else { continue }
+                    let best = Self.goldenSection(0.1, 1.0) { value in
+                        var trial = spec
+                        var candidate = profile
+                        candidate.efficiencyByHeadDim[dim] = value
+                        trial.kernels[name] = candidate
+                        var sum = 0.0
+                        for sample in forwards {
+                            var workload = sample.workload
+                            workload.pass = .forward
+                            guard let time = try? Simulator.run(hardware: trial, workload: workload).gpu?.sparse.time,
+                                  time > 0, let measured = sample.forwardTime else { return .infinity }
+                            sum += pow(log(time / measured), 2)
+                        }
+                        return sum
+                    }
+                    profile.efficiencyByHeadDim[dim] = (best * 1000).rounded() / 1000
+                }
+                spec.kernels[name] = profile
+            }
+            guard var backward = profile.backward else { continue }
             func loss(_ candidate: BackwardKernel) -> Double {
                 var trial = spec
                 trial.kernels[name]?.backward = candidate
@@ -66,12 +109,14 @@ extension GPUCrossCheck {
                     }
                     backward.maskCostByHeadDim[dim] = (best * 100).rounded() / 100
                 }
-                let host = Self.goldenSection(0, 2e-3) { value in
-                    var candidate = backward
-                    candidate.hostOverhead = value
-                    return loss(candidate)
+                if fitHost {
+                    let host = Self.goldenSection(0, 2e-3) { value in
+                        var candidate = backward
+                        candidate.hostOverhead = value
+                        return loss(candidate)
+                    }
+                    backward.hostOverhead = (host * 1e7).rounded() / 1e7
                 }
-                backward.hostOverhead = (host * 1e7).rounded() / 1e7
             }
             profile.backward = backward
             spec.kernels[name] = profile

@@ -23,6 +23,8 @@ public struct GPUCrossCheck: Sendable {
         public var fullBlocks: Int?
         /// Measured seconds of one `create_block_mask` call for this mask (after a compiled warm-up), where recorded.
         public var buildTime: Double? = nil
+        /// A training run's forward alone, seconds (backward_bench.py's `forward.ms`), where recorded.
+        public var forwardTime: Double? = nil
 
         /// The masked run's speedup over its dense baseline; nil for a run with no mask (there is no speedup to
         /// predict, only a time) or no measured baseline.
@@ -212,9 +214,32 @@ public struct GPUCrossCheck: Sendable {
             let dense = workload.mask.isDense ? measured
                 : ((config["dense"] as? [String: Any])?["fwd_bwd_ms"] as? NSNumber)?.doubleValue
             let blocks = config["blocks"] as? [String: Any]
-            list.append(Measurement(id: id, family: config["family"] as? String ?? "?", workload: workload,
-                                    backendFixed: true, denseTime: dense.map { $0 / 1e3 }, sparseTime: measured / 1e3,
-                                    partialBlocks: blocks?["partial"] as? Int, fullBlocks: blocks?["full"] as? Int))
+            var m = Measurement(id: id, family: config["family"] as? String ?? "?", workload: workload,
+                                backendFixed: true, denseTime: dense.map { $0 / 1e3 }, sparseTime: measured / 1e3,
+                                partialBlocks: blocks?["partial"] as? Int, fullBlocks: blocks?["full"] as? Int)
+            m.forwardTime = ((config["forward"] as? [String: Any])?["ms"] as? NSNumber).map { $0.doubleValue / 1e3 }
+            list.append(m)
+        }
+        // SDPA's runs with FlashAttention-2 forced (`sdpa_by_backend.FLASH_ATTENTION`, timed beside cuDNN's): the `fa2`
+        // backend, after every other config, with the dense run of its shape as the baseline.
+        func flash(_ config: [String: Any]) -> [String: Any]? {
+            (config["sdpa_by_backend"] as? [String: Any])?["FLASH_ATTENTION"] as? [String: Any]
+        }
+        for config in configs where config["family"] as? String == "sdpa" {
+            guard let times = flash(config), let yaml = config["workload_yaml"] as? String,
+                  let fb = (times["fwd_bwd_ms"] as? NSNumber)?.doubleValue, fb > 0,
+                  let workload = try? Workload.parse(text: yaml.replacingOccurrences(of: "backend: flash", with: "backend: fa2")
+                                                        + "pass: training\n", file: "\(path): fa2") else { continue }
+            let id = (config["id"] as? String ?? "?").replacingOccurrences(of: "sdpa-", with: "fa2-")
+            let denseConfig = configs.first {
+                $0["family"] as? String == "sdpa" && $0["shape"] as? String == config["shape"] as? String
+                    && ($0["mask"] as? [String: Any])?["kind"] as? String == "none"
+            }
+            let dense = denseConfig.flatMap(flash).flatMap { ($0["fwd_bwd_ms"] as? NSNumber)?.doubleValue }
+            var m = Measurement(id: id, family: "fa2", workload: workload, backendFixed: true,
+                                denseTime: dense.map { $0 / 1e3 }, sparseTime: fb / 1e3)
+            m.forwardTime = (times["forward_ms"] as? NSNumber).map { $0.doubleValue / 1e3 }
+            list.append(m)
         }
         return (list, skipped)
     }
