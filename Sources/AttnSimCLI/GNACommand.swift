@@ -43,6 +43,8 @@ struct GNACommand: ParsableCommand {
     @Option(name: .customLong("dense-steps"), help: "Steps that keep dense attention.") var denseSteps: Int = 0
     @Flag(name: .customLong("sweep-stride"), help: "Sweep strides: per-axis Pareto fronts and their combinations.")
     var sweepStride = false
+    @Flag(help: "Also the backward's KV-major tiles (each KV tile with the Q tiles of its inverse neighbourhood) and bounds.")
+    var backward = false
     @Option(help: "Output format: table, json or csv (one row).") var format: OutputFormat = .table
 
     func run() throws {
@@ -60,6 +62,7 @@ struct GNACommand: ParsableCommand {
         request.heads = heads
         request.headDim = headDim
         request.units = units
+        request.backward = backward
         if let attentionShare {
             request.model = ModelRollup(attentionShare: attentionShare, totalSteps: steps, denseSteps: steps == nil ? nil : denseSteps)
         }

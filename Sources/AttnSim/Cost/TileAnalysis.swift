@@ -34,3 +34,26 @@ public struct TileAnalysis: Sendable {
         SimulationRecord.BlockSparse(exact: work.isFullyBlockSparse, kernelFastPath: kernelSkipsMask)
     }
 }
+
+/// The backward's view of a mask under a tiling: its KV-major grid (`Mask.kvMajorGrid`) counted as tile work with the
+/// roles swapped (`qTiles` are KV tiles, `kvTilesSelfAttention` the Q tiles a KV tile meets in dense attention,
+/// `worstVisited` the Q tiles of the busiest KV tile), and the tile bounds of a grid of KV-major CTAs: what `simulate`
+/// reports under `tiles.kv_major` and `attnsim gna --backward` prints.
+public struct KVMajorAnalysis: Sendable {
+    public var work: TileWork
+    public var bounds: TileBounds
+
+    /// - Parameters: `grid`, the KV-major grid already counted (the GPU engine's), else counted here.
+    public init(mask: some Mask, queries: Int, keys: Int, tiling: MaskTiling, grid: QTileGrid? = nil) {
+        let grid = grid ?? mask.combinedKVMajorGrid(tiling, queries: queries, keys: keys)
+        let swapped = MaskTiling(qTile: tiling.kvTile, kvTile: tiling.qTile, tiling: tiling.tiling, kvTiling: .static)
+        work = TileWork(grid: grid, tiling: swapped)
+        bounds = TileBounds(work: work, flop: nil, queries: keys, keys: queries, patterns: mask.headPatterns)
+    }
+
+    /// `tiles.kv_major`.
+    public var record: SimulationRecord.Tiles.KVMajor {
+        .init(kvTiles: work.qTiles, qTilesSelfAttention: work.kvTilesSelfAttention, visited: work.visited, full: work.full,
+              partial: work.partial, worstVisited: work.worstVisited)
+    }
+}

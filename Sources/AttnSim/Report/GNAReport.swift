@@ -19,6 +19,8 @@ public struct GNAReport: Sendable {
         /// SMs or cores, for the wave-aware bound.
         public var units: Int?
         public var model: ModelRollup?
+        /// `--backward`: also the backward's KV-major tiles (the inverse neighbourhoods) and their bounds.
+        public var backward = false
 
         public init(tokens: [Int], window: [Int], qTile: [Int], kvTile: [Int]) {
             self.tokens = tokens
@@ -31,6 +33,8 @@ public struct GNAReport: Sendable {
     public var request: Request
     public var analysis: GNAAnalysis
     public var sweep: GNAStrideSweep?
+    /// The backward's view (`--backward`).
+    public var backward: KVMajorAnalysis?
 
     /// Validates the request with the workload file's rules and analyses it: every size a positive whole number,
     /// causal flags 0 or 1, one value per token axis, the problem-size rule of workload files
@@ -81,6 +85,8 @@ public struct GNAReport: Sendable {
         self.request = request
         analysis = GNAAnalysis(mask: mask, qTile: request.qTile, kvTile: request.kvTile, tiling: request.tiling,
                                kvTiling: request.kvTiling)
+        backward = request.backward
+            ? KVMajorAnalysis(mask: mask, queries: mask.tokens, keys: mask.tokens, tiling: analysis.tiles.tiling) : nil
         guard sweepStride else {
             sweep = nil
             return
@@ -124,7 +130,7 @@ public struct GNAReport: Sendable {
                            dilation: mask.axes.map(\.dilation), causal: mask.axes.map(\.causal), batch: request.batch,
                            heads: request.heads, headDim: request.headDim),
             flops: .init(dense: Double(mask.tokens) * Double(mask.tokens) * perPair, effective: mask.attendedPairCount * perPair),
-            tiles: analysis.tilesRecord, bounds: boundsRecord(analysis), blockSparse: analysis.blockSparseRecord,
+            tiles: tilesRecord, bounds: boundsRecord(analysis), blockSparse: analysis.blockSparseRecord,
             endToEnd: .init(speedup: nil, flopSpeedup: endToEnd(mask.flopSpeedup).flatMap(finite),
                             tileSpeedup: endToEnd(analysis.bounds.tile).flatMap(finite)))
         if let sweep {
@@ -139,6 +145,12 @@ public struct GNAReport: Sendable {
     }
 
     public var json: JSONValue { JSONValue(encoding: record) }
+
+    var tilesRecord: SimulationRecord.Tiles {
+        var tiles = analysis.tilesRecord
+        tiles.kvMajor = backward?.record
+        return tiles
+    }
 
     func boundsRecord(_ analysis: GNAAnalysis) -> SimulationRecord.Bounds {
         .init(flopSpeedup: finite(analysis.bounds.flop), tileSpeedup: finite(analysis.bounds.tile),
@@ -173,6 +185,17 @@ public struct GNAReport: Sendable {
         table.add("tile-wise, Q padding charged", times(bounds.qPadding))
         if let range = bounds.tileRange { table.add("tile-wise, KV range iteration", times(range)) }
         if let units = request.units { table.add("wave-aware (\(units) units)", times(wave(analysis))) }
+        if let backward {
+            let kv = backward.work
+            table.section("backward (KV-major: each KV tile with the Q tiles of its keys' inverse neighbourhoods)")
+            table.add("KV tiles", "\(kv.qTiles)")
+            table.add("Q tiles visited", "\(kv.visited) (\(kv.full) full, \(kv.partial) partially masked)")
+            table.add("worst KV tile", "\(kv.worstVisited) of \(kv.kvTilesSelfAttention) Q tiles")
+            table.add("tile-wise (worst KV tile)", times(backward.bounds.tile))
+            if let units = request.units {
+                table.add("wave-aware (\(units) units)", times(backward.bounds.wave(units: units, instances: instances)))
+            }
+        }
         if let model = request.model {
             let steps = model.totalSteps.map { " of \($0) steps, \(model.denseSteps ?? 0) dense" } ?? ""
             table.section("end to end (attention share \(String(format: "%.1f %%", model.attentionShare * 100))\(steps))")

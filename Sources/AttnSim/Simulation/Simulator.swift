@@ -106,14 +106,11 @@ public enum Simulator {
         let backward = result.gpu?.sparseBackward
         guard let tiling = backward?.tiling ?? result.tileAnalysis?.tiling ?? fixedTiling(workload),
               mask.isDense || mask.isTractable(tiling) else { return }
-        let grid = backward?.kvMajorGrid
-            ?? mask.combinedKVMajorGrid(tiling, queries: problem.queryTokens, keys: problem.keyTokens)
-        let swapped = MaskTiling(qTile: tiling.kvTile, kvTile: tiling.qTile, tiling: tiling.tiling, kvTiling: .static)
-        let work = TileWork(grid: grid, tiling: swapped)
-        result.kvMajorTiles = SimulationResult.Tiles(work)
+        let analysis = KVMajorAnalysis(mask: mask, queries: problem.queryTokens, keys: problem.keyTokens, tiling: tiling,
+                                       grid: backward?.kvMajorGrid)
+        result.kvMajorTiles = SimulationResult.Tiles(analysis.work)
         guard !mask.isDense else { return }
-        let bounds = TileBounds(work: work, flop: nil, queries: problem.keyTokens, keys: problem.queryTokens,
-                                patterns: mask.headPatterns)
+        let bounds = analysis.bounds
         var tile = bounds.tile, mean = bounds.tileMean
         var wave: Double? = nil
         if mask.waveBoundHolds, let units = hardware.units {

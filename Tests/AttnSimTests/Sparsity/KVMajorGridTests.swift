@@ -140,4 +140,33 @@ struct KVMajorGridTests {
         }
         #expect(checked >= 30)
     }
+
+    /// `attnsim gna --backward`: HunyuanVideo's 18×24×24 window in 2×8×8 tiles. The busiest KV tile is a border one
+    /// (a key near an edge lies in the windows of more queries, whose windows are shifted inward), so the backward's
+    /// tile bound is below the forward's; the pairs are the same.
+    @Test func gnaReportBackward() throws {
+        var request = GNAReport.Request(tokens: [30, 48, 80], window: [18, 24, 24], qTile: [2, 8, 8], kvTile: [2, 8, 8])
+        request.backward = true
+        let report = try GNAReport(request)
+        let kv = try #require(report.record.tiles.kvMajor)
+        #expect(kv.visited == report.record.tiles.visited && kv.full == report.record.tiles.full)
+        let worst = try #require(report.record.tiles.worstVisited)
+        #expect(kv.worstVisited > worst)
+        // Brute force over one axis: the most queries any key of a KV tile's keys sees along the time axis (30 tokens,
+        // window 18, tiles of 2), from the windows' rule, times the other axes' — against the grid's worst KV tile.
+        func axisWorst(_ length: Int, _ window: Int, _ tile: Int) -> Int {
+            let axis = GNAAxis(length: length, window: window)
+            var worst = 0
+            for k0 in stride(from: 0, to: length, by: tile) {
+                var qTiles = Set<Int>()
+                for q in 0..<length where axis.keys(ofQuery: q, groupLength: length).overlaps(k0 ..< min(k0 + tile, length)) {
+                    qTiles.insert(q / tile)
+                }
+                worst = max(worst, qTiles.count)
+            }
+            return worst
+        }
+        #expect(kv.worstVisited == axisWorst(30, 18, 2) * axisWorst(48, 24, 8) * axisWorst(80, 24, 8))
+    }
 }
+
