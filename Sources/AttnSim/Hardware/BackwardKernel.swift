@@ -29,6 +29,9 @@ public struct BackwardKernel: Sendable, Equatable {
     /// cycles per head dimension, replacing the forward's table (the backward runs other block shapes and warps, so a
     /// partially masked element costs it another share of SM cycles); empty: the forward's.
     public var maskCostByHeadDim: [Int: Double] = [:]
+    /// Whether the atomic variant has a deterministic mode (`deterministic: true`; FlashAttention-2's: `kernel:
+    /// {deterministic: true}` then runs it, `GPUEngine.deterministicGrid`).
+    public var deterministic = false
     /// Whether a D = rowsum(dO ∘ O) kernel runs first (FlashAttention-2, cuDNN, FlexAttention do); default true.
     public var preprocess = true
     /// How held-out forward + backward measurements fell around this profile's training predictions (`held_out:`):

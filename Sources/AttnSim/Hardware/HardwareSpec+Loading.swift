@@ -235,7 +235,7 @@ extension HardwareSpec {
     static func backwardKernel(_ node: SpecNode) throws(Diagnostic) -> BackwardKernel {
         let map = try node.mapping(allowed: ["dq", "q_tile_tokens", "kv_tile_tokens", "efficiency", "efficiency_by_head_dim",
                                              "per_cta", "host_overhead", "stages", "preprocess", "held_out", "mask_cost_by_head_dim",
-                                             "sources"])
+                                             "deterministic", "sources"])
         var backward = BackwardKernel()
         if let item = map.optional("dq") {
             // One variant, or the list of those the backend implements (the first is its default).
@@ -284,6 +284,7 @@ extension HardwareSpec {
         backward.hostOverhead = try map.optional("host_overhead")?.physicalQuantity(.time, zeroAllowed: true)
         backward.stages = try map.optional("stages")?.int(atLeast: 1)
         backward.preprocess = try map.optional("preprocess")?.bool() ?? true
+        backward.deterministic = try map.optional("deterministic")?.bool() ?? false
         backward.heldOut = try map.optional("held_out").map { (item) throws(Diagnostic) in try heldOutSpread(item) }
         backward.sources = try map.optional("sources")?.stringList() ?? []
         return backward

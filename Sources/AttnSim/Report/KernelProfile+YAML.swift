@@ -81,6 +81,7 @@ extension KernelProfile {
             if let host = backward.hostOverhead { put("host_overhead", number(host * 1e6) + " us") }
             if let stages = backward.stages { put("stages", "\(stages)") }
             if !backward.preprocess { put("preprocess", "false") }
+            if backward.deterministic { put("deterministic", "true") }
             if let heldOut = backward.heldOut { put("held_out", spreadYAML(heldOut)) }
             if !backward.sources.isEmpty {
                 lines.append("\(deeper)sources:")

@@ -12,6 +12,12 @@
 ///    dQ (`KernelWork.backwardQuery`), in the same launch as the KV-major programs (FlexAttention), so without a
 ///    second launch.
 ///
+/// **Deterministic** (`kernel.deterministic`, a profile with `deterministic: true`): FlashAttention-2 launches
+/// ⌈SMs ÷ (batch × heads)⌉ CTAs per instance instead of one per KV tile, CTA s walking KV tiles s, s + n, s + 2n, …
+/// and adding its dQ into its own fp32 buffer, which the conversion sums (PyTorch's vendored FlashAttention-2,
+/// `run_flash_bwd_seqk_parallel` and `mha_bwd`: `gridDimx = (multiProcessorCount + b·h − 1) / (b·h)` when
+/// `deterministic`; references.md [FlashAttention-src]): fewer, longer CTAs (`deterministicGrid`) and n dQ buffers.
+///
 /// The host's issue time for the whole backward (`host_overhead`) is a floor on the sum, as for a forward call.
 /// Memory-bound kernels take the launch and their bytes at the off-chip bandwidth.
 extension GPUEngine {
@@ -61,6 +67,13 @@ extension GPUEngine {
             }
             spec.dq = dq
         }
+        let deterministic = workload.kernel?.deterministic == true && spec.dq == .atomic
+        if deterministic && !spec.deterministic {
+            throw Diagnostic(file: workload.file, path: "kernel.deterministic",
+                             message: "backend `\(backend)` has no deterministic backward (its `backward:` in \(hardware.file) "
+                                + "has no `deterministic: true`); drop `deterministic`, or use a backend whose dQ is a separate "
+                                + "pass (deterministic already)")
+        }
         let profile = spec.profile(from: forward)
         let problem = workload.problem
         let tiling = backwardTiling(mapping, backward: spec)
@@ -79,25 +92,35 @@ extension GPUEngine {
         let launchTime = hardware.launchOverhead ?? 0
         var kernels: [(name: String, run: GPUSimulation)] = []
 
+        // The deterministic mode's dQ buffers, one per CTA of an instance (1 otherwise).
+        var buffers = 1.0
+        var mainGrid = kvGrid
+        var ownTiles = 1.0
+        if deterministic {
+            let splits = ceilDiv(hardware.units?.count ?? 1, layout.instances)
+            mainGrid = Self.deterministicGrid(kvGrid, splits: splits, heads: layout.headsPerInstance)
+            buffers = Double(splits)
+            ownTiles = Double(kvGrid.tiles.count) / Double(max(1, mainGrid.tiles.count))
+        }
         if spec.preprocess {
-            // Reads O and dO, writes D (fp32); zeroes the fp32 dQ buffer when dQ is accumulated atomically.
+            // Reads O and dO, writes D (fp32); zeroes the fp32 dQ buffer(s) when dQ is accumulated atomically.
             var traffic = rows * (2 * f * bytes + 4)
-            if spec.dq == .atomic { traffic += rows * e * 4 }
+            if spec.dq == .atomic { traffic += rows * e * 4 * buffers }
             kernels.append(("preprocess", .memoryKernel(bytes: traffic, bandwidth: bandwidth, launch: launchTime)))
         }
-        var (_, main) = try call(hardware: hardware, profile: profile, problem: problem, grid: kvGrid,
+        var (_, main) = try call(hardware: hardware, profile: profile, problem: problem, grid: mainGrid,
                                  qTileTokens: tkv, kvTileTokens: tq, layout: layout, kvSplits: 1, persistent: false,
                                  mask: evaluation, maskAllTiles: maskAll, launch: .graph,
-                                 work: .backwardKeyValue(dq: spec.dq == .atomic))
+                                 work: .backwardKeyValue(dq: spec.dq == .atomic), ownTilesPerCTA: ownTiles)
         if spec.dq == .atomic {
-            // The fp32 dQ buffer leaves L2 for DRAM once (the atomics land in L2).
-            main.dramBytes += rows * e * 4
+            // The fp32 dQ buffer(s) leave L2 for DRAM once (the atomics land in L2).
+            main.dramBytes += rows * e * 4 * buffers
         }
         kernels.append(("dk_dv" + (spec.dq == .atomic ? "_dq_atomic" : ""), main))
         switch spec.dq {
         case .atomic:
-            // Reads the fp32 dQ buffer, writes dQ in the input dtype.
-            kernels.append(("convert_dq", .memoryKernel(bytes: rows * e * (4 + bytes), bandwidth: bandwidth,
+            // Reads the fp32 dQ buffer(s), writes dQ in the input dtype.
+            kernels.append(("convert_dq", .memoryKernel(bytes: rows * e * (4 * buffers + bytes), bandwidth: bandwidth,
                                                         launch: launchTime)))
         case .separate:
             var qGrid = dense
@@ -115,6 +138,30 @@ extension GPUEngine {
         var total = GPUSimulation.sequence(kernels.map(\.run))
         if launch == .eager { total = total.waitingForHost(profile.hostOverhead) }
         return BackwardRun(kernels: kernels, kvMajorGrid: kvGrid, tiling: tiling, total: total)
+    }
+}
+
+extension GPUEngine {
+    /// The deterministic backward's grid: per head of the instance, `splits` CTAs, CTA s owning KV tiles s, s + splits,
+    /// s + 2·splits, … (their visits summed).
+    /// - Complexity: O(KV tiles).
+    static func deterministicGrid(_ grid: QTileGrid, splits: Int, heads: Int) -> QTileGrid {
+        let perHead = max(1, grid.tiles.count / max(1, heads))
+        var tiles: [QTileVisit] = []
+        for head in 0..<max(1, heads) {
+            let segment = grid.tiles[(head * perHead) ..< min((head + 1) * perHead, grid.tiles.count)]
+            let count = min(splits, segment.count)
+            var grouped = [QTileVisit](repeating: QTileVisit(visited: 0, full: 0), count: count)
+            for (index, tile) in segment.enumerated() {
+                grouped[index % count].visited += tile.visited
+                grouped[index % count].full += tile.full
+                grouped[index % count].skipped += tile.skipped
+            }
+            tiles += grouped
+        }
+        var result = grid
+        result.tiles = tiles
+        return result
     }
 }
 

@@ -165,13 +165,18 @@ public enum GPUEngine {
                      qTileTokens: Int, kvTileTokens: Int, layout: GPUHeadLayout, kvSplits: Int, persistent: Bool,
                      mask: MaskEvaluation = .none, maskAllTiles: Bool = false,
                      launch: KernelChoice.Launch = .eager,
-                     work: KernelWork = .forward) throws(Diagnostic) -> (call: KernelCall, run: GPUSimulation) {
+                     work: KernelWork = .forward,
+                     ownTilesPerCTA: Double = 1) throws(Diagnostic) -> (call: KernelCall, run: GPUSimulation) {
         var cost = try GPUKernelCost(hardware: hardware, profile: profile, problem: problem, qTileTokens: qTileTokens,
                                      kvTileTokens: kvTileTokens, grid: grid, instances: layout.instances,
                                      mask: mask, kvSharing: work == .forward ? layout.kvSharing : 1, kvSplits: kvSplits,
                                      queryRows: work == .forward ? layout.rows : nil,
                                      headsPerInstance: layout.headsPerInstance, work: work)
         cost.maskAllTiles = maskAllTiles
+        // A CTA that owns several tiles in turn (the deterministic backward) loads and stores each and pays each one's
+        // prologue and epilogue.
+        cost.qoBytesPerCTA *= ownTilesPerCTA
+        cost.perCTA *= ownTilesPerCTA
         let splitGrid = grid.splittingKV(into: kvSplits)
         var call = KernelCall(grid: splitGrid, instances: layout.instances, cost: cost, persistent: persistent,
                               problemBytes: problem.queryOutputBytes,

@@ -292,7 +292,7 @@ extension Workload {
 
     static func decodeKernel(_ node: SpecNode, problem: Problem) throws(Diagnostic) -> KernelChoice {
         let map = try node.mapping(allowed: ["backend", "q_tile", "kv_tile", "kv_tiling", "tiling", "kv_splits", "mapping",
-                                             "mask_params", "mask_cost", "launch", "dq"])
+                                             "mask_params", "mask_cost", "launch", "dq", "deterministic"])
         func isAuto(_ item: SpecNode) -> Bool { (try? item.string()) == "auto" }
         func tile(_ key: String) throws(Diagnostic) -> Choice<[Int]>? {
             guard let item = map.optional(key) else { return nil }
@@ -329,6 +329,7 @@ extension Workload {
         if let item = map.optional("mask_params") { kernel.maskParams = try item.choice(KernelChoice.MaskParams.self) }
         if let item = map.optional("launch") { kernel.launch = try item.choice(KernelChoice.Launch.self) }
         if let item = map.optional("dq") { kernel.dq = isAuto(item) ? .auto : .fixed(try item.choice(BackwardDQ.self)) }
+        if let item = map.optional("deterministic") { kernel.deterministic = try item.bool() }
         if let item = map.optional("mask_cost") {
             let cost = try item.mapping(allowed: ["ops_per_element"])
             kernel.maskOpsPerElement = try cost.required("ops_per_element", expecting: "a number of operations ≥ 0")

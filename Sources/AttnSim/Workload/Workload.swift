@@ -174,6 +174,9 @@ public struct KernelChoice: Sendable, Equatable {
     public var launch: Launch = .eager
     /// `dq: atomic | separate | auto`: how a backward forms dQ (`BackwardDQ`); absent: the backend's default variant.
     public var dq: Choice<BackwardDQ>? = nil
+    /// `deterministic: true`: the backward adds dQ in a fixed order (PyTorch's `use_deterministic_algorithms`), on a
+    /// backend whose profile has a deterministic mode; the separate dQ pass is deterministic already.
+    public var deterministic = false
 
     public init(backend: Choice<String>? = nil, qTile: Choice<[Int]>? = nil, kvTile: Choice<[Int]>? = nil,
                 kvTiling: Choice<KVTiling>? = nil, tiling: Choice<Tiling>? = nil, kvSplits: Choice<Int>? = nil,

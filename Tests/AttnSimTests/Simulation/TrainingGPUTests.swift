@@ -134,5 +134,26 @@ struct TrainingGPUTests {
         let backend = try #require(picked.gpu?.mapping.backend)
         #expect(hardware.kernels[backend]?.backward != nil, "picked \(backend)")
     }
+
+    /// Deterministic FlashAttention-2: ⌈SMs ÷ instances⌉ CTAs per instance, CTA s owning KV tiles s, s + n, … (PyTorch's
+    /// vendored FlashAttention-2, `run_flash_bwd_seqk_parallel`): the same pairs in fewer CTAs, never faster; a backend
+    /// without the mode is an error.
+    @Test func deterministicBackward() throws {
+        let hardware = try HardwareSpec.load(path: Self.h200)
+        let kv = QTileGrid.causalKVMajor(queries: 1000, keys: 1000, qTile: 64, kvTile: 64)
+        let grouped = GPUEngine.deterministicGrid(kv, splits: 5, heads: 1)
+        #expect(grouped.tiles.count == 5 && grouped.visited == kv.visited && grouped.full == kv.full)
+        // CTA 0 owns KV tiles 0, 5, 10, 15: 16 + 11 + 6 + 1 Q tiles of the causal grid's 16.
+        #expect(grouped.tiles[0].visited == [0, 5, 10, 15].map { kv.tiles[$0].visited }.reduce(0, +))
+        func time(_ backend: String, _ deterministic: Bool) throws -> Double {
+            let workload = try Self.workload("pass: backward\nproblem: {batch: 2, heads: 16, head_dim: 128, tokens: 8192}\n"
+                + "mask: {kind: causal}\nkernel: {backend: \(backend), q_tile: [128], kv_tile: [128], deterministic: \(deterministic)}")
+            return try #require(try Simulator.run(hardware: hardware, workload: workload).simulated.time)
+        }
+        #expect(try time("fa2", true) > time("fa2", false))
+        #expect(throws: Diagnostic.self) { try time("flash", true) }
+        // FlexAttention's separate dQ pass is deterministic already: the flag changes nothing.
+        #expect(try time("flex", true) == time("flex", false))
+    }
 }
 
