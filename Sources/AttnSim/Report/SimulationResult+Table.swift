@@ -55,6 +55,14 @@ extension SimulationResult {
                 let kernels = backward.kernels.map { "\($0.name) \(Quantity.format($0.run.time, .time))" }
                 table.add("backward kernels", kernels.joined(separator: ", ")
                     + (backward.total.time > backward.kernels.reduce(0) { $0 + $1.run.time } ? " (host-bound)" : ""))
+                // A training pass: what each pass gains on its own (sparse sparse ÷ dense, forward and backward).
+                if pass == .training, let dense = gpu.denseBackward, backward.total.time > 0 {
+                    let forward = gpu.sparse.time - backward.total.time, denseForward = gpu.dense.time - dense.total.time
+                    table.add("speedup by pass", String(format: "forward %.2f× (%@), backward %.2f× (%@)",
+                                                        denseForward / forward, Quantity.format(forward, .time),
+                                                        dense.total.time / backward.total.time,
+                                                        Quantity.format(backward.total.time, .time)))
+                }
             }
             if gpu.sparse.combineTime > 0 {
                 table.add("split-KV combine", value(gpu.sparse.combineTime, .time) + " (second kernel, in the time)")

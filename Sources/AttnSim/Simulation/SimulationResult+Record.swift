@@ -28,8 +28,10 @@ extension SimulationResult {
                              ctas: gpu?.sparse.ctas, ctasPerSM: gpu?.sparse.ctasPerSM, mapping: mapping,
                              kvHeads: kvHeads, packedHeads: gpu.flatMap { $0.packedHeads > 1 ? $0.packedHeads : nil },
                              combineTimeS: gpu.flatMap { $0.sparse.combineTime > 0 ? finite($0.sparse.combineTime) : nil },
-                             backwardTimeS: spatial?.backward.flatMap { finite($0.time) },
-                             backwardDRAMBytes: spatial?.backward.flatMap { ByteCount($0.dramBytes) },
+                             backwardTimeS: spatial?.backward.flatMap { finite($0.time) }
+                                ?? gpu?.sparseBackward.flatMap { finite($0.total.time) },
+                             backwardDRAMBytes: spatial?.backward.flatMap { ByteCount($0.dramBytes) }
+                                ?? gpu?.sparseBackward.flatMap { ByteCount($0.total.dramBytes) },
                              timeIntervalS: simulated.timeInterval.map { [$0.lowerBound, $0.upperBound] },
                              speedupInterval: simulated.speedupInterval.map { [$0.lowerBound, $0.upperBound] },
                              maskBuildS: finite(simulated.maskBuildTime),
