@@ -157,6 +157,25 @@ import Testing
         #expect(fitted.efficiency == start.efficiency && fitted.perCTA == start.perCTA)
     }
 
+    /// The committed host file prices the shipped training workloads with its calibrated backward: every one simulates
+    /// with the CPU engine, its backward's kernels those of a `dq: separate` backward (no kernels are timed here).
+    @Test func shippedTrainingWorkloadsUseTheCalibratedBackward() throws {
+        let hardware = try HardwareSpec.load(path: Repo.path("hardware/host-calibrated.yaml"))
+        let backward = try #require(hardware.kernels["cpu"]?.backward)
+        #expect(backward.dq == .separate && (backward.efficiency ?? 0) > 0)
+        let files = Repo.files(in: "validation/cpu/training-workloads", withExtension: "yaml")
+        #expect(files.count == 9)
+        for file in files {
+            let workload = try Workload.load(path: file)
+            #expect(workload.pass.runsBackward, "\(file)")
+            let result = try Simulator.run(hardware: hardware, workload: workload)
+            #expect(result.simulated.model.rawValue == "cpu-event")
+            let run = try #require(result.gpu?.sparseBackward, "\(file)")
+            #expect(run.kernels.map(\.name) == ["preprocess", "dk_dv", "dq"], "\(file)")
+            #expect((result.simulated.time ?? 0) >= run.total.time && run.total.time > 0, "\(file)")
+        }
+    }
+
     /// A training workload on a profile without `backward:`, or a pruned prefill's training, is an error before any
     /// kernel is timed.
     @Test func trainingWithoutBackwardProfileIsAnError() throws {
