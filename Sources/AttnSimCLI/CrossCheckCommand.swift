@@ -10,7 +10,9 @@ struct CrossCheckCommand: ParsableCommand {
         discussion: """
             For each workload the simulator picks the mapping; the kernels run its tiles — the sparse workload (causal, \
             GNA, or a pruned prefill on compacted K/V) and its dense baseline — with a warm-up and the median of \
-            --repetitions runs. A folder argument stands for every .yaml file in it. Example:
+            --repetitions runs. A workload with `pass: backward` or `pass: training` runs the forward and backward \
+            kernels and is held against the prediction of that pass (the profile needs a `backward:` block, which \
+            `attnsim calibrate` writes). A folder argument stands for every .yaml file in it. Example:
               attnsim crosscheck hardware/host-calibrated.yaml validation/cpu/workloads
             """)
 
@@ -18,7 +20,7 @@ struct CrossCheckCommand: ParsableCommand {
     @Argument(help: "Workload files or folders of them.") var workloads: [String]
     @Option(help: "Worker threads (default: the hardware file's core count).") var threads: Int?
     @Option(help: "Timed runs per kernel after one warm-up (the median is reported).") var repetitions: Int = 5
-    @Flag(help: "Fit the profile's efficiency, masked-tile cost and per-Q-tile cost on every third workload first; the others are held out.")
+    @Flag(help: "Fit the profile's efficiency, masked-tile cost and per-Q-tile cost (and, on backward and training workloads, the backward's efficiency) on every third workload first; the others are held out.")
     var fit = false
     @Option(help: "Kernel profile to use and fit.") var backend: String = "cpu"
     @Option(help: "Output format: table, json or csv (one row per workload).") var format: OutputFormat = .table
@@ -44,18 +46,31 @@ struct CrossCheckCommand: ParsableCommand {
             }
             let count = threads ?? min(spec.units?.count ?? 1, ProcessInfo.processInfo.activeProcessorCount)
             let check = CPUCrossCheck(threads: count, repetitions: repetitions)
-            var measured: [(Workload, (dense: Double, sparse: Double))] = []
+            var measured: [(Workload, CPUCrossCheck.Measurement)] = []
             for (index, workload) in loaded.enumerated() {
                 printError("[\(index + 1)/\(loaded.count)] \(workload.name)")
                 measured.append((workload, try check.measure(workload, hardware: spec)))
             }
             var fitted: KernelProfile?
             if fit {
-                let start = try GPUEngine.profile(spec, backend: backend, file: hardware)
-                let samples = measured.enumerated().filter { CPUCrossCheck.isTraining($0.offset) && $0.element.0.pruning == nil }
-                    .map { ProfileFit.Sample(workload: $0.element.0, dense: $0.element.1.dense, sparse: $0.element.1.sparse) }
-                fitted = ProfileFit.fit(hardware: spec, backend: backend, start: start, samples: samples)
-                spec.kernels[backend] = fitted
+                var profile = try GPUEngine.profile(spec, backend: backend, file: hardware)
+                let trainingSet = measured.enumerated().filter { CPUCrossCheck.isTraining($0.offset) && $0.element.0.pruning == nil }
+                    .map(\.element)
+                func samples(_ pass: (TrainingPass) -> Bool) -> [ProfileFit.Sample] {
+                    trainingSet.filter { pass($0.0.pass) }
+                        .map { ProfileFit.Sample(workload: $0.0, dense: $0.1.dense, sparse: $0.1.sparse) }
+                }
+                // The forward costs on forward workloads, then the backward's efficiency on the others.
+                let forward = samples { !$0.runsBackward }, backward = samples(\.runsBackward)
+                if !forward.isEmpty {
+                    profile = ProfileFit.fit(hardware: spec, backend: backend, start: profile, samples: forward)
+                    spec.kernels[backend] = profile
+                }
+                if !backward.isEmpty {
+                    profile = ProfileFit.fitBackward(hardware: spec, backend: backend, start: profile, samples: backward)
+                    spec.kernels[backend] = profile
+                }
+                fitted = profile
             }
             var rows: [CPUCrossCheck.Row] = []
             for (index, (workload, times)) in measured.enumerated() {

@@ -1,24 +1,32 @@
 import Foundation
 
-/// Times two pieces of work against each other on a shared host: one warm-up of each, then `runs` rounds of the
-/// first and the second in turn, and each one's median seconds. Alternating puts a slow spell of the host (other
-/// tenants, clock changes) on both rather than on whichever ran during it — what `crosscheck` (dense against
-/// sparse) and `calibrate` (partial against full tiles, one visit against all) compare.
+/// Times pieces of work against each other on a shared host: one warm-up of each, then `runs` rounds of each in
+/// turn, and each one's median seconds. Alternating puts a slow spell of the host (other tenants, clock changes) on
+/// all of them rather than on whichever ran during it — what `crosscheck` (dense against sparse; a training step's
+/// forward and backward, dense and sparse) and `calibrate` (partial against full tiles, one visit against all) compare.
 enum AlternatingTimer {
     static func medians(runs: Int, _ first: () -> Void, _ second: () -> Void) -> (first: Double, second: Double) {
-        func seconds(_ body: () -> Void) -> Double {
+        let times = medians(runs: runs, count: 2) { $0 == 0 ? first() : second() }
+        return (times[0], times[1])
+    }
+
+    /// The median seconds of each body, in the order given; each round runs them in that order.
+    static func medians(runs: Int, _ bodies: [() -> Void]) -> [Double] {
+        medians(runs: runs, count: bodies.count) { bodies[$0]() }
+    }
+
+    /// The median seconds of `body(0)`, …, `body(count - 1)`, each round running them in that order.
+    static func medians(runs: Int, count: Int, _ body: (Int) -> Void) -> [Double] {
+        func seconds(_ index: Int) -> Double {
             let start = DispatchTime.now().uptimeNanoseconds
-            body()
+            body(index)
             return Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9
         }
-        first()
-        second()
-        var times: (first: [Double], second: [Double]) = ([], [])
+        for index in 0..<count { body(index) }
+        var times = [[Double]](repeating: [], count: count)
         for _ in 0..<max(1, runs) {
-            times.first.append(seconds(first))
-            times.second.append(seconds(second))
+            for index in 0..<count { times[index].append(seconds(index)) }
         }
-        func median(_ x: [Double]) -> Double { x.sorted()[x.count / 2] }
-        return (median(times.first), median(times.second))
+        return times.map { $0.sorted()[$0.count / 2] }
     }
 }

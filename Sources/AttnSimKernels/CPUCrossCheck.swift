@@ -4,7 +4,9 @@ import Foundation
 /// Holds attnsim's CPU predictions against real kernel runs on this machine (`attnsim crosscheck`): for each
 /// workload, the simulator picks the mapping; the kernels run that mapping's tiles — the sparse workload (causal,
 /// GNA, or a pruned prefill schedule on compacted K/V) and its dense baseline — timed with a warm-up and the
-/// median of several repetitions; the simulator predicts both.
+/// median of several repetitions; the simulator predicts both. A workload with `pass: backward | training` runs the
+/// forward kernel (keeping the log-sum-exp) and the backward kernel (`AttentionBackwardKernel`, dQ by its separate
+/// pass) on both problems, and is held against the prediction of the same pass.
 public struct CPUCrossCheck: Sendable {
     public struct Row: Sendable {
         public var workload: String
@@ -16,11 +18,32 @@ public struct CPUCrossCheck: Sendable {
         /// The wave-aware bound (GNA); nil where none applies (causal, pruning: see README).
         public var bound: Double?
         public var model: String
+        /// The pass the times are of (the workload's `pass:`): the forward, the backward, or both.
+        public var pass: TrainingPass = .forward
+        /// The sparse run's backward alone, measured and predicted (a backward or training pass; nil for a forward one).
+        public var measuredBackward: Double? = nil
+        public var predictedBackward: Double? = nil
 
         public var measuredSpeedup: Double { measuredDense / measuredSparse }
         public var predictedSpeedup: Double { predictedDense / predictedSparse }
         public var speedupError: Double { predictedSpeedup / measuredSpeedup - 1 }
         public var timeError: Double { predictedSparse / measuredSparse - 1 }
+    }
+
+    /// What the kernels measured for one workload: seconds of the workload's pass on the dense baseline and on the
+    /// sparse workload and, for a backward or training pass, the backward's part of each.
+    public struct Measurement: Sendable {
+        public var dense: Double
+        public var sparse: Double
+        public var denseBackward: Double?
+        public var sparseBackward: Double?
+
+        public init(dense: Double, sparse: Double, denseBackward: Double? = nil, sparseBackward: Double? = nil) {
+            self.dense = dense
+            self.sparse = sparse
+            self.denseBackward = denseBackward
+            self.sparseBackward = sparseBackward
+        }
     }
 
     /// Every third workload of the list (the first, fourth, …) may train a profile fit; the rest are held out.
@@ -72,6 +95,28 @@ public struct CPUCrossCheck: Sendable {
         return (times.first, times.second)
     }
 
+    /// A training step of the dense and the sparse side (each its calls in sequence): four timed bodies — dense
+    /// forward, dense backward, sparse forward, sparse backward — in turn (`AlternatingTimer`), each backward on the
+    /// forward that ran just before it; the medians combined as `pass` says (a backward pass counts the backward only).
+    func timeTrainingPair(dense: [Call], sparse: [Call], problem: Problem, pass: TrainingPass) -> Measurement {
+        typealias Prepared = (plan: AttentionPlan, backward: AttentionBackwardPlan, inputs: AttentionTrainingInputs)
+        func prepare(_ calls: [Call]) -> [Prepared] {
+            calls.map { ($0.plan, AttentionBackwardPlan($0.plan),
+                         AttentionTrainingInputs(plan: $0.plan, instances: $0.instances, e: problem.headDim, f: problem.valueDim)) }
+        }
+        let (d, s) = (prepare(dense), prepare(sparse))
+        defer { (d + s).forEach { $0.inputs.deallocate() } }
+        let times = AlternatingTimer.medians(runs: repetitions, [
+            { for call in d { call.inputs.runForward(call.plan, threads: threads) } },
+            { for call in d { call.inputs.runBackward(call.backward, threads: threads) } },
+            { for call in s { call.inputs.runForward(call.plan, threads: threads) } },
+            { for call in s { call.inputs.runBackward(call.backward, threads: threads) } },
+        ])
+        let forward = pass == .training ? 1.0 : 0.0
+        return Measurement(dense: forward * times[0] + times[1], sparse: forward * times[2] + times[3],
+                           denseBackward: times[1], sparseBackward: times[3])
+    }
+
     /// The most dense FLOPs one workload's kernels may run, over every timed run and the warm-up (README.md,
     /// "Limits": about 45 GFLOP/s on two cores of this host, so 5·10¹¹ take about 11 s), and the most bytes its
     /// Q, K, V and O tensors may take (2 GB).
@@ -81,10 +126,18 @@ public struct CPUCrossCheck: Sendable {
     static func checkSize(_ workload: Workload, repetitions: Int) throws(Diagnostic) {
         let p = workload.problem
         let instances = Double(p.instances)
-        let flops = 2 * Double(p.queryTokens) * Double(p.keyTokens) * Double(p.headDim + p.valueDim) * instances
-            * Double(repetitions + 1)
-        // The dense and the sparse side's tensors are both held while the runs alternate.
+        // The FLOPs the kernels run per attended pair: the forward's, and the backward kernel's with its separate dQ
+        // pass (S and dP computed twice) when the pass has a backward.
+        var perPair = PassFLOPs.forward(headDim: p.headDim, valueDim: p.valueDim)
+        if workload.pass.runsBackward {
+            perPair += PassFLOPs.backwardKeyValue(headDim: p.headDim, valueDim: p.valueDim)
+                + PassFLOPs.backwardQuery(headDim: p.headDim, valueDim: p.valueDim)
+        }
+        let flops = Double(p.queryTokens) * Double(p.keyTokens) * perPair * instances * Double(repetitions + 1)
+        // The dense and the sparse side's tensors are both held while the runs alternate; a backward adds dO, dQ, dK
+        // and dV, as many again.
         let bytes = 2 * 4 * instances * (Double(p.queryTokens) + Double(p.keyTokens)) * Double(p.headDim + p.valueDim)
+            * (workload.pass.runsBackward ? 2 : 1)
         if flops > maxFLOPs {
             throw Diagnostic(file: workload.file, path: "problem",
                              message: "timing the kernels would run \(Quantity.formatExactCount(flops)) dense FLOPs "
@@ -93,16 +146,21 @@ public struct CPUCrossCheck: Sendable {
         }
         if bytes > maxTensorBytes {
             throw Diagnostic(file: workload.file, path: "problem",
-                             message: "the Q, K, V and O tensors of the dense and the sparse runs would take \(Quantity.formatNatural(bytes, .bytes)); crosscheck "
+                             message: "the tensors of the dense and the sparse runs would take \(Quantity.formatNatural(bytes, .bytes)); crosscheck "
                                 + "takes up to \(Quantity.formatNatural(maxTensorBytes, .bytes)): use fewer tokens or heads")
         }
     }
 
-    /// The measured (dense, sparse) seconds of a workload on `hardware`'s chosen mapping.
-    public func measure(_ workload: Workload, hardware: HardwareSpec) throws(Diagnostic) -> (dense: Double, sparse: Double) {
+    /// The measured seconds of a workload's pass, dense and sparse, on `hardware`'s chosen mapping.
+    public func measure(_ workload: Workload, hardware: HardwareSpec) throws(Diagnostic) -> Measurement {
         let problem = workload.problem
         try Self.checkSize(workload, repetitions: repetitions)
         if let pruning = workload.pruning {
+            guard workload.pass == .forward else {
+                throw Diagnostic(file: workload.file, path: "pass",
+                                 message: "the CPU kernels time the backward of attention masks; a pruned prefill runs "
+                                    + "forward only (`pass: forward`)")
+            }
             guard pruning.mode == .prefill, pruning.kvAccess == .compacted else {
                 throw Diagnostic(file: workload.file, path: "pruning",
                                  message: "the CPU kernels run pruned prefill on compacted K/V (`mode: prefill`, `kv_access: compacted`)")
@@ -116,7 +174,8 @@ public struct CPUCrossCheck: Sendable {
                 dense.append(Call(plan: .dense(queries: full.queries, keys: full.queries, qTile: tile, kvTile: tile),
                                   instances: problem.batch * full.heads))
             }
-            return timePair(dense: dense, sparse: sparse, problem: problem)
+            let times = timePair(dense: dense, sparse: sparse, problem: problem)
+            return Measurement(dense: times.dense, sparse: times.sparse)
         }
         let mapping = try GPUEngine.chooseMapping(hardware: hardware, workload: workload)
         let p = problem.queryTokens, m = problem.keyTokens
@@ -134,7 +193,14 @@ public struct CPUCrossCheck: Sendable {
         } else {
             sparse.append(Call(plan: try AttentionPlan.plan(for: workload, mapping: mapping), instances: problem.instances))
         }
-        return timePair(dense: [dense], sparse: sparse, problem: problem)
+        if workload.pass.runsBackward {
+            // The profile must price a backward before the kernels spend time on one.
+            let profile = try GPUEngine.profile(hardware, backend: mapping.backend, file: workload.file)
+            _ = try GPUEngine.backwardKernel(hardware, backend: mapping.backend, profile: profile, file: workload.file)
+            return timeTrainingPair(dense: [dense], sparse: sparse, problem: problem, pass: workload.pass)
+        }
+        let times = timePair(dense: [dense], sparse: sparse, problem: problem)
+        return Measurement(dense: times.dense, sparse: times.sparse)
     }
 
     /// The 1-D tile of the dense kernel: the backend profile's token counts.
@@ -155,8 +221,8 @@ public struct CPUCrossCheck: Sendable {
         return rows
     }
 
-    /// The simulator's prediction for a measured workload.
-    public func predict(_ workload: Workload, hardware: HardwareSpec, measured: (dense: Double, sparse: Double),
+    /// The simulator's prediction for a measured workload, of the workload's pass.
+    public func predict(_ workload: Workload, hardware: HardwareSpec, measured: Measurement,
                         training: Bool) throws(Diagnostic) -> Row {
         let result = try Simulator.run(hardware: hardware, workload: workload)
         let sparse: Double?, dense: Double?
@@ -172,8 +238,13 @@ public struct CPUCrossCheck: Sendable {
             throw Diagnostic(file: workload.file, message: "\(hardware.name) predicted no time for \(workload.name) "
                                 + "(model \(result.simulated.model.rawValue)); a CPU file needs a kernel profile under `kernels:`")
         }
-        return Row(workload: workload.name, training: training, measuredDense: measured.dense, measuredSparse: measured.sparse,
-                   predictedDense: dense, predictedSparse: sparse,
-                   bound: result.bounds.waveSpeedup, model: result.simulated.model.rawValue)
+        var row = Row(workload: workload.name, training: training, measuredDense: measured.dense, measuredSparse: measured.sparse,
+                      predictedDense: dense, predictedSparse: sparse,
+                      bound: result.bounds.waveSpeedup, model: result.simulated.model.rawValue, pass: workload.pass)
+        if workload.pass.runsBackward {
+            row.measuredBackward = measured.sparseBackward
+            row.predictedBackward = result.gpu?.sparseBackward?.total.time
+        }
+        return row
     }
 }

@@ -6,6 +6,9 @@ public struct CrossCheckRecord: Codable, Sendable, Equatable {
     public var schemaVersion: SchemaVersion = .current
     /// The workload file's name (CPU) or the measured config's id (GPU).
     public var workload: String
+    /// The pass the times are of: `forward`, `backward` or `training` (a CPU workload's `pass:`); null where the
+    /// cross-check does not say (GPU runs).
+    public var pass: String?
     public var measuredTimeS: Double?
     public var predictedTimeS: Double?
     public var measuredSpeedup: Double?
@@ -14,6 +17,9 @@ public struct CrossCheckRecord: Codable, Sendable, Equatable {
     public var boundSpeedup: Double?
     public var measuredDenseTimeS: Double?
     public var predictedDenseTimeS: Double?
+    /// A backward or training pass: the sparse run's backward alone (null for the forward).
+    public var measuredBackwardTimeS: Double?
+    public var predictedBackwardTimeS: Double?
     public var speedupError: Double?
     public var timeError: Double?
     /// `fit` (trained a profile fit), `held-out`, or `all` (no fit ran).
@@ -25,8 +31,12 @@ public struct CrossCheckRecord: Codable, Sendable, Equatable {
 
     public init(workload: String, measuredTimeS: Double?, predictedTimeS: Double?, measuredSpeedup: Double?,
                 predictedSpeedup: Double?, boundSpeedup: Double?, measuredDenseTimeS: Double?, predictedDenseTimeS: Double?,
-                speedupError: Double?, timeError: Double?, set: String?, model: String?, kept: Int? = nil) {
+                speedupError: Double?, timeError: Double?, set: String?, model: String?, kept: Int? = nil,
+                pass: String? = nil, measuredBackwardTimeS: Double? = nil, predictedBackwardTimeS: Double? = nil) {
         self.workload = workload
+        self.pass = pass
+        self.measuredBackwardTimeS = finite(measuredBackwardTimeS)
+        self.predictedBackwardTimeS = finite(predictedBackwardTimeS)
         self.measuredTimeS = finite(measuredTimeS)
         self.predictedTimeS = finite(predictedTimeS)
         self.measuredSpeedup = finite(measuredSpeedup)
@@ -42,9 +52,10 @@ public struct CrossCheckRecord: Codable, Sendable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case schemaVersion = "schema_version", workload, measuredTimeS = "measured_time_s", predictedTimeS = "predicted_time_s"
+        case schemaVersion = "schema_version", workload, pass, measuredTimeS = "measured_time_s", predictedTimeS = "predicted_time_s"
         case measuredSpeedup = "measured_speedup", predictedSpeedup = "predicted_speedup", boundSpeedup = "bound_speedup"
         case measuredDenseTimeS = "measured_dense_time_s", predictedDenseTimeS = "predicted_dense_time_s"
+        case measuredBackwardTimeS = "measured_backward_time_s", predictedBackwardTimeS = "predicted_backward_time_s"
         case speedupError = "speedup_error", timeError = "time_error", set, model, kept
         /// Version 0 `crosscheck-gpu` rows named the config `id`.
         case id
@@ -60,6 +71,7 @@ public struct CrossCheckRecord: Codable, Sendable, Equatable {
         } else {
             throw DecodingError.keyNotFound(CodingKeys.workload, .init(codingPath: c.codingPath, debugDescription: "missing"))
         }
+        pass = try c.decodeIfPresent(String.self, forKey: .pass)
         measuredTimeS = try c.decodeIfPresent(Double.self, forKey: .measuredTimeS)
         predictedTimeS = try c.decodeIfPresent(Double.self, forKey: .predictedTimeS)
         measuredSpeedup = try c.decodeIfPresent(Double.self, forKey: .measuredSpeedup)
@@ -67,6 +79,8 @@ public struct CrossCheckRecord: Codable, Sendable, Equatable {
         boundSpeedup = try c.decodeIfPresent(Double.self, forKey: .boundSpeedup)
         measuredDenseTimeS = try c.decodeIfPresent(Double.self, forKey: .measuredDenseTimeS)
         predictedDenseTimeS = try c.decodeIfPresent(Double.self, forKey: .predictedDenseTimeS)
+        measuredBackwardTimeS = try c.decodeIfPresent(Double.self, forKey: .measuredBackwardTimeS)
+        predictedBackwardTimeS = try c.decodeIfPresent(Double.self, forKey: .predictedBackwardTimeS)
         speedupError = try c.decodeIfPresent(Double.self, forKey: .speedupError)
         timeError = try c.decodeIfPresent(Double.self, forKey: .timeError)
         set = try c.decodeIfPresent(String.self, forKey: .set)
@@ -78,6 +92,7 @@ public struct CrossCheckRecord: Codable, Sendable, Equatable {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(schemaVersion, forKey: .schemaVersion)
         try c.encode(workload, forKey: .workload)
+        try c.encodeIfPresent(pass, forKey: .pass)
         try c.encodeIfPresent(measuredTimeS, forKey: .measuredTimeS)
         try c.encodeIfPresent(predictedTimeS, forKey: .predictedTimeS)
         try c.encodeIfPresent(measuredSpeedup, forKey: .measuredSpeedup)
@@ -85,6 +100,8 @@ public struct CrossCheckRecord: Codable, Sendable, Equatable {
         try c.encodeIfPresent(boundSpeedup, forKey: .boundSpeedup)
         try c.encodeIfPresent(measuredDenseTimeS, forKey: .measuredDenseTimeS)
         try c.encodeIfPresent(predictedDenseTimeS, forKey: .predictedDenseTimeS)
+        try c.encodeIfPresent(measuredBackwardTimeS, forKey: .measuredBackwardTimeS)
+        try c.encodeIfPresent(predictedBackwardTimeS, forKey: .predictedBackwardTimeS)
         try c.encodeIfPresent(speedupError, forKey: .speedupError)
         try c.encodeIfPresent(timeError, forKey: .timeError)
         try c.encodeIfPresent(set, forKey: .set)

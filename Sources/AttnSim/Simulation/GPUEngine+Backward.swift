@@ -33,7 +33,7 @@ extension GPUEngine {
     }
 
     /// The backend's backward profile, or an error naming the file and the key to add.
-    static func backwardKernel(_ hardware: HardwareSpec, backend: String, profile: KernelProfile,
+    public static func backwardKernel(_ hardware: HardwareSpec, backend: String, profile: KernelProfile,
                                file: String) throws(Diagnostic) -> BackwardKernel {
         guard let backward = profile.backward else {
             let with = hardware.kernels.filter { $0.value.backward != nil }.keys.sorted()

@@ -45,6 +45,11 @@ public enum ProfileFit {
     static let hostOverhead = Parameter(name: "host_overhead (us)", range: 0.0...500.0,
                                         get: { ($0.hostOverhead ?? 0) * 1e6 }, set: { $0.hostOverhead = $1 * 1e-6 })
 
+    /// The backward profile's efficiency (`backward.efficiency`); a profile without a `backward:` block is left alone.
+    static let backwardEfficiency = Parameter(name: "backward.efficiency", range: 0.1...1.0,
+                                              get: { $0.backward?.efficiency ?? $0.efficiency ?? 0.5 },
+                                              set: { $0.backward?.efficiency = $1 })
+
     static func efficiency(headDim: Int) -> Parameter {
         Parameter(name: "efficiency at head_dim \(headDim)", range: 0.2...1.0,
                   get: { $0.efficiencyByHeadDim[headDim] ?? $0.efficiency(headDim: headDim) ?? 0.6 },
@@ -112,6 +117,14 @@ public enum ProfileFit {
     public static func fit(hardware: HardwareSpec, backend: String, start: KernelProfile, samples: [Sample]) -> KernelProfile {
         fit(hardware: hardware, backend: backend, start: start, samples: samples,
             parameters: [efficiency, maskedTileCost, perCTA, maskedTileCostPerAxis], rounds: 4, steps: 30)
+    }
+
+    /// The fit of the CPU cross-check's backward (`attnsim crosscheck --fit` on `pass: backward | training`
+    /// workloads): the backward's efficiency alone, on the samples' times of the pass, every forward cost as it is.
+    public static func fitBackward(hardware: HardwareSpec, backend: String, start: KernelProfile,
+                                   samples: [Sample]) -> KernelProfile {
+        fit(hardware: hardware, backend: backend, start: start, samples: samples, parameters: [backwardEfficiency],
+            rounds: 1, steps: 30)
     }
 
     public static func fit(hardware: HardwareSpec, backend: String, start: KernelProfile, samples: [Sample],

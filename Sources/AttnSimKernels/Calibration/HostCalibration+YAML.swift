@@ -44,10 +44,22 @@ extension HostCalibration {
             lines.append("  cpu: {q_tile_tokens: 64, kv_tile_tokens: 64, efficiency: \(String(format: "%.3f", efficiency)), "
                 + "masked_tile_cost: \(String(format: "%.3f", masked.0)), "
                 + "masked_tile_cost_per_axis: \(String(format: "%.3f", masked.1)), per_cta: "
-                + (perQTile.map { String(format: "%.2f", $0 * 1e6) } ?? "\(Self.perQTileMicroseconds)") + " us}")
+                + (perQTile.map { String(format: "%.2f", $0 * 1e6) } ?? "\(Self.perQTileMicroseconds)") + " us"
+                + (denseBackward.map { ", backward: {dq: separate, efficiency: \(String(format: "%.3f", min(1, $0 / fmaAllCores)))}" } ?? "")
+                + "}")
             sources.append("kernels.cpu.efficiency: attnsim's dense CPU attention kernel (64 x 64 tiles, head_dim 64, "
                 + "\(threads) threads) measured now at \(rate(denseKernel)) = \(String(format: "%.3f", efficiency)) of "
                 + "vector.fp32")
+            if let denseBackward {
+                sources.append("kernels.cpu.backward: attnsim's CPU backward kernel (FlashAttention-2 Algorithm 2: KV-major "
+                    + "dK, dV, then dQ by a separate Q-major pass, so dq: separate) on the same dense problem (64 x 64 "
+                    + "tiles, head_dim 64, \(threads) threads, best of 3 after a warm-up) measured now at "
+                    + "\(rate(denseBackward)), counting the FLOPs that kernel runs: 2(4E + 3F) per pair (S, dV, dP, dK; "
+                    + "then S, dP, dQ), the count attnsim prices for a dq: separate backward; efficiency = "
+                    + "\(String(format: "%.3f", min(1, denseBackward / fmaAllCores))) of vector.fp32 "
+                    + "(\(String(format: "%.2f", denseBackward / denseKernel)) of the forward kernel's FLOP rate); "
+                    + "per_cta, masked_tile_cost and the tiles are the forward's")
+            }
             if let maskedTiles {
                 let each = maskedTiles.ratios.map { "\($0.what): \(String(format: "%.3f", $0.ratio))" }.joined(separator: "; ")
                 sources.append("kernels.cpu.masked_tile_cost and masked_tile_cost_per_axis measured now: the CPU kernel with "

@@ -80,6 +80,10 @@ public struct HostCalibration: Sendable {
     /// FLOP/s of attnsim's dense CPU attention kernel (64 × 64 tiles, head_dim 64) on every core: the kernel
     /// profile's efficiency is its share of `fmaAllCores`. nil: not measured.
     public var denseKernel: Double? = nil
+    /// FLOP/s of attnsim's CPU backward kernel (dQ by its separate pass) on the same dense problem, counting the
+    /// FLOPs that kernel runs (`measureDenseBackward`): the profile's `backward.efficiency` is its share of
+    /// `fmaAllCores`. nil: not measured.
+    public var denseBackward: Double? = nil
     /// attnsim's CPU kernel on partially masked tiles against the same tiles unmasked, per token axis of the mask
     /// (1-D strided, 2-D and 3-D GNA): the kernel profile's `masked_tile_cost` and its per-axis part. nil: not measured.
     public var maskedTiles: MaskedTileCosts? = nil
@@ -163,7 +167,10 @@ public struct HostCalibration: Sendable {
         }
 
         progress("dense attention kernel: 64 × 64 tiles, head_dim 64, on \(threads) threads")
-        let kernel = measureDenseKernel(threads: threads, tokens: options.fmaSeconds < 0.5 ? 512 : 2048)
+        let kernelTokens = options.fmaSeconds < 0.5 ? 512 : 2048
+        let kernel = measureDenseKernel(threads: threads, tokens: kernelTokens)
+        progress("dense attention backward: the same problem, dQ by a separate Q-major pass")
+        let backward = measureDenseBackward(threads: threads, tokens: kernelTokens)
 
         progress("masked tiles: 1-D, 2-D and 3-D masks, every tile partial against the same tiles unmasked")
         let masked = measureMaskedTileCosts(threads: threads, quick: options.fmaSeconds < 0.5)
@@ -182,6 +189,7 @@ public struct HostCalibration: Sendable {
             triadArrayBytes: triadChunk(threads: threads, arrayBytes: arrayBytes) * threads * MemoryLayout<Float>.stride,
             triadRepetitions: options.triadRepetitions, caches: caches, othersCPUShare: others, options: options, optimized: optimized)
         result.denseKernel = kernel
+        result.denseBackward = backward
         result.maskedTiles = masked
         result.perQTile = perQTile
         return result
@@ -270,5 +278,31 @@ public struct HostCalibration: Sendable {
             best = min(best, Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9)
         }
         return 4 * Double(instances) * Double(tokens) * Double(tokens) * Double(e) / best
+    }
+
+    /// FLOPs per attended pair of the backward kernel `measureDenseBackward` runs: the KV-major loop's S, dV, dP and
+    /// dK and the separate dQ pass's S, dP and dQ, 2(4E + 3F) (`PassFLOPs`): what `GPUKernelCost` prices for a
+    /// `dq: separate` backward, so the efficiency measured here is the one the model applies to the same FLOPs.
+    public static func backwardFLOPsPerPair(headDim e: Int, valueDim f: Int) -> Double {
+        PassFLOPs.backwardKeyValue(headDim: e, valueDim: f) + PassFLOPs.backwardQuery(headDim: e, valueDim: f)
+    }
+
+    /// FLOP/s of the backward kernel (`AttentionBackwardKernel`, dQ by its separate pass) on `threads` threads, on
+    /// `measureDenseKernel`'s problem (2 × threads heads of `tokens` tokens, 64 × 64 tiles, head_dim 64): one forward
+    /// with its log-sum-exp, then the backward on it four times, the first a warm-up, best of 3.
+    public static func measureDenseBackward(threads: Int, tokens: Int) -> Double {
+        let instances = 2 * threads, e = 64
+        let plan = AttentionPlan.dense(queries: tokens, keys: tokens, qTile: 64, kvTile: 64)
+        let backward = AttentionBackwardPlan(plan)
+        let inputs = AttentionTrainingInputs(plan: plan, instances: instances, e: e, f: e)
+        defer { inputs.deallocate() }
+        inputs.runForward(plan, threads: threads)
+        var best = Double.infinity
+        for _ in 0..<4 {   // the first run warms up
+            let start = DispatchTime.now().uptimeNanoseconds
+            inputs.runBackward(backward, threads: threads, dqMode: .separatePass)
+            best = min(best, Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9)
+        }
+        return backwardFLOPsPerPair(headDim: e, valueDim: e) * Double(instances) * Double(tokens) * Double(tokens) / best
     }
 }

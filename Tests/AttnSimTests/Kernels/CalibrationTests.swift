@@ -61,6 +61,48 @@ import Testing
         #expect(spec.sources.contains { $0.contains("kernels.cpu.masked_tile_cost and masked_tile_cost_per_axis measured now") })
     }
 
+    /// The backward kernel's block: `dq: separate` (the CPU kernel's default), its efficiency the measured FLOP rate of
+    /// the FLOPs that kernel runs over vector.fp32, with its source; and the simulator uses it for a training pass,
+    /// pricing the FLOPs calibrate counted.
+    @Test func backwardBlockIsMeasuredAndUsed() throws {
+        let (host, loaded) = try Self.loaded()
+        let measured = try #require(host.denseBackward)
+        #expect(measured.isFinite && measured > 0)
+        let backward = try #require(loaded.kernels["cpu"]?.backward)
+        #expect(backward.dq == .separate)
+        let efficiency = try #require(backward.efficiency)
+        #expect(abs(efficiency - min(1, measured / host.fmaAllCores)) < 1e-3)
+        #expect(backward.perCTA == nil && backward.qTileTokens == nil)   // carried from the forward
+        #expect(loaded.sources.contains { $0.hasPrefix("kernels.cpu.backward: ") && $0.contains("2(4E + 3F) per pair") })
+        // Without the fixed cost per work item (measured, so of any size), the compute kernels dominate the backward.
+        var spec = loaded
+        spec.kernels["cpu"]?.perCTA = 0
+
+        let workload = try Workload.parse(text: """
+            attnsim: 1
+            name: calibrated-training
+            pass: training
+            problem: {heads: 2, head_dim: 64, tokens: 512, dtype: fp32}
+            mask: {kind: none}
+            kernel: {backend: cpu}
+            """, file: "training.yaml")
+        let result = try Simulator.run(hardware: spec, workload: workload)
+        let run = try #require(result.gpu?.sparseBackward)
+        #expect(run.kernels.map(\.name) == ["preprocess", "dk_dv", "dq"])
+        // The KV-major kernel and the dQ pass price, between them, the FLOPs the calibration counted.
+        let pairs = 2.0 * 512 * 512
+        let priced = run.kernels.reduce(0) { $0 + $1.run.executedFLOPs }
+        #expect(abs(priced / (pairs * HostCalibration.backwardFLOPsPerPair(headDim: 64, valueDim: 64)) - 1) < 1e-9)
+        // Halving the backward's efficiency slows the backward's compute kernels and leaves the forward alone.
+        var slower = spec
+        slower.kernels["cpu"]?.backward?.efficiency = efficiency / 2
+        let halved = try Simulator.run(hardware: slower, workload: workload)
+        let (before, after) = (try #require(result.simulated.time), try #require(halved.simulated.time))
+        let backwardBefore = run.total.time, backwardAfter = try #require(halved.gpu?.sparseBackward).total.time
+        #expect(backwardAfter > 1.5 * backwardBefore)
+        #expect(abs((after - backwardAfter) - (before - backwardBefore)) <= 1e-9 * before)
+    }
+
     @Test func coresAreTheActiveProcessors() throws {
         let (host, spec) = try Self.loaded()
         // Without SMT (this project's 2-core box) cores == activeProcessorCount; with SMT, one unit per core.
@@ -174,6 +216,27 @@ import Testing
         #if arch(x86_64)
         #expect(spec.simd?.fmaPerCycle == 2)   // 96 GFLOP/s / 3 GHz = 32 FLOP/cycle = 2 ymm FMAs
         #endif
+    }
+
+    /// The kernel profile written from fixed kernel rates: forward 384 and backward 192 GFLOP/s of a 768 GFLOP/s peak.
+    @Test func fixedKernelRatesWriteTheBackwardBlock() throws {
+        var host = HostCalibration(
+            date: Date(timeIntervalSince1970: 0), model: "Example CPU 9000", onlineCPUs: 16, threadsPerCore: 2,
+            threads: 16, reportedClocks: [HostProbe.ReportedClock(frequency: 3e9, source: "test")],
+            measuredClock: 3e9, fmaSingleCore: 96e9, fmaAllCores: 768e9, triadBandwidth: 50e9,
+            triadArrayBytes: 256 << 20, triadRepetitions: 10, caches: [], othersCPUShare: 0, options: .quick, optimized: true)
+        host.denseKernel = 384e9
+        host.denseBackward = 192e9
+        let text = host.hardwareYAML()
+        #expect(text.contains(", backward: {dq: separate, efficiency: 0.250}}\n"))
+        #expect(text.contains("(0.50 of the forward kernel's FLOP rate)"))
+        let spec = try HardwareSpec.parse(text: text, file: "fixed.yaml")
+        let cpu = try #require(spec.kernels["cpu"])
+        #expect(cpu.efficiency == 0.5 && cpu.backward?.efficiency == 0.25 && cpu.backward?.dq == .separate)
+        // Without a backward measurement the profile has no backward block (a training pass is then an error).
+        host.denseBackward = nil
+        let forwardOnly = try HardwareSpec.parse(text: host.hardwareYAML(), file: "forward.yaml")
+        #expect(forwardOnly.kernels["cpu"] != nil && forwardOnly.kernels["cpu"]?.backward == nil)
     }
 
     @Test func commandWritesFileAndSummary() throws {

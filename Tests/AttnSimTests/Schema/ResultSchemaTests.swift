@@ -228,8 +228,9 @@ import Testing
         guard case .array(let g) = gpuRows, case .array(let d) = decodeRows, !g.isEmpty, !d.isEmpty else {
             Issue.record("no configs"); return
         }
-        let expected = ["schema_version", "workload", "measured_time_s", "predicted_time_s", "measured_speedup", "predicted_speedup",
-                        "bound_speedup", "measured_dense_time_s", "predicted_dense_time_s", "speedup_error", "time_error", "set",
+        let expected = ["schema_version", "workload", "pass", "measured_time_s", "predicted_time_s", "measured_speedup",
+                        "predicted_speedup", "bound_speedup", "measured_dense_time_s", "predicted_dense_time_s",
+                        "measured_backward_time_s", "predicted_backward_time_s", "speedup_error", "time_error", "set",
                         "model", "kept"]
         #expect(Self.keys(cpu[0]) == expected)
         #expect(Self.keys(g[0]) == expected)
