@@ -256,7 +256,8 @@ public struct GPUCrossCheckReport: Sendable {
                                                  predictedSpeedup: row.predictedSpeedup, boundSpeedup: row.waveBound,
                                                  measuredDenseTimeS: row.measurement.denseTime, predictedDenseTimeS: row.predictedDense,
                                                  speedupError: row.speedupError, timeError: row.timeError,
-                                                 set: row.training ? "fit" : "held-out", model: ModelName.gpuEvent.rawValue)
+                                                 set: row.training ? "fit" : "held-out", model: ModelName.gpuEvent.rawValue,
+                                                 pass: row.measurement.workload.pass.rawValue)
                             })
     }
 
