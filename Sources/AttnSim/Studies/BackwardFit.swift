@@ -16,9 +16,9 @@ extension GPUCrossCheck {
             let samples = training.filter { $0.backend == name }
             let headDims = Set(samples.map(\.workload.problem.headDim)).sorted()
             var profile: KernelProfile
-            // The host's issue time is fitted for a backend the file has; a new one issues its backward through the
-            // same framework path as `flash` (SDPA's autograd), so it takes that one's.
-            let fitHost = hardware.kernels[name] != nil
+            // The host's issue time is fitted for a backend the file has, from repeated timings; a new one issues its
+            // backward through the same framework path as `flash` (SDPA's autograd), so it takes that one's.
+            let fitHost = hardware.kernels[name] != nil && samples.contains { !$0.singleTiming }
             if let known = hardware.kernels[name] {
                 profile = known
             } else {
@@ -40,7 +40,7 @@ extension GPUCrossCheck {
                 for dim in headDims {
                     let forwards = samples.filter { $0.workload.problem.headDim == dim && $0.forwardTime != nil }
                     guard !forwards.isEmpty else { continue }
-                    let best = Self.goldenSection(0.1, 1.0) { value in
+                    let best = ProfileFit.goldenSection(0.1...1.0) { value in
                         var trial = spec
                         var candidate = profile
                         candidate.efficiencyByHeadDim[dim] = value
@@ -92,57 +92,25 @@ extension GPUCrossCheck {
             for dim in maskDims where backward.maskCostByHeadDim[dim] == nil {
                 backward.maskCostByHeadDim[dim] = profile.maskCostScale(headDim: dim)
             }
+            /// One parameter set by golden-section search over `range`, the others held, rounded to `step`.
+            func refine(_ range: ClosedRange<Double>, step: Double, _ set: (inout BackwardKernel, Double) -> Void) {
+                let best = ProfileFit.goldenSection(range) { value in
+                    var candidate = backward
+                    set(&candidate, value)
+                    return loss(candidate)
+                }
+                set(&backward, (best / step).rounded() * step)
+            }
             for _ in 0..<3 {
-                for dim in headDims {
-                    let best = Self.goldenSection(0.1, 1.0) { value in
-                        var candidate = backward
-                        candidate.efficiencyByHeadDim[dim] = value
-                        return loss(candidate)
-                    }
-                    backward.efficiencyByHeadDim[dim] = (best * 1000).rounded() / 1000
-                }
-                for dim in maskDims {
-                    let best = Self.goldenSection(0.2, 4.0) { value in
-                        var candidate = backward
-                        candidate.maskCostByHeadDim[dim] = value
-                        return loss(candidate)
-                    }
-                    backward.maskCostByHeadDim[dim] = (best * 100).rounded() / 100
-                }
-                if fitHost {
-                    let host = Self.goldenSection(0, 2e-3) { value in
-                        var candidate = backward
-                        candidate.hostOverhead = value
-                        return loss(candidate)
-                    }
-                    backward.hostOverhead = (host * 1e7).rounded() / 1e7
-                }
+                for dim in headDims { refine(0.1...1.0, step: 1e-3) { $0.efficiencyByHeadDim[dim] = $1 } }
+                for dim in maskDims { refine(0.2...4.0, step: 1e-2) { $0.maskCostByHeadDim[dim] = $1 } }
+                if fitHost { refine(0...2e-3, step: 1e-7) { $0.hostOverhead = $1 } }
             }
             profile.backward = backward
             spec.kernels[name] = profile
             fitted[name] = profile
         }
         return fitted
-    }
-
-    /// The minimiser of a unimodal `f` on [low, high] to about 1e-4 of the interval.
-    static func goldenSection(_ low: Double, _ high: Double, _ f: (Double) -> Double) -> Double {
-        let ratio = (sqrt(5) - 1) / 2
-        var (a, b) = (low, high)
-        var c = b - ratio * (b - a), d = a + ratio * (b - a)
-        var (fc, fd) = (f(c), f(d))
-        for _ in 0..<20 {
-            if fc < fd {
-                (b, d, fd) = (d, c, fc)
-                c = b - ratio * (b - a)
-                fc = f(c)
-            } else {
-                (a, c, fc) = (c, d, fd)
-                d = a + ratio * (b - a)
-                fd = f(d)
-            }
-        }
-        return (a + b) / 2
     }
 }
 

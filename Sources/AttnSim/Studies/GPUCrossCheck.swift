@@ -25,6 +25,9 @@ public struct GPUCrossCheck: Sendable {
         public var buildTime: Double? = nil
         /// A training run's forward alone, seconds (backward_bench.py's `forward.ms`), where recorded.
         public var forwardTime: Double? = nil
+        /// Timed once rather than repeated to ~300 ms (SDPA's backends forced one at a time beside its own pick): too
+        /// few calls to tell the host's issue time from the kernel's.
+        public var singleTiming = false
 
         /// The masked run's speedup over its dense baseline; nil for a run with no mask (there is no speedup to
         /// predict, only a time) or no measured baseline.
@@ -239,6 +242,7 @@ public struct GPUCrossCheck: Sendable {
             var m = Measurement(id: id, family: "fa2", workload: workload, backendFixed: true,
                                 denseTime: dense.map { $0 / 1e3 }, sparseTime: fb / 1e3)
             m.forwardTime = (times["forward_ms"] as? NSNumber).map { $0.doubleValue / 1e3 }
+            m.singleTiming = true
             list.append(m)
         }
         return (list, skipped)

@@ -149,33 +149,39 @@ public enum ProfileFit {
             }
             return total
         }
-        let ratio = (sqrt(5.0) - 1) / 2
         for _ in 0..<rounds {
             for i in params.indices {
-                var (a, b) = (parameters[i].range.lowerBound, parameters[i].range.upperBound)
                 func at(_ x: Double) -> Double {
                     var p = params
                     p[i] = x
                     return loss(p)
                 }
-                var c = b - ratio * (b - a), d = a + ratio * (b - a)
-                var fc = at(c), fd = at(d)
-                for _ in 0..<steps {
-                    if fc < fd {
-                        (b, d, fd) = (d, c, fc)
-                        c = b - ratio * (b - a)
-                        fc = at(c)
-                    } else {
-                        (a, c, fc) = (c, d, fd)
-                        d = a + ratio * (b - a)
-                        fd = at(d)
-                    }
-                }
-                let candidate = (a + b) / 2
+                let candidate = Self.goldenSection(parameters[i].range, steps: steps, at)
                 // Keep the old value unless the search found a better one (the loss can be flat or step-shaped).
                 if at(candidate) <= loss(params) { params[i] = candidate }
             }
         }
         return apply(params)
+    }
+
+    /// The minimiser of a unimodal `f` on `range` by golden-section search: `steps` shrinkings of the bracket by the
+    /// golden ratio (20 leave about 1e-4 of it), then its middle.
+    static func goldenSection(_ range: ClosedRange<Double>, steps: Int = 20, _ f: (Double) -> Double) -> Double {
+        let ratio = (sqrt(5.0) - 1) / 2
+        var (a, b) = (range.lowerBound, range.upperBound)
+        var c = b - ratio * (b - a), d = a + ratio * (b - a)
+        var (fc, fd) = (f(c), f(d))
+        for _ in 0..<steps {
+            if fc < fd {
+                (b, d, fd) = (d, c, fc)
+                c = b - ratio * (b - a)
+                fc = f(c)
+            } else {
+                (a, c, fc) = (c, d, fd)
+                d = a + ratio * (b - a)
+                fd = f(d)
+            }
+        }
+        return (a + b) / 2
     }
 }
