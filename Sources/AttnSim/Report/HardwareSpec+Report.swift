@@ -84,7 +84,26 @@ extension HardwareSpec {
                                                    flopsPerCyclePerUnit: finite(flopsPerCyclePerUnit(dtype)),
                                                    ridgeFlopPerByte: finite(ridgePoint(dtype))))
             }),
+            kernels: kernels.isEmpty ? nil : OrderedMap(kernels.keys.sorted().map { name in
+                (key: name, value: Self.kernelRecord(kernels[name]!))
+            }),
             sources: sources)
+    }
+
+    static func kernelRecord(_ profile: KernelProfile) -> HardwareRecord.Kernel {
+        func byHeadDim(_ table: [Int: Double]) -> OrderedMap<Double>? {
+            table.isEmpty ? nil : OrderedMap(table.sorted { $0.key < $1.key }.map { (key: String($0.key), value: $0.value) })
+        }
+        var record = HardwareRecord.Kernel(masks: profile.masks, qTileTokens: profile.qTileTokens,
+                                           kvTileTokens: profile.kvTileTokens, efficiency: profile.efficiency,
+                                           efficiencyByHeadDim: byHeadDim(profile.efficiencyByHeadDim),
+                                           perCTAS: profile.perCTA, hostOverheadS: profile.hostOverhead)
+        record.backward = profile.backward.map { backward in
+            .init(dq: backward.variants.map(\.rawValue), qTileTokens: backward.qTileTokens, kvTileTokens: backward.kvTileTokens,
+                  efficiency: backward.efficiency, efficiencyByHeadDim: byHeadDim(backward.efficiencyByHeadDim),
+                  hostOverheadS: backward.hostOverhead, deterministic: backward.deterministic)
+        }
+        return record
     }
 
     public var json: JSONValue { JSONValue(encoding: record) }

@@ -18,12 +18,49 @@ public struct HardwareRecord: Codable, Sendable, Equatable {
     public var memory: [Memory]
     /// Element type → peaks and ridge point.
     public var derived: OrderedMap<Derived>
+    /// Backend → the kernel profile's main costs (`kernels:`), in SI units; absent for a file without profiles.
+    @OmittedWhenNil public var kernels: OrderedMap<Kernel>? = nil
     public var sources: [String]
 
     enum CodingKeys: String, CodingKey {
         case schemaVersion = "schema_version", name, kind, description, clockHz = "clock_hz", units
         case matrixFlops = "matrix_flops", vectorFlops = "vector_flops", wordBytes = "word_bytes", arrays, memory
-        case derived, sources
+        case derived, kernels, sources
+    }
+
+    /// A kernel profile's tiles, efficiencies and fixed costs, and its backward's (`hw show` prints the whole profile
+    /// with its sources as YAML).
+    public struct Kernel: Codable, Sendable, Equatable {
+        @OmittedWhenNil public var masks: [String]? = nil
+        @OmittedWhenNil public var qTileTokens: Int? = nil
+        @OmittedWhenNil public var kvTileTokens: Int? = nil
+        @OmittedWhenNil public var efficiency: Double? = nil
+        @OmittedWhenNil public var efficiencyByHeadDim: OrderedMap<Double>? = nil
+        @OmittedWhenNil public var perCTAS: Double? = nil
+        @OmittedWhenNil public var hostOverheadS: Double? = nil
+        @OmittedWhenNil public var backward: Backward? = nil
+
+        enum CodingKeys: String, CodingKey {
+            case masks, qTileTokens = "q_tile_tokens", kvTileTokens = "kv_tile_tokens", efficiency
+            case efficiencyByHeadDim = "efficiency_by_head_dim", perCTAS = "per_cta_s", hostOverheadS = "host_overhead_s"
+            case backward
+        }
+
+        /// `backward:`: the dQ variants (the default first), tiles, efficiencies and the host's issue time.
+        public struct Backward: Codable, Sendable, Equatable {
+            public var dq: [String]
+            @OmittedWhenNil public var qTileTokens: Int? = nil
+            @OmittedWhenNil public var kvTileTokens: Int? = nil
+            @OmittedWhenNil public var efficiency: Double? = nil
+            @OmittedWhenNil public var efficiencyByHeadDim: OrderedMap<Double>? = nil
+            @OmittedWhenNil public var hostOverheadS: Double? = nil
+            public var deterministic: Bool
+
+            enum CodingKeys: String, CodingKey {
+                case dq, qTileTokens = "q_tile_tokens", kvTileTokens = "kv_tile_tokens", efficiency
+                case efficiencyByHeadDim = "efficiency_by_head_dim", hostOverheadS = "host_overhead_s", deterministic
+            }
+        }
     }
 
     public struct Units: Codable, Sendable, Equatable {

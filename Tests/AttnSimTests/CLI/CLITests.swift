@@ -262,4 +262,16 @@ enum CLI {
         #expect(output.stdout.contains("kernel profiles") && output.stdout.contains("  block-sparse-scan:")
                 && output.stdout.contains("skipped_tile: 42.9 ns"))
     }
+
+    /// `--format json` carries the profiles too, in SI units, with their backward: the numbers of hardware/h200-sxm.yaml.
+    @Test func hwShowJSONCarriesKernelProfiles() throws {
+        let output = try CLI.run(["hw", "show", "h200", "--format", "json"])
+        #expect(output.status == 0)
+        let root = try #require(try JSONSerialization.jsonObject(with: Data(output.stdout.utf8)) as? [String: Any])
+        let flex = try #require((root["kernels"] as? [String: Any])?["flex"] as? [String: Any])
+        #expect(flex["per_cta_s"] as? Double == 5.59e-6 && flex["host_overhead_s"] as? Double == 159e-6)
+        let backward = try #require(flex["backward"] as? [String: Any])
+        #expect(backward["dq"] as? [String] == ["separate"] && backward["host_overhead_s"] as? Double == 870e-6)
+        #expect((backward["efficiency_by_head_dim"] as? [String: Double])?["128"] == 0.571)
+    }
 }
