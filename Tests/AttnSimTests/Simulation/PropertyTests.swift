@@ -146,6 +146,37 @@ import Testing
         #expect(checked >= 2500)
     }
 
+    /// Backward and training passes on the GPUs whose files have backward profiles, through the event simulator: no
+    /// non-finite number, no time below the pass's FLOPs at peak or its DRAM bytes at the bandwidth, no utilisation
+    /// above 1; and a training pass takes its forward's and its backward's time together.
+    @Test func trainingInvariants() throws {
+        var rng = SplitMix64(state: 2026_12_04)
+        var checked = 0
+        for n in 0..<400 {
+            let hardware = Self.randomHardware(["h200-sxm", "h100-sxm5-80gb"], &rng)
+            var workload = try Self.randomWorkload(for: hardware, oneDimensionalFamilies: true, &rng)
+            if n % 4 == 1, workload.problem.tokens.count == 1 {
+                workload.mask = Self.randomBlockMask(tokens: workload.problem.queryTokens, block: 128, &rng)
+            }
+            workload.pass = n % 2 == 0 ? .training : .backward
+            let candidates = GPUMapspace(hardware: hardware, workload: workload).candidates()
+                .filter { hardware.kernels[$0.backend]?.backward != nil }
+            guard !candidates.isEmpty else { continue }
+            let mapping = candidates[rng.int(0...(candidates.count - 1))]
+            let result = try GPUEngine.evaluate(mapping, hardware: hardware, workload: workload, options: EngineOptions())
+            let cost = AttentionCost(workload.problem, mask: workload.mask, pass: workload.pass)
+            let broken = PhysicalInvariants.violations(result.simulated, flops: cost.effectiveFLOPs,
+                                                       denseFLOPs: cost.denseFLOPs, hardware: hardware,
+                                                       dtype: workload.problem.dtype)
+            #expect(broken.isEmpty, "case \(n): \(broken) — \(Self.describe(hardware, workload, mapping))")
+            if workload.pass == .training, case .gpu(let outcome) = result.detail, let backward = outcome.sparseBackward {
+                #expect(outcome.sparse.time > backward.total.time, "case \(n)")
+            }
+            checked += 1
+        }
+        #expect(checked >= 200)
+    }
+
     /// A random decode or short-prefill problem with a long context and grouped-query heads (kv_heads a random
     /// divisor of heads), dense or causal: the shapes split-KV kernels run.
     static func randomDecode(for hardware: HardwareSpec, _ rng: inout SplitMix64) throws -> Workload {
