@@ -231,6 +231,22 @@ extension HardwareSpec {
                              configs: try spread.required("configs", expecting: "the number of held-out runs").int(atLeast: 1))
     }
 
+    /// A `{head_dim: value}` table of `map`'s `key` (empty when absent); `expected` names the values `valid` accepts.
+    static func headDimTable(_ map: SpecMapping, _ key: String, expected: String,
+                             valid: (Double) -> Bool) throws(Diagnostic) -> [Int: Double] {
+        guard let table = map.optional(key) else { return [:] }
+        var values: [Int: Double] = [:]
+        for entry in try table.mappingEntries() {
+            guard let dim = Int(entry.key), dim >= 1 else {
+                throw entry.keyNode.error("expected a head dimension (an integer ≥ 1) as the key, found \"\(entry.key)\"")
+            }
+            let value = try entry.value.physicalQuantity(.number)
+            guard valid(value) else { throw entry.value.error("expected \(expected), found \(value)") }
+            values[dim] = value
+        }
+        return values
+    }
+
     /// A profile's `backward:` block (`BackwardKernel`).
     static func backwardKernel(_ node: SpecNode) throws(Diagnostic) -> BackwardKernel {
         let map = try node.mapping(allowed: ["dq", "q_tile_tokens", "kv_tile_tokens", "efficiency", "efficiency_by_head_dim",
@@ -260,26 +276,11 @@ extension HardwareSpec {
             return value
         }
         backward.efficiency = try map.optional("efficiency").map { (item) throws(Diagnostic) in try fraction(item) }
-        if let table = map.optional("efficiency_by_head_dim") {
-            for entry in try table.mappingEntries() {
-                guard let dim = Int(entry.key), dim >= 1 else {
-                    throw entry.keyNode.error("expected a head dimension (an integer ≥ 1) as the key, found \"\(entry.key)\"")
-                }
-                backward.efficiencyByHeadDim[dim] = try fraction(entry.value)
-            }
-        }
-        if let table = map.optional("mask_cost_by_head_dim") {
-            for entry in try table.mappingEntries() {
-                guard let dim = Int(entry.key), dim >= 1 else {
-                    throw entry.keyNode.error("expected a head dimension (an integer ≥ 1) as the key, found \"\(entry.key)\"")
-                }
-                let value = try entry.value.physicalQuantity(.number)
-                guard value > 0, value.isFinite else {
-                    throw entry.value.error("expected a positive scale on the mask_cost cycles, found \(value)")
-                }
-                backward.maskCostByHeadDim[dim] = value
-            }
-        }
+        backward.efficiencyByHeadDim = try headDimTable(map, "efficiency_by_head_dim", expected: "a fraction of peak in (0, 1]",
+                                                        valid: { $0 > 0 && $0 <= 1 })
+        backward.maskCostByHeadDim = try headDimTable(map, "mask_cost_by_head_dim",
+                                                      expected: "a positive scale on the mask_cost cycles",
+                                                      valid: { $0 > 0 && $0.isFinite })
         backward.perCTA = try map.optional("per_cta")?.physicalQuantity(.time, zeroAllowed: true)
         backward.hostOverhead = try map.optional("host_overhead")?.physicalQuantity(.time, zeroAllowed: true)
         backward.stages = try map.optional("stages")?.int(atLeast: 1)
@@ -363,23 +364,10 @@ extension HardwareSpec {
                     profile.heldOutByFamily[entry.key] = try heldOutSpread(entry.value)
                 }
             }
-            /// A `{head_dim: value}` table; `expected` names the values `valid` accepts.
-            func headDimTable(_ key: String, expected: String, valid: (Double) -> Bool) throws(Diagnostic) -> [Int: Double] {
-                guard let table = map.optional(key) else { return [:] }
-                var values: [Int: Double] = [:]
-                for entry in try table.mappingEntries() {
-                    guard let dim = Int(entry.key), dim >= 1 else {
-                        throw entry.keyNode.error("expected a head dimension (an integer ≥ 1) as the key, found \"\(entry.key)\"")
-                    }
-                    let value = try entry.value.physicalQuantity(.number)
-                    guard valid(value) else { throw entry.value.error("expected \(expected), found \(value)") }
-                    values[dim] = value
-                }
-                return values
-            }
-            profile.efficiencyByHeadDim = try headDimTable("efficiency_by_head_dim", expected: "a fraction of peak in (0, 1]",
+            profile.efficiencyByHeadDim = try headDimTable(map, "efficiency_by_head_dim", expected: "a fraction of peak in (0, 1]",
                                                            valid: { $0 > 0 && $0 <= 1 })
-            profile.maskCostByHeadDim = try headDimTable("mask_cost_by_head_dim", expected: "a positive scale on the mask_cost cycles",
+            profile.maskCostByHeadDim = try headDimTable(map, "mask_cost_by_head_dim",
+                                                         expected: "a positive scale on the mask_cost cycles",
                                                          valid: { $0 > 0 && $0.isFinite })
             if let item = map.optional("mask_cost") {
                 let cost = try item.mapping(allowed: ["base", "simple", "division", "division_tensor", "load",

@@ -186,11 +186,8 @@ public struct GNAReport: Sendable {
         if let range = bounds.tileRange { table.add("tile-wise, KV range iteration", times(range)) }
         if let units = request.units { table.add("wave-aware (\(units) units)", times(wave(analysis))) }
         if let backward {
-            let kv = backward.work
             table.section("backward (KV-major: each KV tile with the Q tiles of its keys' inverse neighbourhoods)")
-            table.add("KV tiles", "\(kv.qTiles)")
-            table.add("Q tiles visited", "\(kv.visited) (\(kv.full) full, \(kv.partial) partially masked)")
-            table.add("worst KV tile", "\(kv.worstVisited) of \(kv.kvTilesSelfAttention) Q tiles")
+            backward.addCounts(to: &table)
             table.add("tile-wise (worst KV tile)", times(backward.bounds.tile))
             if let units = request.units {
                 table.add("wave-aware (\(units) units)", times(backward.bounds.wave(units: units, instances: instances)))

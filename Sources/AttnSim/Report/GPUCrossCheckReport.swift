@@ -203,21 +203,24 @@ public struct GPUCrossCheckReport: Sendable {
         return (showRows ? table.rendered : title) + summary.rendered + (self.families.count > 1 ? families.rendered : "")
     }
 
+    /// `64: 0.418, 128: 0.495` — a `{head_dim: value}` table in order, each value in `format`.
+    static func byHeadDim(_ table: [Int: Double], _ format: String) -> String {
+        table.sorted { $0.key < $1.key }.map { "\($0.key): " + String(format: format, $0.value) }.joined(separator: ", ")
+    }
+
     /// The fitted numbers of a profile, as `attnsim crosscheck-gpu --fit` prints them.
     static func describe(_ profile: KernelProfile) -> String {
         var parts: [String] = []
         if profile.efficiencyByHeadDim.isEmpty {
             parts.append(String(format: "efficiency %.3f", profile.efficiency ?? 0))
         } else {
-            parts.append("efficiency by head_dim " + profile.efficiencyByHeadDim.sorted { $0.key < $1.key }
-                .map { String(format: "%d: %.3f", $0.key, $0.value) }.joined(separator: ", "))
+            parts.append("efficiency by head_dim " + Self.byHeadDim(profile.efficiencyByHeadDim, "%.3f"))
         }
         if let cost = profile.maskCost {
             parts.append(String(format: "mask_cost cycles/element: base %.3f, simple %.3f, division %.3f, division_tensor %.3f, load %.3f",
                                 cost.base, cost.simple, cost.division, cost.divisionTensor, cost.load))
             if !profile.maskCostByHeadDim.isEmpty {
-                parts.append("mask_cost scale by head_dim " + profile.maskCostByHeadDim.sorted { $0.key < $1.key }
-                    .map { String(format: "%d: %.2f", $0.key, $0.value) }.joined(separator: ", "))
+                parts.append("mask_cost scale by head_dim " + Self.byHeadDim(profile.maskCostByHeadDim, "%.2f"))
             }
         } else if let masked = profile.maskedTileCost {
             parts.append(String(format: "masked_tile_cost %.3f + %.3f per extra axis", masked, profile.maskedTileCostPerAxis ?? 0))
@@ -232,14 +235,12 @@ public struct GPUCrossCheckReport: Sendable {
         if let backward = profile.backward {
             var words = ["backward: dq \(backward.dq.rawValue)"]
             if !backward.efficiencyByHeadDim.isEmpty {
-                words.append("efficiency by head_dim " + backward.efficiencyByHeadDim.sorted { $0.key < $1.key }
-                    .map { String(format: "%d: %.3f", $0.key, $0.value) }.joined(separator: ", "))
+                words.append("efficiency by head_dim " + Self.byHeadDim(backward.efficiencyByHeadDim, "%.3f"))
             } else if let efficiency = backward.efficiency {
                 words.append(String(format: "efficiency %.3f", efficiency))
             }
             if !backward.maskCostByHeadDim.isEmpty {
-                words.append("mask_cost scale by head_dim " + backward.maskCostByHeadDim.sorted { $0.key < $1.key }
-                    .map { String(format: "%d: %.2f", $0.key, $0.value) }.joined(separator: ", "))
+                words.append("mask_cost scale by head_dim " + Self.byHeadDim(backward.maskCostByHeadDim, "%.2f"))
             }
             if let host = backward.hostOverhead { words.append(String(format: "host_overhead %.1f us", host * 1e6)) }
             parts.append(words.joined(separator: ", "))

@@ -30,11 +30,9 @@ extension SimulationResult {
             table.add("worst Q tile", "\(work.worstVisited) of \(work.kvTilesSelfAttention) KV tiles (\(work.worstFull) full)")
             table.add("fully block-sparse", "\(work.isFullyBlockSparse ? "yes" : "no") (kernel fast path: \(analysis.kernelSkipsMask ? "yes" : "no"))")
         }
-        if let kv = kvMajorTiles {
+        if let kvMajor {
             table.section("backward tiles (KV-major: each KV tile with the Q tiles that touch it)")
-            table.add("KV tiles", "\(kv.qTiles)")
-            table.add("Q tiles visited", "\(kv.visited) (\(kv.full) full, \(kv.partial) partially masked)")
-            table.add("worst KV tile", "\(kv.worstVisited) of \(kv.kvTilesSelfAttention) Q tiles")
+            kvMajor.addCounts(to: &table)
         }
         table.section("bounds (upper bounds on speedup over dense"
             + (pass == .training ? "; forward and backward combined by their FLOPs)" : pass == .backward ? "; backward grid)" : ")"))
@@ -175,5 +173,14 @@ extension SimulationResult {
         }
         for note in notes { table.section("note: \(note)") }
         return table.rendered
+    }
+}
+
+extension KVMajorAnalysis {
+    /// The KV-major counts as table rows (`simulate` and `attnsim gna --backward` print the same).
+    func addCounts(to table: inout TextTable) {
+        table.add("KV tiles", "\(work.qTiles)")
+        table.add("Q tiles visited", "\(work.visited) (\(work.full) full, \(work.partial) partially masked)")
+        table.add("worst KV tile", "\(work.worstVisited) of \(work.kvTilesSelfAttention) Q tiles")
     }
 }

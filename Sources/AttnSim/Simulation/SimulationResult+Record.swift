@@ -6,10 +6,7 @@ extension SimulationResult {
                                                    worstVisited: tiles?.worstVisited)
         let mapping = gpu.map { SimulationRecord.Mapping($0.mapping) } ?? spatial.map { SimulationRecord.Mapping($0.mapping) }
         var tilesRecord = tileAnalysis?.tilesRecord ?? fallbackTiles
-        tilesRecord.kvMajor = kvMajorTiles.map {
-            .init(kvTiles: $0.qTiles, qTilesSelfAttention: $0.kvTilesSelfAttention, visited: $0.visited, full: $0.full,
-                  partial: $0.partial, worstVisited: $0.worstVisited)
-        }
+        tilesRecord.kvMajor = kvMajor?.record
         var record = SimulationRecord(
             hardware: hardware, workload: workload,
             flops: .init(dense: denseFLOPs, effective: finite(effectiveFLOPs)),

@@ -97,9 +97,8 @@ public struct SimulationResult: Sendable {
     public var tileAnalysis: TileAnalysis?
     /// Which pass the result times (`pass:`; forward for inference workloads).
     public var pass: TrainingPass = .forward
-    /// The KV-major tile counts of a backward or training pass (`tiles.kv_major`): `qTiles` are KV tiles, `visited` the
-    /// (KV tile, Q tile) pairs, `worstVisited` the Q tiles of the most-visited KV tile.
-    public var kvMajorTiles: Tiles? = nil
+    /// The backward's view of the mask in a backward or training pass (`tiles.kv_major`).
+    public var kvMajor: KVMajorAnalysis? = nil
     /// The GPU event simulation (mapping, waves, trace), when the GPU engine timed the point.
     public var gpu: GPUEngine.Outcome?
     /// The spatial-array evaluation (dataflow, P partition, cycles per Einsum), when the spatial engine timed it.

@@ -108,7 +108,7 @@ public enum Simulator {
               mask.isDense || mask.isTractable(tiling) else { return }
         let analysis = KVMajorAnalysis(mask: mask, queries: problem.queryTokens, keys: problem.keyTokens, tiling: tiling,
                                        grid: backward?.kvMajorGrid)
-        result.kvMajorTiles = SimulationResult.Tiles(analysis.work)
+        result.kvMajor = analysis
         guard !mask.isDense else { return }
         let bounds = analysis.bounds
         var tile = bounds.tile, mean = bounds.tileMean

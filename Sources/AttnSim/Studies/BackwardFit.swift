@@ -8,6 +8,21 @@ import Foundation
 /// host's issue time of the whole backward; each is set in turn by golden-section search on Σ log²(predicted ÷
 /// measured forward + backward time) over that backend's training configs, three rounds.
 extension GPUCrossCheck {
+    /// Σ log²(predicted ÷ measured) of `samples` on `hardware`: their forward + backward times, or with `forward`
+    /// their forward alone (`Measurement.forwardTime`); infinite where one cannot be simulated.
+    static func logLoss(_ samples: [Measurement], hardware: HardwareSpec, forward: Bool = false) -> Double {
+        var sum = 0.0
+        for sample in samples {
+            var workload = sample.workload
+            if forward { workload.pass = .forward }
+            guard let measured = forward ? sample.forwardTime : sample.sparseTime,
+                  let time = try? Simulator.run(hardware: hardware, workload: workload).gpu?.sparse.time,
+                  time > 0 else { return .infinity }
+            sum += pow(log(time / measured), 2)
+        }
+        return sum
+    }
+
     func fitBackward(hardware: HardwareSpec) throws(Diagnostic) -> [String: KernelProfile] {
         let training = measurements.enumerated().filter { trains($0.element, index: $0.offset) }.map(\.element)
         var spec = hardware
@@ -15,19 +30,16 @@ extension GPUCrossCheck {
         for name in Set(training.map(\.backend)).sorted() {
             let samples = training.filter { $0.backend == name }
             let headDims = Set(samples.map(\.workload.problem.headDim)).sorted()
-            var profile: KernelProfile
             // The host's issue time is fitted for a backend the file has, from repeated timings; a new one issues its
             // backward through the same framework path as `flash` (SDPA's autograd), so it takes that one's.
             let fitHost = hardware.kernels[name] != nil && samples.contains { !$0.singleTiming }
-            if let known = hardware.kernels[name] {
-                profile = known
-            } else {
+            if hardware.kernels[name] == nil {
                 // A backend the file lacks (FlashAttention-2 forced beside cuDNN) starts as the dense `flash` kernel
                 // does, with FlashAttention-2's backward tiles (64 × 128 at head_dim 128, references.md
                 // [FlashAttention-src] Flash_bwd_kernel_traits), and gets its forward efficiency fitted first, on the
                 // forward times of its training runs.
                 guard let start = hardware.kernels["flash"] else { continue }
-                profile = start
+                var profile = start
                 profile.heldOut = nil
                 profile.heldOutByFamily = [:]
                 profile.sources = []
@@ -37,55 +49,30 @@ extension GPUCrossCheck {
                 backward.kvTileTokens = 128
                 backward.hostOverhead = start.backward?.hostOverhead
                 profile.backward = backward
+                spec.kernels[name] = profile
                 for dim in headDims {
                     let forwards = samples.filter { $0.workload.problem.headDim == dim && $0.forwardTime != nil }
                     guard !forwards.isEmpty else { continue }
                     let best = ProfileFit.goldenSection(0.1...1.0) { value in
                         var trial = spec
-                        var candidate = profile
-                        candidate.efficiencyByHeadDim[dim] = value
-                        trial.kernels[name] = candidate
-                        var sum = 0.0
-                        for sample in forwards {
-                            var workload = sample.workload
-                            workload.pass = .forward
-                            guard let time = try? Simulator.run(hardware: trial, workload: workload).gpu?.sparse.time,
-                                  time > 0, let measured = sample.forwardTime else { return .infinity }
-                            sum += pow(log(time / measured), 2)
-                        }
-                        return sum
+                        trial.kernels[name]?.efficiencyByHeadDim[dim] = value
+                        return Self.logLoss(forwards, hardware: trial, forward: true)
                     }
-                    profile.efficiencyByHeadDim[dim] = (best * 1000).rounded() / 1000
+                    spec.kernels[name]?.efficiencyByHeadDim[dim] = (best * 1000).rounded() / 1000
                 }
-                spec.kernels[name] = profile
             }
-            guard var backward = profile.backward else { continue }
-            func loss(_ candidate: BackwardKernel) -> Double {
-                var trial = spec
-                trial.kernels[name]?.backward = candidate
-                var sum = 0.0
-                for sample in samples {
-                    guard let time = try? Simulator.run(hardware: trial, workload: sample.workload).gpu?.sparse.time,
-                          time > 0 else { return .infinity }
-                    sum += pow(log(time / sample.sparseTime), 2)
-                }
-                return sum
-            }
+            guard var profile = spec.kernels[name], var backward = profile.backward else { continue }
             for dim in headDims where backward.efficiencyByHeadDim[dim] == nil {
-                backward.efficiencyByHeadDim[dim] = backward.efficiency(headDim: dim, forward: profile) ?? 0.5
+                backward.efficiencyByHeadDim[dim] = backward.profile(from: profile).efficiency(headDim: dim) ?? 0.5
             }
             // The mask's price in the backward's kernel, at the head dimensions where at least two training configs are
             // mostly partially masked tiles (fewer cannot tell it from the efficiency); a profile priced by mask_cost only.
             let maskDims = profile.maskCost == nil ? [] : headDims.filter { dim in
                 samples.filter { sample in
                     let work = sample.workload
-                    guard work.problem.headDim == dim, !work.mask.isDense else { return false }
-                    let tiling = GPUEngine.backwardTiling(
-                        GPUMapping(backend: name, qTile: work.kernel?.qTile?.value ?? [128], kvTile: work.kernel?.kvTile?.value ?? [128],
-                                   tiling: (work.kernel?.qTile?.value?.count ?? 1) > 1 ? .multi_dim : .single_dim),
-                        backward: backward)
-                    guard work.mask.isTractable(tiling) else { return false }
-                    let grid = work.mask.combinedTileGrid(tiling)
+                    guard work.problem.headDim == dim, !work.mask.isDense,
+                          let mapping = try? GPUEngine.chooseMapping(hardware: spec, workload: work) else { return false }
+                    let grid = work.mask.combinedTileGrid(GPUEngine.backwardTiling(mapping, backward: backward))
                     return grid.visited > 0 && Double(grid.visited - grid.full) >= 0.5 * Double(grid.visited)
                 }.count >= 2
             }
@@ -95,9 +82,11 @@ extension GPUCrossCheck {
             /// One parameter set by golden-section search over `range`, the others held, rounded to `step`.
             func refine(_ range: ClosedRange<Double>, step: Double, _ set: (inout BackwardKernel, Double) -> Void) {
                 let best = ProfileFit.goldenSection(range) { value in
+                    var trial = spec
                     var candidate = backward
                     set(&candidate, value)
-                    return loss(candidate)
+                    trial.kernels[name]?.backward = candidate
+                    return Self.logLoss(samples, hardware: trial)
                 }
                 set(&backward, (best / step).rounded() * step)
             }
@@ -111,13 +100,5 @@ extension GPUCrossCheck {
             fitted[name] = profile
         }
         return fitted
-    }
-}
-
-extension BackwardKernel {
-    /// The backward efficiency at `headDim` (its table, interpolated as the forward's is, else `efficiency`), or
-    /// nil where the profile gives none and the forward's applies.
-    func efficiency(headDim: Int, forward: KernelProfile) -> Double? {
-        profile(from: forward).efficiency(headDim: headDim)
     }
 }

@@ -231,8 +231,8 @@ public struct GPUCrossCheck: Sendable {
         for config in configs where config["family"] as? String == "sdpa" {
             guard let times = flash(config), let yaml = config["workload_yaml"] as? String,
                   let fb = (times["fwd_bwd_ms"] as? NSNumber)?.doubleValue, fb > 0,
-                  let workload = try? Workload.parse(text: yaml.replacingOccurrences(of: "backend: flash", with: "backend: fa2")
-                                                        + "pass: training\n", file: "\(path): fa2") else { continue }
+                  var workload = try? Workload.parse(text: yaml + "pass: training\n", file: "\(path): fa2") else { continue }
+            workload.kernel?.backend = .fixed("fa2")
             let id = (config["id"] as? String ?? "?").replacingOccurrences(of: "sdpa-", with: "fa2-")
             let denseConfig = configs.first {
                 $0["family"] as? String == "sdpa" && $0["shape"] as? String == config["shape"] as? String
